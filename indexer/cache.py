@@ -1,0 +1,77 @@
+"""Extraction results keyed by the file's SHA-256, so unchanged content is never extracted twice.
+
+Each entry is one gzip'd JSON file written to a temporary name and renamed into place: a
+killed ingest leaves either the whole entry or none of it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from indexer.extract import EXTRACTOR_VERSION, TIMEOUT
+
+
+def sha256_file(path: Path, bufsize: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(bufsize):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class ExtractionCache:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, sha: str) -> Path:
+        return self.root / sha[:2] / f"{sha}.json.gz"
+
+    def get(self, sha: str, *, timeout: float | None = None) -> dict[str, Any] | None:
+        """The cached result, or None when missing, unreadable or from another extractor.
+
+        A cached timeout counts only while the new limit is not longer than the one that failed.
+        """
+        path = self._path(sha)
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                entry = json.load(fh)
+        except (OSError, ValueError, EOFError):
+            return None
+        if entry.get("extractor") != EXTRACTOR_VERSION:
+            return None
+        if (
+            entry.get("status") == TIMEOUT
+            and timeout is not None
+            and timeout > float(entry.get("timeout") or 0)
+        ):
+            return None
+        return entry
+
+    def put(self, sha: str, result: dict[str, Any]) -> None:
+        entry = dict(result, extractor=EXTRACTOR_VERSION, sha256=sha)
+        path = self._path(sha)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json.gz")
+        try:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+                gz.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def has(self, sha: str) -> bool:
+        return self._path(sha).is_file()
+
+    def shas(self) -> set[str]:
+        if not self.root.is_dir():
+            return set()
+        return {p.name.split(".")[0] for p in self.root.glob("*/*.json.gz")}

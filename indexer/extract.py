@@ -1,0 +1,171 @@
+"""Text per page from one PDF with pdfminer.six, in one pass over the file.
+
+This runs inside a worker process (see ``indexer.pool``): it may be killed at any moment, so it
+writes nothing and returns a plain dict.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+import unicodedata
+from typing import Any
+
+EXTRACTOR_VERSION = "pdfminer-1"
+
+# Statuses a file can end with (the report explains each).
+OK = "ok"
+ENCRYPTED = "encrypted"
+CORRUPT = "corrupt"
+NOT_A_PDF = "not-a-pdf"
+EMPTY = "empty"
+TIMEOUT = "timeout"
+TOO_LARGE = "too-large"
+NO_TEXT_LAYER = "no-text-layer"
+STATUSES = (OK, ENCRYPTED, CORRUPT, NOT_A_PDF, EMPTY, TIMEOUT, TOO_LARGE, NO_TEXT_LAYER)
+INDEXABLE = (OK,)
+
+#: a page with fewer characters than this is probably a scan and needs OCR
+MIN_PAGE_CHARS = 20
+#: the PDF header may be preceded by junk; readers accept it within the first KiB
+HEADER_WINDOW = 1024
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """NFKC (ligatures like 'ﬁ' become 'fi'), no control characters, no trailing form feed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\f", "\n")
+    return _CONTROL.sub(" ", text).strip()
+
+
+def _decode_info_value(value: Any) -> str:
+    from pdfminer.psparser import PSLiteral
+    from pdfminer.utils import decode_text
+
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        value = resolve1(value)
+    except Exception:
+        pass
+    if isinstance(value, bytes):
+        return clean_text(decode_text(value))
+    if isinstance(value, PSLiteral):
+        return str(value.name)
+    if isinstance(value, str):
+        return clean_text(value)
+    return ""
+
+
+def _read_info(doc: Any) -> dict[str, str]:
+    info: dict[str, str] = {}
+    for entry in getattr(doc, "info", []) or []:
+        try:
+            for key in ("Title", "Author", "Subject", "Keywords", "CreationDate", "ModDate"):
+                if key in entry:
+                    val = _decode_info_value(entry[key])
+                    if val:
+                        info[key.lower()] = val[:500]
+        except Exception:  # metadata is a bonus: never fail a file over it
+            continue
+    return info
+
+
+def failure(status: str, reason: str, **extra: Any) -> dict[str, Any]:
+    return {"status": status, "reason": reason, "pages": [], "info": {}, **extra}
+
+
+def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
+    """Extract every page's text. Never raises: the outcome is in ``status`` and ``reason``."""
+    started = time.monotonic()
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        return failure(CORRUPT, f"cannot read file: {exc.strerror or exc}")
+    if size == 0:
+        return failure(EMPTY, "the file is 0 bytes")
+    if size > max_bytes:
+        return failure(TOO_LARGE, f"{size:,} bytes is over the {max_bytes:,}-byte limit")
+    with open(path, "rb") as fh:
+        head = fh.read(HEADER_WINDOW)
+    if b"%PDF-" not in head:
+        sniff = head.lstrip()[:15].lower()
+        kind = "an HTML page" if sniff.startswith((b"<!doctype", b"<html")) else "not a PDF"
+        return failure(NOT_A_PDF, f"no %PDF header: the file is {kind}")
+
+    from pdfminer.converter import TextConverter
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    pages: list[str] = []
+    warnings: list[str] = []
+    info: dict[str, str] = {}
+    try:
+        with open(path, "rb") as fh:
+            parser = PDFParser(fh)
+            from pdfminer.pdfdocument import PDFDocument
+
+            # An empty user password opens files that are encrypted only against editing.
+            doc = PDFDocument(parser, password="")
+            info = _read_info(doc)
+            rsrc = PDFResourceManager(caching=True)
+            out = io.StringIO()
+            device = TextConverter(rsrc, out, laparams=LAParams())
+            interpreter = PDFPageInterpreter(rsrc, device)
+            for number, page in enumerate(PDFPage.create_pages(doc), start=1):
+                try:
+                    interpreter.process_page(page)
+                    text = out.getvalue()
+                except Exception as exc:  # one damaged page must not lose the others
+                    text = ""
+                    warnings.append(f"page {number}: {type(exc).__name__}: {exc}"[:300])
+                out.seek(0)
+                out.truncate(0)
+                pages.append(clean_text(text))
+            device.close()
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        return failure(
+            ENCRYPTED, f"needs a password or uses unsupported encryption ({type(exc).__name__})"
+        )
+    except MemoryError:
+        return failure(TOO_LARGE, "extraction went over the worker's memory cap")
+    except RecursionError:
+        return failure(CORRUPT, "the page tree or an object loops on itself (recursion limit)")
+    except (PDFSyntaxError, PSException) as exc:
+        if not pages:
+            return failure(CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
+        warnings.append(f"stopped after page {len(pages)}: {type(exc).__name__}: {exc}"[:300])
+    except Exception as exc:  # pdfminer raises KeyError/TypeError/... on malformed input
+        if not pages:
+            return failure(CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
+        warnings.append(f"stopped after page {len(pages)}: {type(exc).__name__}: {exc}"[:300])
+
+    elapsed = time.monotonic() - started
+    if not pages:
+        return failure(EMPTY, "the PDF has no pages", info=info, seconds=elapsed)
+    needs_ocr = [i for i, t in enumerate(pages, start=1) if len(t) < MIN_PAGE_CHARS]
+    result: dict[str, Any] = {
+        "status": OK,
+        "reason": "",
+        "pages": pages,
+        "info": info,
+        "ocr_pages": needs_ocr,
+        "warnings": warnings,
+        "seconds": round(elapsed, 3),
+    }
+    if len(needs_ocr) == len(pages):
+        result["status"] = NO_TEXT_LAYER
+        result["reason"] = (
+            f"no page has {MIN_PAGE_CHARS}+ characters of text: a scan that needs OCR"
+        )
+    elif needs_ocr:
+        result["reason"] = f"{len(needs_ocr)} of {len(pages)} pages have no text layer (need OCR)"
+    return result

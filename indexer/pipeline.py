@@ -1,0 +1,321 @@
+"""Ingest: find PDFs, extract what is new, tag themes, and update the index in one commit.
+
+Unchanged files (same path, size and mtime, same catalogue row and taxonomy) cost a stat; changed
+content is hashed and looked up in the extraction cache before any extraction; only content never
+seen before goes to the worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.cache import ExtractionCache, sha256_file
+from indexer.extract import INDEXABLE, OK
+from indexer.pool import Limits, run_extractions
+from indexer.progress import Progress
+from indexer.report import FileOutcome, IngestReport
+from library import store
+from library.catalogue import Catalogue
+from library.config import DataDir
+from library.metadata import build_record, fingerprint
+from library.models import DocumentRecord
+from library.naming import slugify
+from library.taxonomy import Taxonomy
+from library.writer import IndexUpdater, indexed_documents
+
+
+@dataclass
+class IngestOptions:
+    workers: int | None = None  # default: every core
+    timeout: float = 90.0
+    memory_mb: int = 1024
+    max_file_mb: int = 300
+    wait: bool = False  # wait for another ingest instead of refusing
+    progress: bool = True
+    prune: bool = True  # drop documents whose file is gone from an ingested folder
+    taxonomy_path: Path | None = None
+    rebuild: bool = False  # rebuild the whole index into a new generation
+
+
+@dataclass
+class _Item:
+    path: Path
+    root: Path
+    size: int
+    mtime_ns: int
+    doc_id: str = ""
+    sha: str = ""
+    known: bool = False  # the index already has a document for this path
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileOutcome]]:
+    """(file, root) for every PDF under the given files and folders; missing paths reported."""
+    found: dict[Path, Path] = {}
+    missing: list[FileOutcome] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_file():
+            found.setdefault(p.resolve(), p.resolve().parent)
+        elif p.is_dir():
+            root = p.resolve()
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.lower().endswith(".pdf") and not name.startswith("."):
+                        found.setdefault((Path(dirpath) / name).resolve(), root)
+        else:
+            missing.append(
+                FileOutcome(str(p), "missing", "no such file or folder", action="skipped")
+            )
+    return sorted(found.items()), missing
+
+
+def _assign_ids(items: list[_Item], existing: dict[str, DocumentRecord]) -> None:
+    """Stable, readable ids: the file name's slug, made unique by a short hash of the path."""
+    by_path = {rec.path: rec.id for rec in existing.values()}
+    taken = {rec.id: rec.path for rec in existing.values()}
+    for it in items:
+        known = by_path.get(str(it.path))
+        if known:
+            it.doc_id = known
+            continue
+        base = slugify(it.path.stem)[:60].strip("-") or "document"
+        cand = base
+        if cand in taken and taken[cand] != str(it.path):
+            cand = f"{base}-{hashlib.sha1(str(it.path).encode()).hexdigest()[:6]}"
+        taken[cand] = str(it.path)
+        it.doc_id = cand
+
+
+def _under(path: str, roots: Sequence[Path]) -> bool:
+    return any(path == str(r) or path.startswith(str(r) + os.sep) for r in roots)
+
+
+def ingest(
+    paths: Sequence[Path | str],
+    data_dir: Path | str,
+    *,
+    options: IngestOptions | None = None,
+    log: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Bring the index up to date with the PDFs under ``paths``; returns the report (also on disk)."""
+    opts = options or IngestOptions()
+    data = DataDir(Path(data_dir)).ensure()
+    report = IngestReport(paths=[str(p) for p in paths], data_dir=str(data.root))
+    taxonomy = Taxonomy.load(opts.taxonomy_path)
+    cache = ExtractionCache(data.cache)
+    say = log or (lambda _msg: None)
+
+    with store.ingest_lock(data, wait=opts.wait):
+        rebuild = opts.rebuild or not store.live_is_current_schema(data)
+        live = store.current_generation(data)
+        existing: dict[str, DocumentRecord] = {}
+        if live is not None:
+            try:
+                existing = indexed_documents(store.open_generation(live))
+            except Exception:  # an unreadable old index is rebuilt from the cache
+                existing, rebuild = {}, True
+        if rebuild:
+            target = store.create_generation(data)
+            say(f"Building a new index in {target.name}" + (" (schema changed)" if live else ""))
+        else:
+            target = live  # type: ignore[assignment]
+        ix = store.open_generation(target)
+
+        files, missing = discover(Path(p) for p in paths)
+        report.files.extend(missing)
+        catalogue = Catalogue()
+        items: list[_Item] = []
+        for path, root in files:
+            try:
+                st = path.stat()
+            except OSError as exc:
+                report.files.append(FileOutcome(str(path), "missing", str(exc), action="skipped"))
+                continue
+            catalogue.load_for(path, root)
+            items.append(_Item(path, root, st.st_size, st.st_mtime_ns))
+        _assign_ids(items, existing)
+
+        updater = IndexUpdater(ix)
+        committed = False
+        try:
+            todo = _plan(items, existing, catalogue, taxonomy, cache, opts, rebuild, report)
+            _extract_and_index(todo, updater, catalogue, taxonomy, cache, opts, report)
+            seen_ids = {it.doc_id for it in items}
+            roots = [Path(p).resolve() for p in paths if Path(p).exists()]
+            for rec in existing.values():
+                if rec.id in seen_ids:
+                    continue
+                gone = not Path(rec.path).exists()
+                if gone and opts.prune and _under(rec.path, roots):
+                    if not rebuild:
+                        updater.delete(rec.id)
+                    report.removed.append(rec.path)
+                elif rebuild:
+                    _carry_over(rec, updater, cache, taxonomy, catalogue)
+            changed = updater.upserted or updater.deleted or rebuild
+            if changed:
+                say("Committing the index…")
+                updater.commit()
+            else:
+                updater.cancel()
+            committed = True
+            if rebuild:
+                store.activate(data, target)
+            report.committed = bool(changed)
+        finally:
+            if not committed:
+                updater.cancel()
+                if rebuild:
+                    store.discard(target)
+        report.rebuilt = rebuild
+        report.documents_in_index = len(indexed_documents(store.open_index(data)))
+    report.finished = time.time()
+    report.write(data.reports)
+    return report
+
+
+def _plan(
+    items: list[_Item],
+    existing: dict[str, DocumentRecord],
+    catalogue: Catalogue,
+    taxonomy: Taxonomy,
+    cache: ExtractionCache,
+    opts: IngestOptions,
+    rebuild: bool,
+    report: IngestReport,
+) -> list[_Item]:
+    """Settle unchanged files at once; return the ones that need the cache or an extraction."""
+    todo: list[_Item] = []
+    for it in items:
+        old = existing.get(it.doc_id)
+        it.known = old is not None
+        row = catalogue.row(it.path)
+        if old and old.size == it.size and old.mtime_ns == it.mtime_ns:
+            it.sha = old.sha256  # same size and mtime: trust the stored hash, skip reading
+            if not rebuild and old.fingerprint == fingerprint(it.sha, row, taxonomy):
+                report.files.append(
+                    FileOutcome(
+                        str(it.path), OK, action="unchanged", doc_id=it.doc_id, pages=old.page_count
+                    )
+                )
+                continue
+        todo.append(it)
+    return todo
+
+
+def _extract_and_index(
+    todo: list[_Item],
+    updater: IndexUpdater,
+    catalogue: Catalogue,
+    taxonomy: Taxonomy,
+    cache: ExtractionCache,
+    opts: IngestOptions,
+    report: IngestReport,
+) -> None:
+    progress = Progress(len(todo), sum(it.size for it in todo), enabled=opts.progress)
+    pending: list[_Item] = []
+
+    def index_one(it: _Item, result: dict[str, Any], extracted: bool) -> None:
+        status = result.get("status", "corrupt")
+        out = FileOutcome(
+            str(it.path),
+            status,
+            result.get("reason", ""),
+            doc_id=it.doc_id,
+            pages=len(result.get("pages") or []),
+            extracted=extracted,
+            seconds=float(result.get("seconds") or 0.0),
+            ocr_pages=list(result.get("ocr_pages") or []),
+            warnings=list(result.get("warnings") or [])[:20],
+        )
+        if status in INDEXABLE:
+            rec = build_record(
+                doc_id=it.doc_id,
+                path=it.path,
+                sha256=it.sha,
+                size=it.size,
+                mtime_ns=it.mtime_ns,
+                extraction=result,
+                row=catalogue.row(it.path),
+                taxonomy=taxonomy,
+            )
+            updater.upsert(rec, result["pages"])
+            out.action = "updated" if it.known else "added"
+        else:
+            if it.known:
+                updater.delete(it.doc_id)  # the file changed into something unreadable
+            out.action = "skipped"
+        report.files.append(out)
+        progress.advance(nbytes=it.size, pages=out.pages, ok=status in INDEXABLE, name=it.path.name)
+
+    for it in todo:
+        if not it.sha:
+            it.sha = sha256_file(it.path)
+        cached = cache.get(it.sha, timeout=opts.timeout)
+        if cached is not None:
+            index_one(it, cached, extracted=False)
+        else:
+            pending.append(it)
+
+    # Biggest files first, so the last worker is not left alone with a long file.
+    pending.sort(key=lambda it: -it.size)
+    seen_sha: dict[str, list[_Item]] = {}
+    tasks: list[tuple[str, str]] = []
+    for it in pending:
+        if it.sha in seen_sha:
+            seen_sha[it.sha].append(it)  # the same content under two names is extracted once
+        else:
+            seen_sha[it.sha] = [it]
+            tasks.append((it.sha, str(it.path)))
+    limits = Limits(
+        timeout=opts.timeout,
+        memory_bytes=opts.memory_mb * 1024 * 1024,
+        max_file_bytes=opts.max_file_mb * 1024 * 1024,
+    )
+    for sha, result in run_extractions(tasks, workers=opts.workers, limits=limits):
+        cache.put(sha, result)  # failures too: a timeout is retried only with a longer limit
+        for it in seen_sha[sha]:
+            index_one(it, result, extracted=True)
+    progress.finish()
+
+
+def _carry_over(
+    rec: DocumentRecord,
+    updater: IndexUpdater,
+    cache: ExtractionCache,
+    taxonomy: Taxonomy,
+    catalogue: Catalogue,
+) -> None:
+    """Re-add a document that this run did not touch into a rebuilt index, from the cache."""
+    entry = cache.get(rec.sha256)
+    if entry is None or entry.get("status") not in INDEXABLE:
+        return
+    path = Path(rec.path)
+    if path.exists():
+        catalogue.load_for(path, None)
+    row = catalogue.row(path)
+    new = build_record(
+        doc_id=rec.id,
+        path=path,
+        sha256=rec.sha256,
+        size=rec.size,
+        mtime_ns=rec.mtime_ns,
+        extraction=entry,
+        row=row,
+        taxonomy=taxonomy,
+    )
+    updater.upsert(new, entry["pages"])
+
+
+def rebuild(data_dir: Path | str, *, options: IngestOptions | None = None) -> IngestReport:
+    """Recreate the index from the extraction cache, without extracting anything again."""
+    opts = options or IngestOptions()
+    opts.rebuild = True
+    return ingest([], data_dir, options=opts)

@@ -1,0 +1,136 @@
+"""The ingest report: every file with its status and reason, as JSON and as a terminal summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+# What to do about each failed status: shown in the summary.
+ADVICE = {
+    "encrypted": "ask the publisher for an unprotected copy, or remove the password and re-ingest",
+    "corrupt": "re-download the file; if it opens in a viewer, save it again as PDF",
+    "not-a-pdf": "the download is probably an error page: fetch the real PDF",
+    "empty": "the file has no content: re-download it",
+    "timeout": "re-run with a longer --timeout, or repair the file (e.g. qpdf --qdf)",
+    "too-large": "raise --max-file-mb / --memory-mb, or split the file",
+    "no-text-layer": "a scanned document: run OCR (e.g. ocrmypdf) and ingest the result",
+    "missing": "check the path",
+}
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # ok | encrypted | corrupt | not-a-pdf | empty | timeout | too-large | no-text-layer | missing
+    reason: str = ""
+    action: str = ""  # added | updated | unchanged | removed | skipped
+    doc_id: str = ""
+    pages: int = 0
+    extracted: bool = False  # False when the cache or the index already had it
+    seconds: float = 0.0
+    ocr_pages: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    paths: list[str]
+    data_dir: str
+    started: float = field(default_factory=time.time)
+    finished: float = 0.0
+    files: list[FileOutcome] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rebuilt: bool = False
+    committed: bool = False
+    documents_in_index: int = 0
+    report_path: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return round((self.finished or time.time()) - self.started, 2)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(f.status for f in self.files))
+
+    def actions(self) -> dict[str, int]:
+        c = Counter(f.action for f in self.files if f.action)
+        if self.removed:
+            c["removed"] = len(self.removed)
+        return dict(c)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status != "ok"]
+
+    @property
+    def extracted(self) -> int:
+        return sum(1 for f in self.files if f.extracted)
+
+    @property
+    def pages(self) -> int:
+        return sum(f.pages for f in self.files if f.status == "ok")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "paths": self.paths,
+            "data_dir": self.data_dir,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
+            "seconds": self.seconds,
+            "files_total": len(self.files),
+            "files_extracted": self.extracted,
+            "pages_indexed": self.pages,
+            "statuses": self.counts(),
+            "actions": self.actions(),
+            "removed": self.removed,
+            "rebuilt": self.rebuilt,
+            "committed": self.committed,
+            "documents_in_index": self.documents_in_index,
+            "files": [asdict(f) for f in self.files],
+        }
+
+    def write(self, reports_dir: Path) -> Path:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self.started))
+        path = reports_dir / f"ingest-{stamp}-{os.getpid()}.json"
+        self.report_path = str(path)
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        for target in (path, reports_dir / "latest.json"):
+            fd, tmp = tempfile.mkstemp(dir=reports_dir, prefix=".report-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, target)
+        return path
+
+    def summary(self) -> str:
+        lines = []
+        acts = self.actions()
+        act_text = ", ".join(f"{n} {a}" for a, n in sorted(acts.items())) or "nothing changed"
+        lines.append(
+            f"Ingested {len(self.files)} files in {self.seconds:.1f} s: {act_text}. "
+            f"{self.extracted} extracted, {len(self.files) - self.extracted} from cache or unchanged; "
+            f"{self.pages:,} pages; {self.documents_in_index} documents in the index."
+        )
+        counts = self.counts()
+        lines.append("Status: " + ", ".join(f"{s} {n}" for s, n in sorted(counts.items())))
+        failed = self.failed
+        if failed:
+            lines.append(f"{len(failed)} file(s) not indexed:")
+            for f in failed[:25]:
+                lines.append(f"  {f.status:14} {f.path}: {f.reason}")
+            if len(failed) > 25:
+                lines.append(f"  … and {len(failed) - 25} more (see the report)")
+            for status in sorted({f.status for f in failed}):
+                if status in ADVICE:
+                    lines.append(f"  {status}: {ADVICE[status]}")
+        partial = [f for f in self.files if f.status == "ok" and f.ocr_pages]
+        if partial:
+            lines.append(f"{len(partial)} indexed file(s) have pages without text (need OCR).")
+        if self.report_path:
+            lines.append(f"Report: {self.report_path}")
+        return "\n".join(lines)

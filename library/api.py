@@ -1,0 +1,77 @@
+"""JSON shapes of search results and documents: one definition for the CLI and the web API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from library.models import DocumentHit, DocumentRecord, SearchResult
+
+
+def document_to_json(d: DocumentRecord, *, evidence: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": d.id,
+        "title": d.title,
+        "case": d.case,
+        "case_id": d.case_id,
+        "partnership": d.partnership,
+        "review_type": d.review_type,
+        "document_kind": d.document_kind,
+        "date": d.date,
+        "year": d.year,
+        "themes": list(d.themes),
+        "path": d.path,
+        "page_count": d.page_count,
+        "source_url": d.source_url,
+        "licence": d.licence,
+        "attribution": d.attribution,
+    }
+    if evidence:
+        out["theme_evidence"] = d.theme_evidence
+        out["metadata_source"] = d.metadata_source
+        out["ocr_pages"] = d.ocr_pages
+        out["sha256"] = d.sha256
+    return out
+
+
+def hit_to_json(h: DocumentHit) -> dict[str, Any]:
+    out = document_to_json(h.document)
+    out.update(
+        {
+            "score": round(h.score, 4),
+            "pages": list(h.pages),
+            "pages_match": h.pages_match,
+            "more_pages": h.more_pages,
+            "hits": [{"page": p.page, "snippet": p.snippet, "text": p.text} for p in h.hits],
+        }
+    )
+    return out
+
+
+def result_to_json(res: SearchResult) -> dict[str, Any]:
+    req = res.request
+    return {
+        "query": req.q,
+        "filters": {
+            "theme": req.themes,
+            "type": req.review_types,
+            "kind": req.kinds,
+            "partnership": req.partnerships,
+            "year_from": req.year_from,
+            "year_to": req.year_to,
+        },
+        "sort": req.sort,
+        "page": req.page,
+        "per_page": req.per_page,
+        "page_count": res.page_count,
+        "total": res.total,
+        "elapsed_ms": res.elapsed_ms,
+        "suggestion": res.suggestion,
+        "results": [hit_to_json(h) for h in res.hits],
+        "facets": {
+            name: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in values
+            ]
+            for name, values in res.facets.items()
+        },
+    }

@@ -1,0 +1,104 @@
+"""The domain model: a document of the library as indexed, and what a search returns."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class DocumentRecord:
+    """One PDF in the library, with its metadata and theme evidence (no page text)."""
+
+    id: str
+    path: str
+    sha256: str
+    title: str
+    case: str = ""
+    case_id: str = ""
+    partnership: str = ""
+    review_type: str = ""
+    document_kind: str = ""
+    date: str = ""  # ISO: YYYY-MM-DD, YYYY-MM or YYYY
+    source_url: str = ""
+    licence: str = ""
+    attribution: str = ""
+    page_count: int = 0
+    themes: list[str] = field(default_factory=list)
+    theme_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)
+    metadata_source: dict[str, str] = field(
+        default_factory=dict
+    )  # field -> catalogue|pdf|filename|text
+    size: int = 0
+    mtime_ns: int = 0
+    fingerprint: str = ""  # changes when anything that shapes the index entry changes
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date[:4].isdigit() else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["year"] = self.year
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentRecord:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class PageHit:
+    page: int
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    text: str = ""  # the same snippet as plain text
+
+
+@dataclass
+class DocumentHit:
+    document: DocumentRecord
+    score: float
+    pages: list[int]  # every page that matches, ascending
+    hits: list[PageHit]  # highlighted snippets of the best few pages
+    pages_match: str = "all"  # "all": pages match the whole query; "any": at least one term
+
+    @property
+    def more_pages(self) -> int:
+        return max(0, len(self.pages) - len(self.hits))
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    themes: list[str] = field(default_factory=list)
+    review_types: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    partnerships: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"  # or "date" (newest first) or "date-asc"
+    page: int = 1
+    per_page: int = 10
+    snippets: int = 3
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[DocumentHit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    page_count: int = 0
+    elapsed_ms: float = 0.0
+    query_terms: list[str] = field(default_factory=list)

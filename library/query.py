@@ -1,0 +1,180 @@
+"""Parse a user's query safely into a document-level and a page-level Whoosh query.
+
+Syntax (documented on the help page): words are ANDed; "quoted phrases"; OR, NOT, AND,
+parentheses; ``+must`` and ``-exclude``; ``prefix*`` wildcards; ``field:value`` for title, case,
+partnership, type, kind, theme and year (``year:[2018 TO 2020]``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    MultifieldParser,
+    PlusMinusPlugin,
+    QueryParser,
+)
+
+from library.errors import QueryError
+from library.schema import USER_FIELDS
+
+MAX_QUERY_CHARS = 400
+MAX_CLAUSES = 40
+MIN_WILDCARD_PREFIX = 2
+
+DOC_TEXT_FIELDS = ("title", "case", "content")
+META_FIELDS = {"partnership", "review_type", "document_kind", "theme", "year", "title", "case"}
+ALLOWED_FIELDS = set(USER_FIELDS.values()) | {"content", "page_text"}
+
+_FIELD_RX = re.compile(r"(?<![\w:/])([a-z_]+):(?=\S)")
+_QUOTED = re.compile(r'"[^"]*"')
+_ALIASES = {"review_type": ["type"], "document_kind": ["kind"]}
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    doc_query: wq.Query | None  # None: no words, browse the whole library
+    page_query: wq.Query | None  # what a page must match to be listed as a hit
+    page_query_any: wq.Query | None  # any one term: fallback when no page matches it all
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (field, text) of positive terms
+
+
+def _check_fields(text: str) -> None:
+    unquoted = _QUOTED.sub(" ", text)
+    for m in _FIELD_RX.finditer(unquoted):
+        name = m.group(1)
+        if name not in USER_FIELDS and name not in ("content",):
+            known = ", ".join(
+                sorted(
+                    k
+                    for k in USER_FIELDS
+                    if k in {"title", "case", "partnership", "type", "kind", "theme", "year"}
+                )
+            )
+            raise QueryError(
+                f"Unknown field {name!r} in the query. Fields you can use: {known}.",
+            )
+
+
+def _leaves(q: wq.Query) -> list[wq.Query]:
+    return [q] if q.is_leaf() else [leaf for c in q.children() for leaf in _leaves(c)]
+
+
+def _validate(q: wq.Query) -> None:
+    leaves = _leaves(q)
+    if len(leaves) > MAX_CLAUSES:
+        raise QueryError(
+            f"The query has {len(leaves)} terms; the most a search can take is {MAX_CLAUSES}."
+        )
+    for leaf in leaves:
+        fname = getattr(leaf, "fieldname", None)
+        if fname and fname not in ALLOWED_FIELDS and fname != "spell_content":
+            raise QueryError(f"Searching the field {fname!r} is not supported.")
+        if isinstance(leaf, wq.Wildcard | wq.Prefix):
+            text = str(getattr(leaf, "text", ""))
+            head = re.split(r"[*?]", text, maxsplit=1)[0]
+            if len(head) < MIN_WILDCARD_PREFIX:
+                raise QueryError(
+                    f"The wildcard {text!r} needs at least {MIN_WILDCARD_PREFIX} letters before "
+                    "the * or ? (for example safeguard*)."
+                )
+        if isinstance(leaf, wq.Regex):
+            raise QueryError("Regular expressions are not supported in queries.")
+
+
+def _strip_meta(q: wq.Query) -> wq.Query | None:
+    """Page-level form of a query: metadata clauses removed (None means: no constraint)."""
+    if q.is_leaf():
+        fname = getattr(q, "fieldname", None)
+        return None if fname in META_FIELDS or isinstance(q, wq.Every) else q
+    if isinstance(q, wq.AndNot):
+        return _strip_meta(q.a)
+    if isinstance(q, wq.Not):
+        inner = _strip_meta(q.query)
+        return wq.Not(inner) if inner is not None else None
+    if isinstance(q, wq.Or | wq.DisjunctionMax):
+        kids = [_strip_meta(c) for c in q.children()]
+        if any(k is None for k in kids):
+            return None
+        return wq.Or(kids)
+    if isinstance(q, wq.And | wq.Require | wq.AndMaybe | wq.Ordered):
+        kids = [k for k in (_strip_meta(c) for c in q.children()) if k is not None]
+        if isinstance(q, wq.AndMaybe):
+            kids = kids[:1]
+        if not kids:
+            return None
+        return kids[0] if len(kids) == 1 else wq.And(kids)
+    if isinstance(q, wq.BinaryQuery):
+        return _strip_meta(q.a)
+    if hasattr(q, "child"):
+        return _strip_meta(q.child)
+    return q
+
+
+def _positive_leaves(q: wq.Query) -> list[wq.Query]:
+    if q.is_leaf():
+        return [] if isinstance(q, wq.Every | wq.NullQuery.__class__) else [q]
+    if isinstance(q, wq.Not):
+        return []
+    if isinstance(q, wq.AndNot):
+        return _positive_leaves(q.a)
+    out: list[wq.Query] = []
+    for c in q.children():
+        out.extend(_positive_leaves(c))
+    return out
+
+
+class QueryBuilder:
+    """Parsers built once per schema (they are not cheap) and reused for every query."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.doc_parser = MultifieldParser(list(DOC_TEXT_FIELDS), schema, group=AndGroup)
+        self.page_parser = QueryParser("page_text", schema, group=AndGroup)
+        for p in (self.doc_parser, self.page_parser):
+            p.add_plugin(FieldAliasPlugin(_ALIASES))
+            p.add_plugin(PlusMinusPlugin())
+
+    def parse(self, text: str) -> ParsedQuery:
+        text = (text or "").strip()
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(
+                f"The query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}. "
+                "Shorten it or use the filters instead."
+            )
+        if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text):
+            raise QueryError("The query contains control characters.")
+        if not text or text in ("*", "*:*"):
+            return ParsedQuery(text, None, None, None)
+        _check_fields(text)
+        try:
+            doc_q = self.doc_parser.parse(text)
+            page_q = self.page_parser.parse(text)
+        except QueryError:
+            raise
+        except Exception as exc:  # the parser is lenient, but never let it escape as a 500
+            raise QueryError(f"The query could not be understood: {exc}") from exc
+        if doc_q is wq.NullQuery or isinstance(doc_q, type(wq.NullQuery)):
+            raise QueryError("The query has no words to search for.")
+        _validate(doc_q)
+        _validate(page_q)
+        page_only = _strip_meta(page_q)
+        positives = [
+            leaf
+            for leaf in (_positive_leaves(page_only) if page_only is not None else [])
+            if getattr(leaf, "fieldname", None) == "page_text"
+        ]
+        any_q = wq.Or(positives) if positives else None
+        terms: list[tuple[str, str]] = []
+        for leaf in positives:
+            if isinstance(leaf, wq.Term):
+                terms.append(("page_text", str(leaf.text)))
+            elif isinstance(leaf, wq.Phrase):
+                terms.extend(("page_text", str(w)) for w in leaf.words)
+        return ParsedQuery(text, doc_q, page_only, any_q, terms)

@@ -1,0 +1,62 @@
+"""The Whoosh schema: one entry per document plus one entry per page.
+
+Document entries carry the whole text (``content``) and the facet fields, so results and facet
+counts are per document; page entries carry one page's text (``page_text``, stored for
+highlighting) so every hit names its page. Bump ``SCHEMA_VERSION`` whenever a field changes: the
+next ingest rebuilds the index from the extraction cache.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+SCHEMA_VERSION = 1
+
+LEVEL_DOC = "doc"
+LEVEL_PAGE = "page"
+
+
+def text_analyzer():  # -> whoosh Analyzer
+    # stoplist=None keeps every word and its position, so "value for money" as a phrase does
+    # not also match "value of money"; minsize=1 keeps single letters ("Child G").
+    return StemmingAnalyzer(stoplist=None, minsize=1)
+
+
+def build_schema() -> Schema:
+    ana = text_analyzer()
+    return Schema(
+        key=ID(unique=True, stored=True),  # "d:<id>" or "p:<id>:<page>"
+        level=ID(stored=True),
+        doc_id=ID(stored=True, sortable=True),
+        page=NUMERIC(int, stored=True, sortable=True),
+        # document level
+        title=TEXT(analyzer=ana, stored=True, field_boost=2.0, multitoken_query="phrase"),
+        case=TEXT(analyzer=ana, stored=True, field_boost=2.0, multitoken_query="phrase"),
+        content=TEXT(analyzer=ana, spelling=True, multitoken_query="phrase"),
+        case_id=ID(stored=True),
+        partnership=KEYWORD(lowercase=True, stored=True),
+        review_type=KEYWORD(lowercase=True, stored=True),
+        document_kind=KEYWORD(lowercase=True, stored=True),
+        theme=KEYWORD(lowercase=True, stored=True, scorable=False),
+        year=NUMERIC(int, stored=True, sortable=True),
+        date=ID(stored=True, sortable=True),
+        path=ID(stored=True),
+        meta=STORED(),  # JSON of the DocumentRecord
+        # page level
+        page_text=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
+    )
+
+
+# Names a user may type before a colon, and the schema field each means.
+USER_FIELDS: dict[str, str] = {
+    "title": "title",
+    "case": "case",
+    "partnership": "partnership",
+    "type": "review_type",
+    "review_type": "review_type",
+    "kind": "document_kind",
+    "document_kind": "document_kind",
+    "theme": "theme",
+    "year": "year",
+}

@@ -1,0 +1,120 @@
+"""Index generations on disk, switched atomically.
+
+``var/CURRENT`` names the live index folder. Incremental ingests write into it with Whoosh's own
+commit, which renames its table of contents into place, so readers see the old state or the new
+one, never half. A schema change or ``reviewlib rebuild`` builds a whole new folder beside it and
+only then swaps ``CURRENT`` with ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage
+
+from library.config import DataDir
+from library.errors import IndexLockedError, IndexMissingError
+from library.schema import SCHEMA_VERSION, build_schema
+
+VERSION_FILE = "SCHEMA_VERSION"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def current_generation(data: DataDir) -> Path | None:
+    try:
+        name = data.current_file.read_text().strip()
+    except FileNotFoundError:
+        return None
+    path = data.root / name
+    return path if name and path.is_dir() else None
+
+
+def generation_version(gen: Path) -> int | None:
+    try:
+        return int((gen / VERSION_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def create_generation(data: DataDir) -> Path:
+    """A new, empty index folder (not yet live)."""
+    data.ensure()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    gen = Path(tempfile.mkdtemp(dir=data.root, prefix=f"index-v{SCHEMA_VERSION}-{stamp}-"))
+    windex.create_in(str(gen), build_schema())
+    (gen / VERSION_FILE).write_text(str(SCHEMA_VERSION))
+    return gen
+
+
+def activate(data: DataDir, gen: Path) -> None:
+    """Make ``gen`` the live index, then remove older generations."""
+    _write_atomic(data.current_file, gen.name)
+    for old in data.root.glob("index-*"):
+        if old.is_dir() and old != gen:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(gen: Path) -> None:
+    shutil.rmtree(gen, ignore_errors=True)
+
+
+def open_index(data: DataDir, *, readonly: bool = True) -> windex.Index:
+    gen = current_generation(data)
+    if gen is None:
+        raise IndexMissingError(f"no index in {data.root}")
+    storage = FileStorage(str(gen), readonly=readonly)
+    try:
+        return storage.open_index()
+    except windex.EmptyIndexError as exc:
+        raise IndexMissingError(f"the index in {gen} is empty or damaged") from exc
+
+
+def open_generation(gen: Path) -> windex.Index:
+    return FileStorage(str(gen)).open_index()
+
+
+def live_is_current_schema(data: DataDir) -> bool:
+    gen = current_generation(data)
+    return gen is not None and generation_version(gen) == SCHEMA_VERSION
+
+
+@contextlib.contextmanager
+def ingest_lock(data: DataDir, *, wait: bool = False) -> Iterator[None]:
+    """Only one ingest per data directory; the lock dies with its process (flock)."""
+    data.ensure()
+    fh = open(data.lock_file, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh.fileno(), flags)
+        except BlockingIOError as exc:
+            fh.seek(0)
+            holder = fh.read().strip()
+            raise IndexLockedError(
+                f"another ingest is running on {data.root}" + (f" ({holder})" if holder else "")
+            ) from exc
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}")
+        fh.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()
