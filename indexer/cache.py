@@ -74,4 +74,18 @@ class ExtractionCache:
     def shas(self) -> set[str]:
         if not self.root.is_dir():
             return set()
-        return {p.name.split(".")[0] for p in self.root.glob("*/*.json.gz")}
+        # pathlib's glob matches dot files: skip the temp files of an unfinished put()
+        return {
+            p.name.split(".")[0]
+            for p in self.root.glob("*/*.json.gz")
+            if not p.name.startswith(".")
+        }
+
+    def sweep_temp(self) -> int:
+        """Remove temp files of puts that a killed ingest never finished (call under the lock)."""
+        removed = 0
+        if self.root.is_dir():
+            for p in self.root.glob("*/.tmp-*"):
+                p.unlink(missing_ok=True)
+                removed += 1
+        return removed

@@ -7,6 +7,7 @@ seen before goes to the worker processes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -27,7 +28,11 @@ from library.metadata import build_record, fingerprint
 from library.models import DocumentRecord
 from library.naming import slugify
 from library.taxonomy import Taxonomy
-from library.writer import IndexUpdater, indexed_documents
+from library.writer import IndexUpdater, indexed_documents, page_key
+
+#: key in ``DocumentRecord.metadata_source``: the folder up to which ingest looked for
+#: catalogue.csv files (the ingest root), so rebuild and ``status --check`` repeat the same lookup
+CATALOGUE_ROOT = "catalogue_root"
 
 
 @dataclass
@@ -113,14 +118,20 @@ def ingest(
     say = log or (lambda _msg: None)
 
     with store.ingest_lock(data, wait=opts.wait):
+        # Whatever a killed run left behind (temp files, a half-built generation) goes first.
+        swept = store.sweep_leftovers(data) + cache.sweep_temp()
+        if swept:
+            say(f"Removed {swept} leftover(s) of an interrupted run")
         rebuild = opts.rebuild or not store.live_is_current_schema(data)
         live = store.current_generation(data)
         existing: dict[str, DocumentRecord] = {}
+        old_ix = None
         if live is not None:
             try:
-                existing = indexed_documents(store.open_generation(live))
+                old_ix = store.open_generation(live)
+                existing = indexed_documents(old_ix)
             except Exception:  # an unreadable old index is rebuilt from the cache
-                existing, rebuild = {}, True
+                existing, rebuild, old_ix = {}, True, None
         if rebuild:
             target = store.create_generation(data)
             say(f"Building a new index in {target.name}" + (" (schema changed)" if live else ""))
@@ -158,7 +169,9 @@ def ingest(
                         updater.delete(rec.id)
                     report.removed.append(rec.path)
                 elif rebuild:
-                    _carry_over(rec, updater, cache, taxonomy, catalogue)
+                    out = _carry_over(rec, updater, cache, taxonomy, catalogue, old_ix)
+                    if out is not None:
+                        report.files.append(out)
             changed = updater.upserted or updater.deleted or rebuild
             if changed:
                 say("Committing the index…")
@@ -246,6 +259,7 @@ def _extract_and_index(
                 row=catalogue.row(it.path),
                 taxonomy=taxonomy,
             )
+            rec.metadata_source[CATALOGUE_ROOT] = str(it.root)
             updater.upsert(rec, result["pages"])
             out.action = "updated" if it.known else "added"
         else:
@@ -286,20 +300,81 @@ def _extract_and_index(
     progress.finish()
 
 
+def load_catalogue_for(catalogue: Catalogue, rec: DocumentRecord) -> None:
+    """Load the catalogue files the ingest of ``rec`` looked at (its recorded ingest root).
+
+    Records indexed before the root was recorded: walk up to the nearest catalogue.csv that has
+    a row for the file.
+    """
+    path = Path(rec.path)
+    root = rec.metadata_source.get(CATALOGUE_ROOT)
+    if root:
+        catalogue.load_for(path, Path(root))
+        return
+    folder = path.resolve().parent
+    while catalogue.row(path) is None:
+        candidate = folder / "catalogue.csv"
+        if candidate.is_file():
+            with contextlib.suppress(ValueError, OSError):
+                catalogue.load(candidate)
+        if folder == folder.parent:
+            break
+        folder = folder.parent
+
+
+def _old_pages(old_ix: Any, rec: DocumentRecord) -> list[str] | None:
+    """A document's page texts as stored in the previous index generation."""
+    if old_ix is None or rec.page_count < 1:
+        return None
+    try:
+        with old_ix.searcher() as s:
+            pages: list[str] = []
+            for number in range(1, rec.page_count + 1):
+                docnum = s.document_number(key=page_key(rec.id, number))
+                if docnum is None:
+                    return None
+                pages.append(s.stored_fields(docnum).get("page_text", ""))
+            return pages
+    except Exception:
+        return None
+
+
 def _carry_over(
     rec: DocumentRecord,
     updater: IndexUpdater,
     cache: ExtractionCache,
     taxonomy: Taxonomy,
     catalogue: Catalogue,
-) -> None:
-    """Re-add a document that this run did not touch into a rebuilt index, from the cache."""
+    old_ix: Any = None,
+) -> FileOutcome | None:
+    """Re-add a document that this run did not touch into a rebuilt index, from the cache.
+
+    Without a usable cache entry the document keeps its old record and the page texts stored in
+    the old index, so a rebuild never silently drops a document; None when all went normally.
+    """
     entry = cache.get(rec.sha256)
     if entry is None or entry.get("status") not in INDEXABLE:
-        return
+        pages = _old_pages(old_ix, rec)
+        if pages is None:
+            return FileOutcome(
+                rec.path,
+                "missing",
+                "dropped by the rebuild: no cached extraction and no pages in the old index; "
+                "re-ingest the file",
+                action="removed",
+                doc_id=rec.id,
+            )
+        updater.upsert(rec, pages)
+        return FileOutcome(
+            rec.path,
+            OK,
+            action="unchanged",
+            doc_id=rec.id,
+            pages=len(pages),
+            warnings=["no cached extraction: pages copied from the previous index"],
+        )
     path = Path(rec.path)
-    if path.exists():
-        catalogue.load_for(path, None)
+    load_catalogue_for(catalogue, rec)
     row = catalogue.row(path)
     new = build_record(
         doc_id=rec.id,
@@ -311,7 +386,10 @@ def _carry_over(
         row=row,
         taxonomy=taxonomy,
     )
+    if rec.metadata_source.get(CATALOGUE_ROOT):
+        new.metadata_source[CATALOGUE_ROOT] = rec.metadata_source[CATALOGUE_ROOT]
     updater.upsert(new, entry["pages"])
+    return None
 
 
 def rebuild(data_dir: Path | str, *, options: IngestOptions | None = None) -> IngestReport:

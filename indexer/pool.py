@@ -30,7 +30,26 @@ class Limits:
     max_file_bytes: int = 300 * 1024 * 1024
 
 
-def _worker_main(conn: Connection, limits: Limits) -> None:
+def _die_with_parent(parent_pid: int | None) -> None:
+    """Ask Linux to SIGKILL this worker when the ingest process dies (even by SIGKILL).
+
+    Forked workers inherit the ingest lock's file descriptor (flock), so an orphan still busy
+    with a slow file would keep every later ingest locked out.
+    """
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)  # the parent died before prctl took effect
+
+
+def _worker_main(conn: Connection, limits: Limits, parent_pid: int | None = None) -> None:
+    _die_with_parent(parent_pid)
     if limits.memory_bytes:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -56,7 +75,7 @@ def _worker_main(conn: Connection, limits: Limits) -> None:
 class _Worker:
     def __init__(self, ctx: Any, limits: Limits) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, limits), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, limits, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
         self.task: Any = None

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from indexer.cache import ExtractionCache, sha256_file
+from indexer.pipeline import CATALOGUE_ROOT, load_catalogue_for
 from library import store
-from library.catalogue import Catalogue
+from library.catalogue import Catalogue, CatalogueError
 from library.config import DataDir
 from library.errors import IndexMissingError
 from library.metadata import fingerprint
@@ -48,7 +49,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
     problems: list[dict[str, str]] = info["problems"]
     if check:
         taxonomy = Taxonomy.load()
-        catalogue = Catalogue()
+        catalogues: dict[str, Catalogue] = {}  # one per ingest root, as at ingest time
         for d in docs.values():
             p = Path(d.path)
             if not p.exists():
@@ -61,7 +62,23 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
                 )
             if d.sha256 not in cached:
                 problems.append({"doc": d.id, "problem": "cache-missing", "detail": d.sha256})
-            catalogue.load_for(p, p.parent.parent)
+            elif cache.get(d.sha256) is None:
+                problems.append(
+                    {
+                        "doc": d.id,
+                        "problem": "cache-unreadable",
+                        "detail": f"{d.sha256}: damaged or from another extractor version",
+                    }
+                )
+            # the same catalogue.csv lookup as the ingest that indexed the document
+            catalogue = catalogues.setdefault(
+                d.metadata_source.get(CATALOGUE_ROOT, ""), Catalogue()
+            )
+            try:
+                load_catalogue_for(catalogue, d)
+            except CatalogueError as exc:
+                problems.append({"doc": d.id, "problem": "catalogue-error", "detail": str(exc)})
+                continue
             if fingerprint(d.sha256, catalogue.row(p), taxonomy) != d.fingerprint:
                 problems.append(
                     {

@@ -16,12 +16,13 @@ from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
     MultifieldParser,
+    PhrasePlugin,
     PlusMinusPlugin,
     QueryParser,
 )
 
 from library.errors import QueryError
-from library.schema import USER_FIELDS
+from library.schema import USER_FIELDS, text_analyzer
 
 MAX_QUERY_CHARS = 400
 MAX_CLAUSES = 40
@@ -29,7 +30,10 @@ MIN_WILDCARD_PREFIX = 2
 
 DOC_TEXT_FIELDS = ("title", "case", "content")
 META_FIELDS = {"partnership", "review_type", "document_kind", "theme", "year", "title", "case"}
-ALLOWED_FIELDS = set(USER_FIELDS.values()) | {"content", "page_text"}
+ALLOWED_FIELDS = set(USER_FIELDS.values()) | {"content", "page_text", "content_exact", "page_exact"}
+#: quoted phrases search these unstemmed twins of the text fields
+EXACT_FIELDS = {"content": "content_exact", "page_text": "page_exact"}
+PAGE_FIELDS = ("page_text", "page_exact")
 
 _FIELD_RX = re.compile(r"(?<![\w:/])([a-z_]+):(?=\S)")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -43,6 +47,30 @@ class ParsedQuery:
     page_query: wq.Query | None  # what a page must match to be listed as a hit
     page_query_any: wq.Query | None  # any one term: fallback when no page matches it all
     terms: list[tuple[str, str]] = field(default_factory=list)  # (field, text) of positive terms
+    highlight_terms: set[str] = field(default_factory=set)  # stemmed words to mark in snippets
+
+
+class _ExactPhraseNode(PhrasePlugin.PhraseNode):
+    def query(self, parser):  # type: ignore[no-untyped-def]
+        name = self.fieldname or parser.fieldname
+        if name in EXACT_FIELDS:
+            self.fieldname = EXACT_FIELDS[name]
+        return super().query(parser)
+
+
+class _ExactPhraseTagger(PhrasePlugin.PhraseTagger):
+    def create(self, parser, match):  # type: ignore[no-untyped-def]
+        slop = int(match.group("slop")) if match.group("slop") else 1
+        node = _ExactPhraseNode(match.group("text"), match.start("text"), slop)
+        node.degrade = self.degrade
+        return node
+
+
+class ExactPhrasePlugin(PhrasePlugin):
+    """Quoted phrases match the words as printed, on the unstemmed fields."""
+
+    def taggers(self, parser):  # type: ignore[no-untyped-def]
+        return [(_ExactPhraseTagger(self.expr, degrade=self.degrade), 0)]
 
 
 def _check_fields(text: str) -> None:
@@ -137,9 +165,13 @@ class QueryBuilder:
         self.schema = schema
         self.doc_parser = MultifieldParser(list(DOC_TEXT_FIELDS), schema, group=AndGroup)
         self.page_parser = QueryParser("page_text", schema, group=AndGroup)
+        self._stem = text_analyzer()
         for p in (self.doc_parser, self.page_parser):
+            p.remove_plugin_class(PhrasePlugin)
+            p.add_plugin(ExactPhrasePlugin())
             p.add_plugin(FieldAliasPlugin(_ALIASES))
-            p.add_plugin(PlusMinusPlugin())
+            # +/- count only at the start of a word: "theme:domestic-abuse" is one value.
+            p.add_plugin(PlusMinusPlugin(r"(?<![^\s(])\+", r"(?<![^\s(])-"))
 
     def parse(self, text: str) -> ParsedQuery:
         text = (text or "").strip()
@@ -168,13 +200,22 @@ class QueryBuilder:
         positives = [
             leaf
             for leaf in (_positive_leaves(page_only) if page_only is not None else [])
-            if getattr(leaf, "fieldname", None) == "page_text"
+            if getattr(leaf, "fieldname", None) in PAGE_FIELDS
         ]
         any_q = wq.Or(positives) if positives else None
         terms: list[tuple[str, str]] = []
         for leaf in positives:
             if isinstance(leaf, wq.Term):
-                terms.append(("page_text", str(leaf.text)))
+                terms.append((leaf.fieldname, str(leaf.text)))
             elif isinstance(leaf, wq.Phrase):
-                terms.extend(("page_text", str(w)) for w in leaf.words)
-        return ParsedQuery(text, doc_q, page_only, any_q, terms)
+                terms.extend((leaf.fieldname, str(w)) for w in leaf.words)
+        marks: set[str] = set()
+        for fname, word in terms:
+            if fname == "page_exact":  # snippets are marked on stems: stem the printed words
+                marks.update(t.text for t in self._stem(word))
+            else:
+                marks.add(word)
+        prefixes = [leaf for leaf in positives if isinstance(leaf, wq.Prefix | wq.Wildcard)]
+        for leaf in prefixes:
+            marks.add(str(leaf.text).rstrip("*?"))
+        return ParsedQuery(text, doc_q, page_only, any_q, terms, marks)

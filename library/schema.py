@@ -1,6 +1,7 @@
 """The Whoosh schema: one entry per document plus one entry per page.
 
-Document entries carry the whole text (``content``) and the facet fields, so results and facet
+Document entries carry the whole text (``content`` stemmed, ``content_exact`` as printed, for
+quoted phrases) and the facet fields, so results and facet
 counts are per document; page entries carry one page's text (``page_text``, stored for
 highlighting) so every hit names its page. Bump ``SCHEMA_VERSION`` whenever a field changes: the
 next ingest rebuilds the index from the extraction cache.
@@ -8,10 +9,10 @@ next ingest rebuilds the index from the extraction cache.
 
 from __future__ import annotations
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 LEVEL_DOC = "doc"
 LEVEL_PAGE = "page"
@@ -23,8 +24,15 @@ def text_analyzer():  # -> whoosh Analyzer
     return StemmingAnalyzer(stoplist=None, minsize=1)
 
 
+def exact_analyzer():  # -> whoosh Analyzer
+    # Quoted phrases are matched on the words as printed (lowercased, not stemmed), so
+    # "private fostering" does not also find "privately fostered".
+    return RegexTokenizer() | LowercaseFilter()
+
+
 def build_schema() -> Schema:
     ana = text_analyzer()
+    exact = exact_analyzer()
     return Schema(
         key=ID(unique=True, stored=True),  # "d:<id>" or "p:<id>:<page>"
         level=ID(stored=True),
@@ -34,6 +42,7 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=ana, stored=True, field_boost=2.0, multitoken_query="phrase"),
         case=TEXT(analyzer=ana, stored=True, field_boost=2.0, multitoken_query="phrase"),
         content=TEXT(analyzer=ana, spelling=True, multitoken_query="phrase"),
+        content_exact=TEXT(analyzer=exact, phrase=True),
         case_id=ID(stored=True),
         partnership=KEYWORD(lowercase=True, stored=True),
         review_type=KEYWORD(lowercase=True, stored=True),
@@ -45,6 +54,7 @@ def build_schema() -> Schema:
         meta=STORED(),  # JSON of the DocumentRecord
         # page level
         page_text=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
+        page_exact=TEXT(analyzer=exact, phrase=True),
     )
 
 

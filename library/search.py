@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
 from library import naming
 from library.config import DataDir
@@ -32,7 +32,7 @@ from library.models import (
     SearchResult,
 )
 from library.query import ParsedQuery, QueryBuilder
-from library.schema import LEVEL_DOC, LEVEL_PAGE
+from library.schema import LEVEL_DOC, LEVEL_PAGE, text_analyzer
 from library.store import current_generation, open_index
 from library.taxonomy import Taxonomy
 from library.writer import page_key
@@ -50,6 +50,15 @@ SUGGEST_BELOW = 3  # offer "did you mean" when fewer documents match than this
 
 _TAG_RX = re.compile(r"<[^>]+>")
 _WORD_RX = re.compile(r"(?<![\w:*?])([A-Za-z][A-Za-z'\-]{2,})(?![\w:*?])")
+
+
+class _MarkFormatter(HtmlFormatter):
+    """Escaped text with a bare ``<mark>`` around each match (no classes to style or escape)."""
+
+    template = "<%(tag)s>%(t)s</%(tag)s>"
+
+    def __init__(self) -> None:
+        super().__init__(tagname="mark", between=" … ")
 
 
 def _plain(snippet_html: str) -> str:
@@ -120,6 +129,7 @@ class LibrarySearcher:
         self.gen = gen
         self.builder = builder or QueryBuilder(raw.schema)
         self._docs: dict[str, DocumentRecord] | None = None
+        self._analyzer = text_analyzer()
         self._labels: dict[str, dict[str, str]] | None = None
 
     def close(self) -> None:
@@ -235,7 +245,9 @@ class LibrarySearcher:
         for hit in window:
             doc_id = hit["doc_id"]
             if doc_id in docs:
-                ordered.append((doc_id, float(hit.score or 0.0)))
+                # when sorted, Whoosh puts the sort key in .score: no relevance to report
+                score = float(hit.score or 0.0) if sortedby is None else 0.0
+                ordered.append((doc_id, score))
         hits = self._page_hits(parsed, ordered, req.snippets)
         facet_values = self._facet_values(results, req)
         suggestion = None
@@ -287,11 +299,13 @@ class LibrarySearcher:
         if parsed.page_query is None:
             return [DocumentHit(docs[d], s, [], []) for d, s in ordered]
         ids = [d for d, _ in ordered]
-        found = self._matching_pages(parsed.page_query, ids, snippets)
+        found = self._matching_pages(parsed.page_query, ids, snippets, parsed.highlight_terms)
         missing = [d for d in ids if not found.get(d)]
         fallback: dict[str, tuple[list[int], list[PageHit]]] = {}
         if missing and parsed.page_query_any is not None:
-            fallback = self._matching_pages(parsed.page_query_any, missing, snippets)
+            fallback = self._matching_pages(
+                parsed.page_query_any, missing, snippets, parsed.highlight_terms
+            )
         out: list[DocumentHit] = []
         for doc_id, score in ordered:
             if found.get(doc_id):
@@ -304,7 +318,7 @@ class LibrarySearcher:
         return out
 
     def _matching_pages(
-        self, page_q: wq.Query, doc_ids: list[str], snippets: int
+        self, page_q: wq.Query, doc_ids: list[str], snippets: int, marks: set[str]
     ) -> dict[str, tuple[list[int], list[PageHit]]]:
         q = wq.And(
             [
@@ -314,8 +328,8 @@ class LibrarySearcher:
             ]
         )
         results = self.raw.search(q, limit=None)
-        results.fragmenter = ContextFragmenter(maxchars=300, surround=80)
-        results.formatter = HtmlFormatter(tagname="mark", between=" … ")
+        fragmenter = ContextFragmenter(maxchars=300, surround=80)
+        formatter = _MarkFormatter()  # formatters keep state: one per call
         doc_col = self.raw.reader().column_reader("doc_id")
         page_col = self.raw.reader().column_reader("page")
         by_doc: dict[str, list[tuple[int, Any]]] = {}
@@ -326,9 +340,13 @@ class LibrarySearcher:
         for did, entries in by_doc.items():
             page_hits: list[PageHit] = []
             for number, hit in entries[: max(0, snippets)]:
-                snippet = hit.highlights("page_text", top=2) or ""
-                if not snippet:
-                    snippet = html.escape(hit.get("page_text", "")[:240])
+                text = hit.get("page_text", "")
+                snippet = ""
+                if marks:
+                    # Our own call, not hit.highlights(): quoted phrases match on the exact
+                    # field, but the stored text is marked on stems.
+                    snippet = highlight(text, marks, self._analyzer, fragmenter, formatter, top=2)
+                snippet = " ".join(snippet.split()) or html.escape(" ".join(text[:240].split()))
                 page_hits.append(PageHit(number, snippet, _plain(snippet)))
             out[did] = (sorted(n for n, _ in entries), page_hits)
         return out
@@ -341,10 +359,11 @@ class LibrarySearcher:
         parsed = self.builder.parse(q)
         if parsed.page_query is None:
             return [], [], "none"
-        found = self._matching_pages(parsed.page_query, [doc_id], snippets)
+        marks = parsed.highlight_terms
+        found = self._matching_pages(parsed.page_query, [doc_id], snippets, marks)
         mode = "all"
         if not found.get(doc_id) and parsed.page_query_any is not None:
-            found = self._matching_pages(parsed.page_query_any, [doc_id], snippets)
+            found = self._matching_pages(parsed.page_query_any, [doc_id], snippets, marks)
             mode = "any"
         pages, hits = found.get(doc_id, ([], []))
         return pages, sorted(hits, key=lambda h: h.page), (mode if pages else "none")

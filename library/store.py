@@ -74,6 +74,40 @@ def discard(gen: Path) -> None:
     shutil.rmtree(gen, ignore_errors=True)
 
 
+def sweep_leftovers(data: DataDir) -> int:
+    """Remove what a killed ingest or rebuild left behind; call only under ``ingest_lock``.
+
+    That is: generations that never went live (a rebuild killed before ``activate``), temp files
+    of ``CURRENT`` and of reports, and in the live generation Whoosh's temp storages
+    (``*.tmp``) and temp tables of contents (``_MAIN_<n>.toc.<time>``). Segment files of an
+    unfinished commit are removed by Whoosh itself at the next commit. Returns the count.
+    """
+    removed = 0
+    live = current_generation(data)
+    if not data.root.is_dir():
+        return 0
+    for entry in data.root.iterdir():
+        if entry.name.startswith("index-") and entry.is_dir() and entry != live:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+        elif entry.name.startswith(f".{data.current_file.name}-") and entry.is_file():
+            entry.unlink(missing_ok=True)
+            removed += 1
+    if data.reports.is_dir():
+        for entry in data.reports.glob(".report-*"):
+            entry.unlink(missing_ok=True)
+            removed += 1
+    if live is not None:
+        for entry in live.iterdir():
+            if entry.is_dir() and entry.name.endswith(".tmp"):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+            elif entry.is_file() and entry.name.startswith("_") and ".toc." in entry.name:
+                entry.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def open_index(data: DataDir, *, readonly: bool = True) -> windex.Index:
     gen = current_generation(data)
     if gen is None:

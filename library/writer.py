@@ -55,13 +55,15 @@ class IndexUpdater:
         # Pages of the old version go first: a shorter new version must not keep old pages.
         self._w.delete_by_term("doc_id", rec.id)
         meta = json.dumps(rec.to_dict(), ensure_ascii=False)
+        full_text = "\n\n".join(pages)
         fields: dict[str, Any] = {
             "key": doc_key(rec.id),
             "level": LEVEL_DOC,
             "doc_id": rec.id,
             "title": rec.title,
             "case": rec.case,
-            "content": "\n\n".join(pages),
+            "content": full_text,
+            "content_exact": full_text,
             "path": rec.path,
             "meta": meta,
             "date": rec.date or "0000",
@@ -86,6 +88,7 @@ class IndexUpdater:
                 doc_id=rec.id,
                 page=number,
                 page_text=text,
+                page_exact=text,
             )
         self.upserted += 1
 

@@ -1,0 +1,219 @@
+"""Search semantics on a small library whose content and metadata the test controls."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import FILLER, make_pdf
+
+from indexer.pipeline import IngestOptions, ingest
+from library.errors import QueryError
+from library.models import SearchRequest
+from library.search import Library
+
+BRUISE = "A bruise on a non-mobile baby must always be taken seriously. "
+NEGLECT = "The children lived with chronic neglect and the home conditions were poor. "
+DA = "Domestic abuse by the father was known to the police. "
+INTERP = "No interpreter was used at the health visits. "
+
+DOCS = {
+    "child-g.pdf": (
+        "Learning Review Child G,Child G,Barnet,learning-review,overview-report,2022-03-17",
+        [
+            BRUISE * 2 + FILLER,
+            BRUISE + "Information sharing between the GP and health visitor.",
+            FILLER,
+        ],
+    ),
+    "child-e.pdf": (
+        "SCR Child E,Child E,Barnet,scr,overview-report,2019-05-01",
+        [NEGLECT * 2 + DA, NEGLECT + FILLER, DA + DA + "Safeguarding partners agreed the plan."],
+    ),
+    "child-k.pdf": (
+        "Child K SCR executive summary,Child K,Brent,scr,executive-summary,2016-11-01",
+        [DA * 3 + INTERP, INTERP + FILLER + "A bruise was seen on the older sibling."],
+    ),
+    "protocol.pdf": (
+        "Bruising protocol,,Barnet,guidance,protocol,2021-06-01",
+        [BRUISE * 3, "Safeguarding procedures for practitioners. " + FILLER],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    root = tmp_path_factory.mktemp("search-lib")
+    src = root / "docs"
+    rows = ["file,title,case,partnership,review_type,document_kind,date"]
+    for name, (row, pages) in DOCS.items():
+        make_pdf(src / name, pages)
+        rows.append(f"{name},{row}")
+    (src / "catalogue.csv").write_text("\n".join(rows) + "\n")
+    report = ingest([src], root / "var", options=IngestOptions(progress=False))
+    assert not report.failed
+    return Library(root / "var")
+
+
+def run(lib: Library, q: str = "", **kw):
+    kw.setdefault("per_page", 50)
+    with lib.searcher() as s:
+        return s.search(SearchRequest(q=q, **kw))
+
+
+def ids(res) -> set[str]:
+    return {h.document.id for h in res.hits}
+
+
+def test_words_are_anded(lib: Library) -> None:
+    assert ids(run(lib, "bruise")) == {"child-g", "child-k", "protocol"}
+    assert ids(run(lib, "bruise interpreter")) == {"child-k"}
+
+
+def test_stemming_finds_other_forms(lib: Library) -> None:
+    assert ids(run(lib, "bruises")) == {"child-g", "child-k", "protocol"}
+    assert "child-g" in ids(run(lib, "shared information"))
+
+
+def test_or_not_and_minus(lib: Library) -> None:
+    assert ids(run(lib, "neglect OR interpreter")) == {"child-e", "child-k"}
+    assert ids(run(lib, "bruise NOT interpreter")) == {"child-g", "protocol"}
+    assert ids(run(lib, "bruise -interpreter")) == {"child-g", "protocol"}
+
+
+def test_exact_phrase(lib: Library) -> None:
+    res = run(lib, '"home conditions were poor"')
+    assert ids(res) == {"child-e"}
+    assert res.hits[0].pages == [1, 2]
+    # Stemming does not leak into phrases: the printed words are "home conditions".
+    assert run(lib, '"home condition"').total == 0
+
+
+def test_wildcard(lib: Library) -> None:
+    assert ids(run(lib, "safeguard*")) == {"child-e", "protocol"}
+    with pytest.raises(QueryError, match="at least"):
+        run(lib, "s*")
+
+
+def test_field_queries(lib: Library) -> None:
+    assert ids(run(lib, "partnership:brent")) == {"child-k"}
+    assert ids(run(lib, "type:scr")) == {"child-e", "child-k"}
+    assert ids(run(lib, "kind:protocol")) == {"protocol"}
+    assert ids(run(lib, "year:[2018 TO 2021]")) == {"child-e", "protocol"}
+    assert ids(run(lib, 'case:"child g"')) == {"child-g"}
+    assert ids(run(lib, "theme:domestic-abuse")) == {"child-e", "child-k"}
+
+
+def test_filters(lib: Library) -> None:
+    assert ids(run(lib, "bruise", partnerships=["Barnet"])) == {"child-g", "protocol"}
+    assert ids(run(lib, "", review_types=["scr"], year_from=2018)) == {"child-e"}
+    assert ids(run(lib, "", kinds=["protocol", "executive-summary"])) == {"protocol", "child-k"}
+    assert ids(run(lib, "", themes=["bruising-non-mobile"])) == {"child-g", "protocol"}
+
+
+def test_facets_count_documents_not_pages(lib: Library) -> None:
+    res = run(lib, "bruise OR neglect OR abuse")
+    assert res.total == len(res.hits) == 4
+    for name, values in res.facets.items():
+        for v in values:
+            if name == "theme":
+                expected = sum(1 for h in res.hits if v.value in h.document.themes)
+            elif name == "year":
+                expected = sum(1 for h in res.hits if str(h.document.year) == v.value)
+            elif name == "partnership":
+                expected = sum(1 for h in res.hits if h.document.partnership.lower() == v.value)
+            else:
+                expected = sum(1 for h in res.hits if getattr(h.document, name) == v.value)
+            assert v.count == expected, (name, v)
+    types = {v.value: v.count for v in res.facets["review_type"]}
+    assert types == {"scr": 2, "learning-review": 1, "guidance": 1}
+    labels = {v.value: v.label for v in res.facets["partnership"]}
+    assert labels == {"barnet": "Barnet", "brent": "Brent"}
+
+
+def test_pages_and_snippets(lib: Library) -> None:
+    res = run(lib, "bruise", snippets=3)
+    g = next(h for h in res.hits if h.document.id == "child-g")
+    assert g.pages == [1, 2]
+    assert {h.page for h in g.hits} == {1, 2}
+    assert all("<mark>" in h.snippet for h in g.hits)
+    k = next(h for h in res.hits if h.document.id == "child-k")
+    assert k.pages == [2]
+
+
+def test_terms_on_different_pages_fall_back_to_any_term(lib: Library) -> None:
+    res = run(lib, "interpreter bruise")
+    k = res.hits[0]
+    assert k.pages == [2] and k.pages_match == "all"
+    res = run(lib, "conditions police")  # page 1 has both; page 2 only 'conditions'
+    e = res.hits[0]
+    assert e.pages == [1] and e.pages_match == "all"
+    res = run(lib, "sibling poor")  # sibling on child-k p2 only, poor nowhere in child-k
+    assert res.total == 0
+
+
+def test_sort_by_date_and_paging(lib: Library) -> None:
+    res = run(lib, "", sort="date")
+    dates = [h.document.date for h in res.hits]
+    assert dates == sorted(dates, reverse=True)
+    asc = run(lib, "", sort="date-asc")
+    assert [h.document.date for h in asc.hits] == sorted(dates)
+    p2 = run(lib, "", sort="date", per_page=1, page=2)
+    assert p2.total == 4 and p2.page_count == 4
+    assert [h.document.id for h in p2.hits] == [res.hits[1].document.id]
+    beyond = run(lib, "", per_page=10, page=5)
+    assert beyond.total == 4 and beyond.hits == []
+
+
+def test_did_you_mean(lib: Library) -> None:
+    res = run(lib, "interpretor")
+    assert res.total == 0
+    assert res.suggestion == "interpreter"
+    assert run(lib, "interpreter").suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("x" * 401, "limit is 400"),
+        ("foo:bar", "Unknown field 'foo'"),
+        ("bruise\x00", "control characters"),
+        ("*a", "at least"),
+        (" ".join(f"w{i}" for i in range(60)), "most a search can take"),
+    ],
+)
+def test_bad_queries_get_clear_messages(lib: Library, q: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        run(lib, q)
+
+
+@pytest.mark.parametrize(
+    "q", ['"unclosed phrase', "(bruise", "bruise)", "AND", "NOT", "year:[a TO]", "::", '"']
+)
+def test_malformed_queries_never_raise_anything_else(lib: Library, q: str) -> None:
+    try:
+        res = run(lib, q)
+    except QueryError:
+        return
+    assert res.total >= 0
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"sort": "size"},
+        {"per_page": 0},
+        {"page": 0},
+        {"year_from": 3000},
+        {"year_from": 2020, "year_to": 2010},
+    ],
+)
+def test_bad_parameters(lib: Library, kw: dict) -> None:
+    with pytest.raises(QueryError):
+        run(lib, "bruise", **kw)
+
+
+def test_document_pages_and_case(lib: Library) -> None:
+    with lib.searcher() as s:
+        pages, hits, mode = s.document_pages("child-e", "neglect")
+        assert pages == [1, 2] and [h.page for h in hits] == [1, 2] and mode == "all"
+        assert s.case_documents(s.document("child-g").case_id)[0].id == "child-g"
+        assert "interpreter" in s.page_text("child-k", 1)
