@@ -130,6 +130,7 @@ def write_catalogue(csv_path: Path, rows: Iterable[dict[str, str]]) -> None:
                 writer.writerow({k: r.get(k, "") for k in header})
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; a catalogue is meant to be shared
         os.replace(tmp, csv_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

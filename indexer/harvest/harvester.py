@@ -1,0 +1,644 @@
+"""Harvest published reviews: fetch listing pages, download their PDFs/DOCX, catalogue them.
+
+See docs/harvester.md. One call of :func:`harvest` walks the given listing pages, parses
+them with :mod:`indexer.harvest.listing`, downloads every linked document politely
+(:mod:`indexer.harvest.fetch`), keeps what it learnt in ``dest/.harvest-state.json`` and
+writes a row per stored file into ``dest/catalogue.csv``. Errors are collected in the
+returned :class:`HarvestReport`; they never stop the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from indexer.harvest.fetch import Fetcher, FetchError, FetchResult, sniff_document_type
+from indexer.harvest.listing import (
+    LinkedDocument,
+    ReviewEntry,
+    document_links_html,
+    parse_listing_html,
+)
+from library.catalogue import CATALOGUE_NAME, CatalogueError, read_catalogue, upsert_rows
+from library.naming import DOCUMENT_KINDS, case_id, slugify
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "LICENCE_UNKNOWN",
+    "STATE_NAME",
+    "HarvestReport",
+    "UrlStatus",
+    "harvest",
+]
+
+DEFAULT_USER_AGENT = (
+    "CaseReviewLibrary-harvester/0.1 (+https://example.invalid/case-review-library)"
+)
+LICENCE_UNKNOWN = "Unknown - check publisher"
+STATE_NAME = ".harvest-state.json"
+CACHE_DIR = ".harvest-cache"
+PARTS_DIR = ".harvest-parts"
+MAX_DETAIL_PAGES = 50
+
+# statuses that leave a usable file behind
+STORED_STATUSES = frozenset({"downloaded", "updated", "not-modified", "unchanged", "duplicate"})
+LISTING_OK = frozenset({"parsed"})
+# catalogue fields a person may have corrected by hand: never overwritten once filled
+_DESCRIPTIVE = (
+    "title",
+    "case",
+    "case_id",
+    "partnership",
+    "review_type",
+    "document_kind",
+    "date",
+    "licence",
+)
+
+
+@dataclass
+class UrlStatus:
+    """What happened to one URL (a listing page, a review's detail page or a document)."""
+
+    url: str
+    role: str  # "listing", "detail" or "document"
+    status: str
+    reason: str = ""
+    http_status: int | None = None
+    final_url: str | None = None
+    file: str | None = None  # relative to dest
+    sha256: str | None = None
+    listing_url: str | None = None
+    case: str | None = None
+    document_kind: str | None = None
+    entries: int | None = None  # listing pages: reviews found
+
+    @property
+    def ok(self) -> bool:
+        return self.status in STORED_STATUSES or self.status in LISTING_OK
+
+
+@dataclass
+class HarvestReport:
+    """Per-URL outcome of one harvest run."""
+
+    dest: Path
+    started: str
+    finished: str | None = None
+    results: list[UrlStatus] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # run-level problems (state, catalogue)
+    requests: int = 0
+
+    def add(self, result: UrlStatus) -> UrlStatus:
+        self.results.append(result)
+        return result
+
+    @property
+    def listings(self) -> list[UrlStatus]:
+        return [r for r in self.results if r.role == "listing"]
+
+    @property
+    def documents(self) -> list[UrlStatus]:
+        return [r for r in self.results if r.role == "document"]
+
+    @property
+    def failed(self) -> list[UrlStatus]:
+        return [r for r in self.results if not r.ok]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.status] = out.get(r.status, 0) + 1
+        return dict(sorted(out.items()))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "dest": str(self.dest),
+            "started": self.started,
+            "finished": self.finished,
+            "requests": self.requests,
+            "counts": self.counts(),
+            "errors": list(self.errors),
+            "results": [asdict(r) for r in self.results],
+        }
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+
+
+# ------------------------------------------------------------------------------ state
+
+
+class _State:
+    """``dest/.harvest-state.json``: what is known about each URL and each stored file."""
+
+    def __init__(self, dest: Path, report: HarvestReport) -> None:
+        self.path = dest / STATE_NAME
+        self.data: dict[str, dict] = {"version": 1, "urls": {}, "files": {}, "partials": {}}
+        if self.path.is_file():
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                if not isinstance(loaded, dict) or loaded.get("version") != 1:
+                    raise ValueError("unknown state format")
+                for key in ("urls", "files", "partials"):
+                    self.data[key] = dict(loaded.get(key) or {})
+            except (OSError, ValueError) as exc:
+                backup = self.path.with_name(
+                    f"{STATE_NAME}.bad-{int(_dt.datetime.now().timestamp())}"
+                )
+                with contextlib.suppress(OSError):
+                    os.replace(self.path, backup)
+                report.errors.append(
+                    f"state file unreadable ({exc}); kept as {backup.name}, starting afresh"
+                )
+
+    @property
+    def urls(self) -> dict[str, dict]:
+        return self.data["urls"]
+
+    @property
+    def files(self) -> dict[str, dict]:
+        return self.data["files"]
+
+    @property
+    def partials(self) -> dict[str, dict]:
+        return self.data["partials"]
+
+    def file_with_sha(self, sha: str) -> str | None:
+        for rel, info in self.files.items():
+            if info.get("sha256") == sha:
+                return rel
+        return None
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".harvest-state-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.data, fh, indent=1, sort_keys=True)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _url_key(url: str) -> str:
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()
+
+
+def _decode_html(body: bytes, content_type: str) -> str:
+    m = re.search(r"charset=([\w.-]+)", content_type or "", re.I)
+    charset = m.group(1) if m else None
+    if charset is None:
+        m2 = re.search(rb"<meta[^>]+charset=[\"']?([\w.-]+)", body[:4096], re.I)
+        charset = m2.group(1).decode("ascii", "ignore") if m2 else None
+    for enc in (charset, "utf-8", "cp1252"):
+        if not enc:
+            continue
+        try:
+            return body.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def _is_http(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+# ---------------------------------------------------------------------------- harvester
+
+
+@dataclass
+class _Job:
+    url: str
+    entry: ReviewEntry
+    doc: LinkedDocument
+    listing_url: str
+    partnership: str | None
+
+
+class _Harvester:
+    def __init__(
+        self, dest: Path, fetcher: Fetcher, report: HarvestReport, partnership: str | None
+    ) -> None:
+        self.dest = dest
+        self.fetcher = fetcher
+        self.report = report
+        self.partnership = partnership
+        self.state = _State(dest, report)
+        self.done: dict[str, UrlStatus] = {}
+        self.rows: dict[str, dict[str, str]] = {}
+
+    # -- pages -----------------------------------------------------------------------
+
+    def fetch_page(
+        self, url: str, role: str, listing_url: str | None = None
+    ) -> tuple[str, str, bool] | UrlStatus:
+        """(html, final url) of a page, conditional on the cached copy, or a failed status."""
+        if not _is_http(url):
+            return UrlStatus(
+                url, role, "bad-url", "only http/https URLs are fetched", listing_url=listing_url
+            )
+        prev = self.state.urls.get(url) or {}
+        cache = self.dest / CACHE_DIR / f"{_url_key(url)}.html"
+        headers: dict[str, str] = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+        if cache.is_file():
+            if prev.get("etag"):
+                headers["If-None-Match"] = prev["etag"]
+            if prev.get("last_modified"):
+                headers["If-Modified-Since"] = prev["last_modified"]
+        try:
+            res = self.fetcher.get(url, headers=headers, max_bytes=20 * 1024 * 1024)
+        except FetchError as exc:
+            return UrlStatus(
+                url,
+                role,
+                exc.status,
+                exc.reason,
+                exc.http_status,
+                exc.final_url,
+                listing_url=listing_url,
+            )
+        if res.not_modified:
+            html = cache.read_bytes().decode("utf-8")
+            return html, prev.get("final_url") or res.final_url, True
+        ctype = res.headers.get("content-type", "")
+        body = res.body or b""
+        if "html" not in ctype.lower() and not re.search(
+            rb"<(?:html|body|!doctype)", body[:2048], re.I
+        ):
+            return UrlStatus(
+                url,
+                role,
+                "not-html",
+                f"expected an HTML page, got {ctype or 'no content type'}",
+                res.status,
+                res.final_url,
+                listing_url=listing_url,
+            )
+        html = _decode_html(body, ctype)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(html, encoding="utf-8")
+        self.state.urls[url] = {
+            "role": role,
+            "etag": res.headers.get("etag"),
+            "last_modified": res.headers.get("last-modified"),
+            "final_url": res.final_url,
+            "checked": _now(),
+        }
+        self.state.save()
+        return html, res.final_url, False
+
+    def harvest_listing(self, url: str) -> None:
+        got = self.fetch_page(url, "listing")
+        if isinstance(got, UrlStatus):
+            self.report.add(got)
+            return
+        html, final_url, cached = got
+        try:
+            entries = parse_listing_html(html, final_url)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
+            self.report.add(
+                UrlStatus(
+                    url,
+                    "listing",
+                    "parse-error",
+                    f"{type(exc).__name__}: {exc}",
+                    final_url=final_url,
+                )
+            )
+            return
+        status = self.report.add(
+            UrlStatus(url, "listing", "parsed", final_url=final_url, entries=len(entries))
+        )
+        if cached:
+            status.reason = "page not modified; parsed the cached copy"
+        if not entries:
+            status.reason = "no reviews found on this page"
+        detail_budget = MAX_DETAIL_PAGES
+        listing_host = urlsplit(final_url).netloc.lower()
+        for entry in entries:
+            if (
+                not entry.documents
+                and entry.detail_url
+                and detail_budget > 0
+                and urlsplit(entry.detail_url).netloc.lower() == listing_host
+            ):
+                detail_budget -= 1
+                self.expand_detail(entry, url)
+            for doc in entry.documents:
+                if doc.url:
+                    self.harvest_document(
+                        _Job(doc.url, entry, doc, url, self.partnership or entry.partnership)
+                    )
+
+    def expand_detail(self, entry: ReviewEntry, listing_url: str) -> None:
+        """Collect the document links of a review's own page (one level deep)."""
+        got = self.fetch_page(entry.detail_url or "", "detail", listing_url)
+        if isinstance(got, UrlStatus):
+            self.report.add(got)
+            return
+        html, final_url, _cached = got
+        docs = document_links_html(html, final_url, default_kind=entry.listing_kind)
+        self.report.add(
+            UrlStatus(
+                entry.detail_url or "",
+                "detail",
+                "parsed",
+                final_url=final_url,
+                listing_url=listing_url,
+                case=entry.case,
+                entries=len(docs),
+            )
+        )
+        entry.documents.extend(docs)
+
+    # -- documents -------------------------------------------------------------------
+
+    def _target_name(self, job: _Job, ext: str) -> str:
+        folder = slugify(job.partnership or "") or "unknown-partnership"
+        case = slugify(job.entry.case or job.entry.title) or "review"
+        kind = job.doc.document_kind or "document"
+        base = f"{folder}/{case[:80]}-{kind}"
+        rel = f"{base}.{ext}"
+        n = 2
+        while rel in self.state.files or (self.dest / rel).exists():
+            rel = f"{base}-{n}.{ext}"
+            n += 1
+        return rel
+
+    def harvest_document(self, job: _Job) -> None:
+        url = job.url
+        if url in self.done:
+            return
+        try:
+            result = self._download(job)
+        except Exception as exc:  # noqa: BLE001 - e.g. a full disk: report it, go on
+            result = UrlStatus(
+                url,
+                "document",
+                "error",
+                f"{type(exc).__name__}: {exc}",
+                listing_url=job.listing_url,
+                case=job.entry.case,
+                document_kind=job.doc.document_kind,
+            )
+        self.done[url] = result
+        self.report.add(result)
+        self.state.save()
+        if result.status in STORED_STATUSES and result.file:
+            self._record_row(job, result)
+
+    def _download(self, job: _Job) -> UrlStatus:
+        url = job.url
+        base = UrlStatus(
+            url,
+            "document",
+            "",
+            listing_url=job.listing_url,
+            case=job.entry.case,
+            document_kind=job.doc.document_kind,
+        )
+        if not _is_http(url):
+            base.status, base.reason = "bad-url", "only http/https URLs are fetched"
+            return base
+        prev = self.state.urls.get(url) or {}
+        prev_file = prev.get("file")
+        if prev_file and not (self.dest / prev_file).is_file():
+            prev_file = None
+        owner = bool(prev_file) and (self.state.files.get(prev_file) or {}).get("url") == url
+        part = self.dest / PARTS_DIR / f"{_url_key(url)}.part"
+        partial = self.state.partials.get(url)
+        headers: dict[str, str] = {}
+        resume = False
+        if part.is_file() and partial and (partial.get("etag") or partial.get("last_modified")):
+            headers["Range"] = f"bytes={part.stat().st_size}-"
+            headers["If-Range"] = partial.get("etag") or partial["last_modified"]
+            resume = True
+        elif prev_file:
+            if prev.get("etag"):
+                headers["If-None-Match"] = prev["etag"]
+            if prev.get("last_modified"):
+                headers["If-Modified-Since"] = prev["last_modified"]
+        try:
+            res = self.fetcher.get(url, headers=headers, to_file=part, resume=resume)
+        except FetchError as exc:
+            base.status, base.reason = exc.status, exc.reason
+            base.http_status, base.final_url = exc.http_status, exc.final_url
+            validator = {
+                "etag": exc.headers.get("etag"),
+                "last_modified": exc.headers.get("last-modified"),
+            }
+            resumable = exc.status in ("network-error", "timeout") and (
+                validator["etag"] or validator["last_modified"]
+            )
+            if resumable and part.is_file() and part.stat().st_size:
+                self.state.partials[url] = validator
+                base.reason += "; the partial download is kept and resumed next run"
+            else:
+                part.unlink(missing_ok=True)
+                self.state.partials.pop(url, None)
+            return base
+        base.http_status, base.final_url = res.status, res.final_url
+        if res.not_modified and prev_file:
+            base.status, base.file, base.sha256 = "not-modified", prev_file, prev.get("sha256")
+            prev["checked"] = _now()
+            return base
+        if res.not_modified:  # 304 without a stored copy: should not happen; retry next run
+            base.status, base.reason = "http-error", "304 Not Modified but no stored copy"
+            return base
+        self.state.partials.pop(url, None)
+        if resume and res.status == 206:
+            base.reason = "resumed an interrupted download"
+        return self._store(job, res, part, prev, prev_file, owner, base)
+
+    def _store(
+        self,
+        job: _Job,
+        res: FetchResult,
+        part: Path,
+        prev: dict,
+        prev_file: str | None,
+        owner: bool,
+        base: UrlStatus,
+    ) -> UrlStatus:
+        url = job.url
+        ftype = sniff_document_type(part)
+        if ftype is None:
+            with part.open("rb") as fh:
+                head = fh.read(200)
+            part.unlink(missing_ok=True)
+            ctype = res.headers.get("content-type", "no content type")
+            looks = (
+                "an HTML page"
+                if re.search(rb"<(?:!doctype|html|head|body)", head, re.I)
+                else "not a PDF or DOCX"
+            )
+            base.status = "not-a-document"
+            base.reason = f"the body is {looks} ({ctype}, {res.size} bytes)"
+            return base
+        sha = _sha256(part)
+        base.sha256 = sha
+        info = {
+            "etag": res.headers.get("etag"),
+            "last_modified": res.headers.get("last-modified"),
+            "final_url": res.final_url,
+            "content_type": res.headers.get("content-type"),
+            "sha256": sha,
+            "checked": _now(),
+        }
+        if prev_file and prev.get("sha256") == sha:
+            part.unlink(missing_ok=True)
+            self.state.urls[url] = {**prev, **info, "file": prev_file}
+            base.status, base.file = "unchanged", prev_file
+            return base
+        same = self.state.file_with_sha(sha)
+        if same and same != prev_file and (self.dest / same).is_file():
+            part.unlink(missing_ok=True)
+            self._drop_alias(url)
+            aliases = self.state.files[same].setdefault("aliases", [])
+            if url not in aliases and self.state.files[same].get("url") != url:
+                aliases.append(url)
+            self.state.urls[url] = {**info, "file": same}
+            base.status, base.file = "duplicate", same
+            base.reason = f"same content as {self.state.files[same].get('url')}"
+            return base
+        if owner and prev_file and prev_file.endswith(f".{ftype}"):
+            rel = prev_file
+            status = "updated"
+        else:
+            if owner and prev_file:  # the file type changed: replace under a new name
+                (self.dest / prev_file).unlink(missing_ok=True)
+                self.state.files.pop(prev_file, None)
+            self._drop_alias(url)
+            rel = self._target_name(job, ftype)
+            status = "updated" if owner else "downloaded"
+        target = self.dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part, target)
+        old = self.state.files.get(rel) or {}
+        for alias in old.get("aliases", []):
+            # the aliases held the old content: check them afresh, unconditionally
+            info_alias = self.state.urls.get(alias) or {}
+            for key in ("file", "etag", "last_modified"):
+                info_alias.pop(key, None)
+        self.state.files[rel] = {"sha256": sha, "url": url, "aliases": []}
+        self.state.urls[url] = {**info, "file": rel}
+        base.status, base.file = status, rel
+        return base
+
+    def _drop_alias(self, url: str) -> None:
+        for info in self.state.files.values():
+            if url in info.get("aliases", []):
+                info["aliases"].remove(url)
+
+    # -- catalogue -------------------------------------------------------------------
+
+    def _record_row(self, job: _Job, result: UrlStatus) -> None:
+        rel = result.file or ""
+        finfo = self.state.files.get(rel) or {}
+        primary = finfo.get("url") == job.url
+        notes = [f"Listed on {job.listing_url}."]
+        uinfo = self.state.urls.get(finfo.get("url", job.url)) or {}
+        final = uinfo.get("final_url")
+        if final and final != finfo.get("url"):
+            notes.append(f"Redirected to {final}.")
+        if finfo.get("aliases"):
+            notes.append("Also published at: " + ", ".join(finfo["aliases"]) + ".")
+        if not primary:
+            # a duplicate: only refresh the notes of the row that owns the file
+            row = self.rows.setdefault(rel, {"file": rel})
+            row["notes"] = " ".join(notes)
+            return
+        entry, kind = job.entry, job.doc.document_kind or "other"
+        label = DOCUMENT_KINDS.get(kind, kind)
+        self.rows[rel] = {
+            "file": rel,
+            "title": f"{entry.title}: {label}" if entry.title else label,
+            "case": entry.case or "",
+            "case_id": case_id(job.partnership, entry.case or entry.title),
+            "partnership": job.partnership or "",
+            "review_type": entry.review_type or "",
+            "document_kind": kind,
+            "date": entry.date or "",
+            "source_url": job.url,
+            "licence": LICENCE_UNKNOWN,
+            "sha256": result.sha256 or finfo.get("sha256", ""),
+            "notes": " ".join(notes),
+        }
+
+    def write_catalogue(self) -> None:
+        if not self.rows:
+            return
+        csv_path = self.dest / CATALOGUE_NAME
+        try:
+            existing = read_catalogue(csv_path) if csv_path.is_file() else {}
+        except CatalogueError as exc:
+            self.report.errors.append(f"{csv_path}: {exc}; catalogue not updated")
+            return
+        rows = []
+        for rel, row in self.rows.items():
+            old = existing.get((self.dest / rel).resolve())
+            if old is not None:
+                row = {k: v for k, v in row.items() if k not in _DESCRIPTIVE or not old.get(k)}
+            rows.append(row)
+        upsert_rows(csv_path, rows)
+        self.rows.clear()
+
+
+def harvest(
+    urls: list[str],
+    dest: Path,
+    *,
+    rate_limit: float = 1.0,
+    user_agent: str = DEFAULT_USER_AGENT,
+    timeout: float = 30,
+    max_bytes: int = 200 * 1024 * 1024,
+    partnership: str | None = None,
+    fetcher: Fetcher | None = None,
+) -> HarvestReport:
+    """Fetch listing pages, download the review documents they link, and catalogue them.
+
+    Files go to ``dest/<partnership>/<case>-<kind>.<pdf|docx>``, one row each in
+    ``dest/catalogue.csv``; ``dest/.harvest-state.json`` makes re-runs conditional and
+    resumable. ``partnership`` overrides the area name read from the pages.
+    """
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    report = HarvestReport(dest=dest, started=_now())
+    fetcher = fetcher or Fetcher(
+        user_agent=user_agent, rate_limit=rate_limit, timeout=timeout, max_bytes=max_bytes
+    )
+    h = _Harvester(dest, fetcher, report, partnership)
+    try:
+        for url in urls:
+            try:
+                h.harvest_listing(url)
+            finally:
+                h.write_catalogue()
+    finally:
+        h.state.save()
+        report.requests = fetcher.requests
+        report.finished = _now()
+    return report

@@ -1,0 +1,142 @@
+"""``reviewlib harvest``: download published reviews from partnership listing pages."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from indexer.harvest.harvester import DEFAULT_USER_AGENT, HarvestReport
+from indexer.harvest.harvester import harvest as run_harvest
+
+
+def _data_dir(ctx: click.Context) -> Path:
+    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+    data_dir = obj.get("data_dir")
+    if data_dir is not None:
+        return Path(data_dir)
+    return Path(os.environ.get("REVIEWLIB_DATA", "var"))
+
+
+def _ingest_summary(result: object) -> object:
+    """A JSON-friendly view of whatever ``ingest`` returned."""
+    to_dict = getattr(result, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if result is None or isinstance(result, (dict, list, str, int, float, bool)):
+        return result
+    return repr(result)
+
+
+def _print_summary(report: HarvestReport) -> None:
+    for r in report.results:
+        line = f"{r.status:<18} {r.url}"
+        if r.role == "listing" and r.entries is not None:
+            line += f"  ({r.entries} reviews found)"
+        if r.file:
+            line += f"  -> {r.file}"
+        if r.reason:
+            line += f"  [{r.reason}]"
+        click.echo(line)
+    counts = ", ".join(f"{n} {status}" for status, n in report.counts().items()) or "nothing"
+    click.echo(f"{len(report.results)} URLs, {report.requests} requests: {counts}")
+    for err in report.errors:
+        click.echo(f"warning: {err}", err=True)
+
+
+@click.command("harvest")
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for downloaded files and catalogue.csv [default: <data-dir>/harvest].",
+)
+@click.option(
+    "--partnership", default=None, help="Area name for every file (overrides the page's)."
+)
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between requests to the same host.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    help="Network timeout in seconds.",
+)
+@click.option(
+    "--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header."
+)
+@click.option(
+    "--ingest/--no-ingest",
+    default=False,
+    show_default=True,
+    help="Index the harvest folder afterwards.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def harvest_command(
+    ctx: click.Context,
+    urls: tuple[str, ...],
+    dest: Path | None,
+    partnership: str | None,
+    rate_limit: float,
+    timeout: float,
+    user_agent: str,
+    ingest: bool,
+    as_json: bool,
+) -> None:
+    """Fetch listing pages URL..., download the PDF/DOCX reviews they link, catalogue them.
+
+    Obeys robots.txt, waits --rate-limit seconds between requests to a host, and on a
+    re-run only downloads what is new or changed.
+    """
+    data_dir = _data_dir(ctx)
+    dest = dest or data_dir / "harvest"
+    bad = [u for u in urls if not u.lower().startswith(("http://", "https://"))]
+    if bad:
+        raise click.BadParameter(
+            f"only http/https URLs can be harvested: {', '.join(bad)}", param_hint="URL"
+        )
+    report = run_harvest(
+        list(urls),
+        dest,
+        rate_limit=rate_limit,
+        user_agent=user_agent,
+        timeout=timeout,
+        partnership=partnership,
+    )
+    ingest_result = None
+    if ingest:
+        try:
+            from indexer.pipeline import ingest as run_ingest
+        except ImportError as exc:
+            raise click.ClickException(
+                f"--ingest needs indexer.pipeline.ingest, which could not be imported ({exc}); "
+                f"the files are harvested in {dest}: run the ingest command on that folder"
+            ) from exc
+        ingest_result = run_ingest([dest], data_dir=data_dir)
+    ingest_summary = _ingest_summary(ingest_result) if ingest else None
+    if as_json:
+        out = report.to_dict()
+        if ingest:
+            out["ingest"] = ingest_summary
+        click.echo(json.dumps(out, indent=2, default=str))
+    else:
+        _print_summary(report)
+        click.echo(f"catalogue: {dest / 'catalogue.csv'}")
+        if ingest:
+            counts = ingest_summary.get("counts") if isinstance(ingest_summary, dict) else None
+            click.echo(f"ingest: {counts if counts is not None else ingest_summary}")
+    if report.listings and not any(r.ok for r in report.listings):
+        ctx.exit(1)
+
+
+harvest = harvest_command  # the name the main CLI group registers
