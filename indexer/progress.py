@@ -75,6 +75,9 @@ class Progress:
             return
         self._last = now
         text = self.line()
+        if text == getattr(self, "_shown", None) and not self.tty:
+            return  # the closing call would print the final line twice
+        self._shown = text
         if self.tty:
             cols = shutil.get_terminal_size((100, 20)).columns
             tail = f"  {self.current}" if self.current else ""
