@@ -13,18 +13,22 @@ import time
 import unicodedata
 from typing import Any
 
-EXTRACTOR_VERSION = "pdfminer-1"
+# Part of every cache entry: bump when extraction output changes (PDF or DOCX).
+EXTRACTOR_VERSION = "extract-2"
 
 # Statuses a file can end with (the report explains each).
 OK = "ok"
 ENCRYPTED = "encrypted"
 CORRUPT = "corrupt"
 NOT_A_PDF = "not-a-pdf"
+NOT_A_DOCUMENT = "not-a-document"  # a .docx that is something else
 EMPTY = "empty"
 TIMEOUT = "timeout"
 TOO_LARGE = "too-large"
 NO_TEXT_LAYER = "no-text-layer"
-STATUSES = (OK, ENCRYPTED, CORRUPT, NOT_A_PDF, EMPTY, TIMEOUT, TOO_LARGE, NO_TEXT_LAYER)
+STATUSES = (
+    OK, ENCRYPTED, CORRUPT, NOT_A_PDF, NOT_A_DOCUMENT, EMPTY, TIMEOUT, TOO_LARGE, NO_TEXT_LAYER
+)
 INDEXABLE = (OK,)
 
 #: a page with fewer characters than this is probably a scan and needs OCR

@@ -33,6 +33,8 @@ from library.writer import IndexUpdater, indexed_documents, page_key
 #: key in ``DocumentRecord.metadata_source``: the folder up to which ingest looked for
 #: catalogue.csv files (the ingest root), so rebuild and ``status --check`` repeat the same lookup
 CATALOGUE_ROOT = "catalogue_root"
+#: file types ingest picks up in folders (indexer.pool extracts each by its suffix)
+_SUFFIXES = (".pdf", ".docx")
 
 
 @dataclass
@@ -60,7 +62,10 @@ class _Item:
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileOutcome]]:
-    """(file, root) for every PDF under the given files and folders; missing paths reported."""
+    """(file, root) for every PDF and DOCX under the given files and folders; missing reported.
+
+    In folders, hidden files and Word's ``~$`` lock files are left out.
+    """
     found: dict[Path, Path] = {}
     missing: list[FileOutcome] = []
     for raw in paths:
@@ -72,7 +77,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileO
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
-                    if name.lower().endswith(".pdf") and not name.startswith("."):
+                    if name.lower().endswith(_SUFFIXES) and not name.startswith((".", "~$")):
                         found.setdefault((Path(dirpath) / name).resolve(), root)
         else:
             missing.append(

@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from indexer.extract import CORRUPT, TIMEOUT, extract_pdf, failure
+from indexer.extract_docx import extract_docx
 
 #: a worker is replaced after this many files so memory fragmentation cannot pile up
 RECYCLE_AFTER = 40
@@ -61,7 +62,8 @@ def _worker_main(conn: Connection, limits: Limits, parent_pid: int | None = None
         if task is None:
             return
         try:
-            result = extract_pdf(task, max_bytes=limits.max_file_bytes)
+            extract = extract_docx if task.lower().endswith(".docx") else extract_pdf
+            result = extract(task, max_bytes=limits.max_file_bytes)
         except MemoryError:
             result = failure("too-large", "extraction went over the worker's memory cap")
         except BaseException as exc:  # keep the worker alive for the next file

@@ -16,6 +16,7 @@ ADVICE = {
     "encrypted": "ask the publisher for an unprotected copy, or remove the password and re-ingest",
     "corrupt": "re-download the file; if it opens in a viewer, save it again as PDF",
     "not-a-pdf": "the download is probably an error page: fetch the real PDF",
+    "not-a-document": "the .docx is something else (an error page, a .doc): fetch the real file",
     "empty": "the file has no content: re-download it",
     "timeout": "re-run with a longer --timeout, or repair the file (e.g. qpdf --qdf)",
     "too-large": "raise --max-file-mb / --memory-mb, or split the file",

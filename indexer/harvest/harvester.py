@@ -5,30 +5,32 @@ them with :mod:`indexer.harvest.listing`, downloads every linked document polite
 (:mod:`indexer.harvest.fetch`), keeps what it learnt in ``dest/.harvest-state.json`` and
 writes a row per stored file into ``dest/catalogue.csv``. Errors are collected in the
 returned :class:`HarvestReport`; they never stop the run.
+
+This module is the harvest loop (pages, then documents); the state file is
+:mod:`indexer.harvest.state`, catalogue rows :mod:`indexer.harvest.catalogue_rows`, and the
+per-URL records :mod:`indexer.harvest.results`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as _dt
 import hashlib
-import json
 import os
 import re
-import tempfile
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from indexer.harvest.catalogue_rows import LICENCE_UNKNOWN, CatalogueRows
 from indexer.harvest.fetch import Fetcher, FetchError, FetchResult, sniff_document_type
-from indexer.harvest.listing import (
-    LinkedDocument,
-    ReviewEntry,
-    document_links_html,
-    parse_listing_html,
+from indexer.harvest.listing import ReviewEntry, document_links_html, parse_listing_html
+from indexer.harvest.results import (
+    STORED_STATUSES,
+    DocumentJob,
+    HarvestReport,
+    UrlStatus,
+    now,
 )
-from library.catalogue import CATALOGUE_NAME, CatalogueError, read_catalogue, upsert_rows
-from library.naming import DOCUMENT_KINDS, case_id, slugify
+from indexer.harvest.state import STATE_NAME, HarvestState
+from library.naming import slugify
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -42,155 +44,9 @@ __all__ = [
 DEFAULT_USER_AGENT = (
     "CaseReviewLibrary-harvester/0.1 (+https://example.invalid/case-review-library)"
 )
-LICENCE_UNKNOWN = "Unknown - check publisher"
-STATE_NAME = ".harvest-state.json"
 CACHE_DIR = ".harvest-cache"
 PARTS_DIR = ".harvest-parts"
 MAX_DETAIL_PAGES = 50
-
-# statuses that leave a usable file behind
-STORED_STATUSES = frozenset({"downloaded", "updated", "not-modified", "unchanged", "duplicate"})
-LISTING_OK = frozenset({"parsed"})
-# catalogue fields a person may have corrected by hand: never overwritten once filled
-_DESCRIPTIVE = (
-    "title",
-    "case",
-    "case_id",
-    "partnership",
-    "review_type",
-    "document_kind",
-    "date",
-    "licence",
-)
-
-
-@dataclass
-class UrlStatus:
-    """What happened to one URL (a listing page, a review's detail page or a document)."""
-
-    url: str
-    role: str  # "listing", "detail" or "document"
-    status: str
-    reason: str = ""
-    http_status: int | None = None
-    final_url: str | None = None
-    file: str | None = None  # relative to dest
-    sha256: str | None = None
-    listing_url: str | None = None
-    case: str | None = None
-    document_kind: str | None = None
-    entries: int | None = None  # listing pages: reviews found
-
-    @property
-    def ok(self) -> bool:
-        return self.status in STORED_STATUSES or self.status in LISTING_OK
-
-
-@dataclass
-class HarvestReport:
-    """Per-URL outcome of one harvest run."""
-
-    dest: Path
-    started: str
-    finished: str | None = None
-    results: list[UrlStatus] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # run-level problems (state, catalogue)
-    requests: int = 0
-
-    def add(self, result: UrlStatus) -> UrlStatus:
-        self.results.append(result)
-        return result
-
-    @property
-    def listings(self) -> list[UrlStatus]:
-        return [r for r in self.results if r.role == "listing"]
-
-    @property
-    def documents(self) -> list[UrlStatus]:
-        return [r for r in self.results if r.role == "document"]
-
-    @property
-    def failed(self) -> list[UrlStatus]:
-        return [r for r in self.results if not r.ok]
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in self.results:
-            out[r.status] = out.get(r.status, 0) + 1
-        return dict(sorted(out.items()))
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "dest": str(self.dest),
-            "started": self.started,
-            "finished": self.finished,
-            "requests": self.requests,
-            "counts": self.counts(),
-            "errors": list(self.errors),
-            "results": [asdict(r) for r in self.results],
-        }
-
-
-def _now() -> str:
-    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-
-
-# ------------------------------------------------------------------------------ state
-
-
-class _State:
-    """``dest/.harvest-state.json``: what is known about each URL and each stored file."""
-
-    def __init__(self, dest: Path, report: HarvestReport) -> None:
-        self.path = dest / STATE_NAME
-        self.data: dict[str, dict] = {"version": 1, "urls": {}, "files": {}, "partials": {}}
-        if self.path.is_file():
-            try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
-                if not isinstance(loaded, dict) or loaded.get("version") != 1:
-                    raise ValueError("unknown state format")
-                for key in ("urls", "files", "partials"):
-                    self.data[key] = dict(loaded.get(key) or {})
-            except (OSError, ValueError) as exc:
-                backup = self.path.with_name(
-                    f"{STATE_NAME}.bad-{int(_dt.datetime.now().timestamp())}"
-                )
-                with contextlib.suppress(OSError):
-                    os.replace(self.path, backup)
-                report.errors.append(
-                    f"state file unreadable ({exc}); kept as {backup.name}, starting afresh"
-                )
-
-    @property
-    def urls(self) -> dict[str, dict]:
-        return self.data["urls"]
-
-    @property
-    def files(self) -> dict[str, dict]:
-        return self.data["files"]
-
-    @property
-    def partials(self) -> dict[str, dict]:
-        return self.data["partials"]
-
-    def file_with_sha(self, sha: str) -> str | None:
-        for rel, info in self.files.items():
-            if info.get("sha256") == sha:
-                return rel
-        return None
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".harvest-state-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.data, fh, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
 
 def _sha256(path: Path) -> str:
@@ -226,18 +82,6 @@ def _is_http(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
-# ---------------------------------------------------------------------------- harvester
-
-
-@dataclass
-class _Job:
-    url: str
-    entry: ReviewEntry
-    doc: LinkedDocument
-    listing_url: str
-    partnership: str | None
-
-
 class _Harvester:
     def __init__(
         self, dest: Path, fetcher: Fetcher, report: HarvestReport, partnership: str | None
@@ -246,9 +90,9 @@ class _Harvester:
         self.fetcher = fetcher
         self.report = report
         self.partnership = partnership
-        self.state = _State(dest, report)
+        self.state = HarvestState(dest, report)
         self.done: dict[str, UrlStatus] = {}
-        self.rows: dict[str, dict[str, str]] = {}
+        self.catalogue = CatalogueRows(dest, self.state, report)
 
     # -- pages -----------------------------------------------------------------------
 
@@ -305,7 +149,7 @@ class _Harvester:
             "etag": res.headers.get("etag"),
             "last_modified": res.headers.get("last-modified"),
             "final_url": res.final_url,
-            "checked": _now(),
+            "checked": now(),
         }
         self.state.save()
         return html, res.final_url, False
@@ -350,7 +194,7 @@ class _Harvester:
             for doc in entry.documents:
                 if doc.url:
                     self.harvest_document(
-                        _Job(doc.url, entry, doc, url, self.partnership or entry.partnership)
+                        DocumentJob(doc.url, entry, doc, url, self.partnership or entry.partnership)
                     )
 
     def expand_detail(self, entry: ReviewEntry, listing_url: str) -> None:
@@ -376,7 +220,7 @@ class _Harvester:
 
     # -- documents -------------------------------------------------------------------
 
-    def _target_name(self, job: _Job, ext: str) -> str:
+    def _target_name(self, job: DocumentJob, ext: str) -> str:
         folder = slugify(job.partnership or "") or "unknown-partnership"
         case = slugify(job.entry.case or job.entry.title) or "review"
         kind = job.doc.document_kind or "document"
@@ -388,7 +232,7 @@ class _Harvester:
             n += 1
         return rel
 
-    def harvest_document(self, job: _Job) -> None:
+    def harvest_document(self, job: DocumentJob) -> None:
         url = job.url
         if url in self.done:
             return
@@ -408,9 +252,9 @@ class _Harvester:
         self.report.add(result)
         self.state.save()
         if result.status in STORED_STATUSES and result.file:
-            self._record_row(job, result)
+            self.catalogue.record(job, result)
 
-    def _download(self, job: _Job) -> UrlStatus:
+    def _download(self, job: DocumentJob) -> UrlStatus:
         url = job.url
         base = UrlStatus(
             url,
@@ -463,7 +307,7 @@ class _Harvester:
         base.http_status, base.final_url = res.status, res.final_url
         if res.not_modified and prev_file:
             base.status, base.file, base.sha256 = "not-modified", prev_file, prev.get("sha256")
-            prev["checked"] = _now()
+            prev["checked"] = now()
             return base
         if res.not_modified:  # 304 without a stored copy: should not happen; retry next run
             base.status, base.reason = "http-error", "304 Not Modified but no stored copy"
@@ -475,7 +319,7 @@ class _Harvester:
 
     def _store(
         self,
-        job: _Job,
+        job: DocumentJob,
         res: FetchResult,
         part: Path,
         prev: dict,
@@ -506,7 +350,7 @@ class _Harvester:
             "final_url": res.final_url,
             "content_type": res.headers.get("content-type"),
             "sha256": sha,
-            "checked": _now(),
+            "checked": now(),
         }
         if prev_file and prev.get("sha256") == sha:
             part.unlink(missing_ok=True)
@@ -553,59 +397,6 @@ class _Harvester:
             if url in info.get("aliases", []):
                 info["aliases"].remove(url)
 
-    # -- catalogue -------------------------------------------------------------------
-
-    def _record_row(self, job: _Job, result: UrlStatus) -> None:
-        rel = result.file or ""
-        finfo = self.state.files.get(rel) or {}
-        primary = finfo.get("url") == job.url
-        notes = [f"Listed on {job.listing_url}."]
-        uinfo = self.state.urls.get(finfo.get("url", job.url)) or {}
-        final = uinfo.get("final_url")
-        if final and final != finfo.get("url"):
-            notes.append(f"Redirected to {final}.")
-        if finfo.get("aliases"):
-            notes.append("Also published at: " + ", ".join(finfo["aliases"]) + ".")
-        if not primary:
-            # a duplicate: only refresh the notes of the row that owns the file
-            row = self.rows.setdefault(rel, {"file": rel})
-            row["notes"] = " ".join(notes)
-            return
-        entry, kind = job.entry, job.doc.document_kind or "other"
-        label = DOCUMENT_KINDS.get(kind, kind)
-        self.rows[rel] = {
-            "file": rel,
-            "title": f"{entry.title}: {label}" if entry.title else label,
-            "case": entry.case or "",
-            "case_id": case_id(job.partnership, entry.case or entry.title),
-            "partnership": job.partnership or "",
-            "review_type": entry.review_type or "",
-            "document_kind": kind,
-            "date": entry.date or "",
-            "source_url": job.url,
-            "licence": LICENCE_UNKNOWN,
-            "sha256": result.sha256 or finfo.get("sha256", ""),
-            "notes": " ".join(notes),
-        }
-
-    def write_catalogue(self) -> None:
-        if not self.rows:
-            return
-        csv_path = self.dest / CATALOGUE_NAME
-        try:
-            existing = read_catalogue(csv_path) if csv_path.is_file() else {}
-        except CatalogueError as exc:
-            self.report.errors.append(f"{csv_path}: {exc}; catalogue not updated")
-            return
-        rows = []
-        for rel, row in self.rows.items():
-            old = existing.get((self.dest / rel).resolve())
-            if old is not None:
-                row = {k: v for k, v in row.items() if k not in _DESCRIPTIVE or not old.get(k)}
-            rows.append(row)
-        upsert_rows(csv_path, rows)
-        self.rows.clear()
-
 
 def harvest(
     urls: list[str],
@@ -626,7 +417,7 @@ def harvest(
     """
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    report = HarvestReport(dest=dest, started=_now())
+    report = HarvestReport(dest=dest, started=now())
     fetcher = fetcher or Fetcher(
         user_agent=user_agent, rate_limit=rate_limit, timeout=timeout, max_bytes=max_bytes
     )
@@ -636,9 +427,9 @@ def harvest(
             try:
                 h.harvest_listing(url)
             finally:
-                h.write_catalogue()
+                h.catalogue.write()
     finally:
         h.state.save()
         report.requests = fetcher.requests
-        report.finished = _now()
+        report.finished = now()
     return report

@@ -1,0 +1,480 @@
+"""Text per "page" from one Word (.docx) file, with the stdlib only (zipfile + expat).
+
+Returns the same dict as :func:`indexer.extract.extract_pdf` (``status``, ``reason``, ``pages``,
+``info``, ``ocr_pages``, ``warnings``, ``seconds``) and, like it, runs inside a worker process
+(see ``indexer.pool``), writes nothing and never raises.
+
+**Pages.** A DOCX has no fixed pages: its layout is made by the program that opens it. Pages
+are therefore reconstructed from what the file records:
+
+* an explicit page break (``<w:br w:type="page"/>``, or ``<w:pageBreakBefore/>`` set on a
+  paragraph) starts a new page;
+* so does ``<w:lastRenderedPageBreak/>``, which Word writes where a page began when it last laid
+  the document out, so documents saved by Word keep their printed page numbers;
+* a run of breaks with no text (or picture) between them counts once: Word writes a rendered
+  break right after an explicit one, and blank pages are not kept;
+* text between two breaks longer than :data:`PAGE_CHARS` (3,000) characters is split further at
+  paragraph boundaries (a single longer paragraph is kept whole). When the document carries
+  rendered page breaks its chunks are Word's own pages, so they are split only past
+  :data:`RENDERED_PAGE_CHARS`, a guard against stale layout information.
+
+Each page's text is its paragraphs, one per line (table cells are paragraphs too). Only the
+main document part is read: headers, footers, footnotes and comments are not. Deleted text of
+tracked changes, field codes and the fallback copy of text boxes (``mc:Fallback``) are skipped.
+
+**Statuses.** ``empty`` (0 bytes, or no text and no pictures), ``too-large`` (the file is over
+``max_bytes`` or the document part unpacks to more than :data:`MAX_XML_BYTES`: a zip bomb),
+``corrupt`` (not a readable zip, a damaged part, or XML declaring a DOCTYPE or entities, which
+is refused outright as a possible "billion laughs" bomb), ``encrypted`` (a password-protected
+Word file), :data:`NOT_A_DOCUMENT` (recognisably something else: an HTML page, a PDF, a legacy
+``.doc``, a zip without a Word document in it), ``no-text-layer`` (pages that hold only
+pictures: scans needing OCR; those pages are listed in ``ocr_pages``).
+
+**Metadata.** Title, author (``dc:creator``), subject, keywords and the created / modified
+dates from ``docProps/core.xml`` go into ``info`` under the keys the PDF extractor uses; the
+dates are written in PDF form (``D:20220317100000Z``) so they are read the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import time
+import zipfile
+import zlib
+from typing import Any
+from xml.parsers import expat
+
+from indexer.extract import (
+    CORRUPT,
+    EMPTY,
+    ENCRYPTED,
+    MIN_PAGE_CHARS,
+    NO_TEXT_LAYER,
+    OK,
+    TOO_LARGE,
+    clean_text,
+    failure,
+)
+
+__all__ = [
+    "MAX_XML_BYTES",
+    "NOT_A_DOCUMENT",
+    "PAGE_CHARS",
+    "RENDERED_PAGE_CHARS",
+    "extract_docx",
+]
+
+#: status of a file named .docx that is something else (an error page, a PDF, a .doc)
+NOT_A_DOCUMENT = "not-a-document"
+#: the most the main document part may unpack to (compressed size is capped by ``max_bytes``)
+MAX_XML_BYTES = 50 * 1024 * 1024
+#: the most a small part (relationships, document properties) may unpack to
+MAX_SMALL_PART_BYTES = 1024 * 1024
+#: text between page breaks longer than this is split at paragraph boundaries
+PAGE_CHARS = 3000
+#: the same limit when the document records Word's own page layout (rendered page breaks)
+RENDERED_PAGE_CHARS = 12000
+
+_CHUNK = 64 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_OFFICE_DOCUMENT_REL = re.compile(r"/officeDocument$")
+
+
+class _Refused(Exception):
+    """A part that must not be parsed (DOCTYPE / entity declarations)."""
+
+
+class _TooLarge(Exception):
+    """A part that unpacks to more than its cap."""
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _find(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """The member called ``name``; OPC part names are case-insensitive."""
+    name = name.lstrip("/")
+    try:
+        return zf.getinfo(name)
+    except KeyError:
+        pass
+    lowered = name.lower()
+    for info in zf.infolist():
+        if info.filename.lower() == lowered:
+            return info
+    return None
+
+
+def _parse_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, handlers: dict[str, Any]
+) -> None:
+    """Stream one XML part through expat, at most ``cap`` unpacked bytes, refusing any DTD."""
+    if info.file_size > cap:
+        raise _TooLarge(f"{info.filename} unpacks to {info.file_size:,} bytes (limit {cap:,})")
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(*_args: Any) -> None:
+        raise _Refused(f"{info.filename} declares a DOCTYPE or entities (refused: XML bomb?)")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    for name, handler in handlers.items():
+        setattr(parser, name, handler)
+    total = 0
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > cap:  # the declared size lied: stop before reading more
+                raise _TooLarge(f"{info.filename} unpacks to more than {cap:,} bytes")
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def _local(name: str) -> str:
+    return name.rsplit(" ", 1)[-1]
+
+
+def _main_part(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+    """The main document part named by ``_rels/.rels``, else ``word/document.xml``."""
+    rels = _find(zf, "_rels/.rels")
+    targets: list[str] = []
+    if rels is not None:
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            if _local(name) == "Relationship" and _OFFICE_DOCUMENT_REL.search(
+                attrs.get("Type", "")
+            ):
+                target = attrs.get("Target", "")
+                if target and attrs.get("TargetMode") != "External":
+                    targets.append(posixpath.normpath(target.lstrip("/")))
+
+        _parse_part(zf, rels, MAX_SMALL_PART_BYTES, {"StartElementHandler": start})
+    for name in [*targets, "word/document.xml"]:
+        info = _find(zf, name)
+        if info is not None:
+            return info
+    return None
+
+
+def _pdf_date(value: str) -> str:
+    """W3C date-time ``2022-03-17T10:00:00Z`` in PDF form ``D:20220317100000Z``."""
+    digits = re.match(r"\s*(\d{4})(?:-(\d\d)(?:-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?)?)?)?", value)
+    if not digits:
+        return ""
+    return "D:" + "".join(p for p in digits.groups() if p) + ("Z" if value.endswith("Z") else "")
+
+
+_CORE_KEYS = {
+    "title": "title",
+    "creator": "author",
+    "subject": "subject",
+    "keywords": "keywords",
+    "created": "creationdate",
+    "modified": "moddate",
+}
+
+
+def _read_info(zf: zipfile.ZipFile, warnings: list[str]) -> dict[str, str]:
+    """Document properties from ``docProps/core.xml``; a bad part only costs a warning."""
+    part = _find(zf, "docProps/core.xml")
+    if part is None:
+        return {}
+    found: dict[str, list[str]] = {}
+    stack: list[str] = []
+
+    def start(name: str, _attrs: dict[str, str]) -> None:
+        stack.append(_local(name))
+
+    def end(_name: str) -> None:
+        stack.pop()
+
+    def text(data: str) -> None:
+        if len(stack) == 2 and stack[-1] in _CORE_KEYS:
+            found.setdefault(stack[-1], []).append(data)
+
+    try:
+        _parse_part(
+            zf,
+            part,
+            MAX_SMALL_PART_BYTES,
+            {"StartElementHandler": start, "EndElementHandler": end, "CharacterDataHandler": text},
+        )
+    except Exception as exc:  # metadata is a bonus: never fail a file over it
+        warnings.append(f"document properties unreadable: {type(exc).__name__}: {exc}"[:300])
+        return {}
+    info: dict[str, str] = {}
+    for key, parts in found.items():
+        value = clean_text("".join(parts))
+        if key in ("created", "modified"):
+            value = _pdf_date(value)
+        if value:
+            info[_CORE_KEYS[key]] = value[:500]
+    return info
+
+
+# ------------------------------------------------------------------------------- pages
+
+
+#: tracked deletions and moves, and the fallback copy of text boxes (mc:Choice holds the same)
+_SKIPPED = frozenset({"del", "moveFrom", "Fallback"})
+
+
+class _Pages:
+    """Collects the body's text as paragraphs, with page breaks between them."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[list[str], bool]] = []  # (paragraphs, has a picture)
+        self.rendered_breaks = 0
+        self._paras: list[str] = []  # finished paragraphs of the current page
+        self._stack: list[list[str]] = []  # open paragraphs (text boxes nest them)
+        self._picture = False
+        self._content = False  # the current page has text or a picture
+        self._break = False  # a page break waits for the next content
+        self._in_run = 0  # inside w:r
+        self._in_text = 0  # inside w:t
+        self._skip = 0  # inside deleted / fallback content
+
+    # expat handlers
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = _local(name)
+        if tag in _SKIPPED:
+            self._skip += 1
+            return
+        if self._skip:
+            return
+        if tag == "p":
+            self._stack.append([])
+        elif tag == "r":
+            self._in_run += 1
+        elif tag == "t":
+            self._in_text += 1
+        elif tag == "lastRenderedPageBreak":
+            self.rendered_breaks += 1
+            self._break = True
+        elif tag == "pageBreakBefore" and _attr(attrs, "val") not in ("0", "false", "off"):
+            self._break = True
+        elif tag in ("drawing", "pict"):
+            self._mark_content()
+            self._picture = True
+        elif not self._in_run:  # w:tab and w:br also occur in properties (tab stops, ...)
+            return
+        elif tag == "br":
+            kind = _attr(attrs, "type")
+            if kind == "page":
+                self._break = True
+            elif kind != "column":
+                self._add("\n")
+        elif tag == "cr":
+            self._add("\n")
+        elif tag == "tab":
+            self._add("\t")
+        elif tag == "noBreakHyphen":
+            self._add("-")
+
+    def end(self, name: str) -> None:
+        tag = _local(name)
+        if tag in _SKIPPED:
+            self._skip -= 1
+            return
+        if self._skip:
+            return
+        if tag == "t":
+            self._in_text -= 1
+        elif tag == "r":
+            self._in_run -= 1
+        elif tag == "p" and self._stack:
+            text = "".join(self._stack.pop()).strip()
+            if text:
+                self._paras.append(text)
+
+    def text(self, data: str) -> None:
+        if self._in_text and not self._skip:
+            self._add(data)
+
+    # state
+    def _add(self, text: str) -> None:
+        if not self._stack:
+            self._stack.append([])
+        if text.strip():
+            self._mark_content()
+        self._stack[-1].append(text)
+
+    def _mark_content(self) -> None:
+        if self._break and self._content:
+            self._new_page()
+        self._break = False
+        self._content = True
+
+    def _new_page(self) -> None:
+        """Close the current page; text of the paragraphs still open goes with it."""
+        carried = ["".join(p).strip() for p in self._stack]
+        self.pages.append((self._paras + [t for t in carried if t], self._picture))
+        self._paras = []
+        self._stack = [[] for _ in self._stack]
+        self._picture = False
+        self._content = False
+
+    def finish(self) -> list[tuple[list[str], bool]]:
+        while self._stack:
+            text = "".join(self._stack.pop()).strip()
+            if text:
+                self._paras.append(text)
+        if self._content or self._paras:
+            self.pages.append((self._paras, self._picture))
+        return self.pages
+
+
+def _attr(attrs: dict[str, str], local: str) -> str:
+    for key, value in attrs.items():
+        if _local(key) == local:
+            return value
+    return ""
+
+
+def _split(paras: list[str], limit: int) -> list[str]:
+    """Page texts: ``paras`` joined by newlines, split at paragraph boundaries past ``limit``."""
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for para in paras:
+        if current and size + 1 + len(para) > limit:
+            out.append("\n".join(current))
+            current, size = [], 0
+        current.append(para)
+        size += len(para) + (1 if size else 0)
+    out.append("\n".join(current))
+    return out
+
+
+# ------------------------------------------------------------------------------- entry
+
+
+def _sniff(head: bytes, path: str) -> dict[str, Any] | None:
+    """A failure for files that are not zip archives at all, else None."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return None
+    if head.startswith(_OLE_MAGIC):
+        if _contains(path, _ENCRYPTED_PACKAGE):
+            return failure(ENCRYPTED, "a password-protected Word document (encrypted package)")
+        return failure(
+            NOT_A_DOCUMENT,
+            "not a .docx file: it is a legacy Word .doc (or other OLE) file; "
+            "save it as .docx or PDF",
+        )
+    sniff = head.lstrip()[:15].lower()
+    if sniff.startswith((b"<!doctype", b"<html")):
+        return failure(NOT_A_DOCUMENT, "not a .docx file: the file is an HTML page")
+    if b"%PDF-" in head:
+        return failure(NOT_A_DOCUMENT, "not a .docx file: the file is a PDF; rename it to .pdf")
+    if sniff.startswith(b"{\\rtf"):
+        return failure(NOT_A_DOCUMENT, "not a .docx file: the file is RTF")
+    return failure(CORRUPT, "not a readable .docx file: no zip archive header")
+
+
+def _contains(path: str, needle: bytes) -> bool:
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle) :]
+    return False
+
+
+def extract_docx(
+    path: str, *, max_bytes: int, max_xml_bytes: int = MAX_XML_BYTES
+) -> dict[str, Any]:
+    """Extract the text of a .docx as pages. Never raises: the outcome is in ``status``."""
+    started = time.monotonic()
+    try:
+        size = os.path.getsize(path)
+        if size == 0:
+            return failure(EMPTY, "the file is 0 bytes")
+        if size > max_bytes:
+            return failure(TOO_LARGE, f"{size:,} bytes is over the {max_bytes:,}-byte limit")
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+        bad = _sniff(head, path)
+    except OSError as exc:
+        return failure(CORRUPT, f"cannot read file: {exc.strerror or exc}")
+    if bad is not None:
+        return bad
+
+    warnings: list[str] = []
+    collector = _Pages()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            main = _main_part(zf)
+            if main is None:
+                return failure(
+                    NOT_A_DOCUMENT,
+                    "a zip archive without a Word document part (word/document.xml)",
+                )
+            info = _read_info(zf, warnings)
+            _parse_part(
+                zf,
+                main,
+                max_xml_bytes,
+                {
+                    "StartElementHandler": collector.start,
+                    "EndElementHandler": collector.end,
+                    "CharacterDataHandler": collector.text,
+                },
+            )
+    except _TooLarge as exc:
+        return failure(TOO_LARGE, f"{exc}: a zip bomb or an unusually large document")
+    except _Refused as exc:
+        return failure(CORRUPT, str(exc))
+    except expat.ExpatError as exc:
+        return failure(CORRUPT, f"malformed XML in the document: {exc}"[:300])
+    except RuntimeError as exc:  # zipfile: "File is encrypted, password required"
+        if "encrypted" in str(exc).lower():
+            return failure(ENCRYPTED, "the zip archive is password-protected")
+        return failure(CORRUPT, f"damaged .docx: {type(exc).__name__}: {exc}"[:300])
+    except MemoryError:
+        return failure(TOO_LARGE, "extraction went over the worker's memory cap")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+        return failure(CORRUPT, f"not a readable zip archive: {type(exc).__name__}: {exc}"[:300])
+    except Exception as exc:  # a .docx from a hostile source must not crash the worker
+        return failure(CORRUPT, f"damaged .docx: {type(exc).__name__}: {exc}"[:300])
+
+    limit = RENDERED_PAGE_CHARS if collector.rendered_breaks else PAGE_CHARS
+    pages: list[str] = []
+    pictures: list[bool] = []
+    for paras, picture in collector.finish():
+        for n, text in enumerate(_split(paras, limit)):
+            pages.append(clean_text(text))
+            pictures.append(picture and n == 0)
+    elapsed = time.monotonic() - started
+    if not any(pages) and not any(pictures):
+        return failure(EMPTY, "the document has no text", info=info, seconds=round(elapsed, 3))
+    needs_ocr = [
+        i
+        for i, (t, pic) in enumerate(zip(pages, pictures, strict=True), 1)
+        if pic and len(t) < MIN_PAGE_CHARS
+    ]
+    result: dict[str, Any] = {
+        "status": OK,
+        "reason": "",
+        "pages": pages,
+        "info": info,
+        "ocr_pages": needs_ocr,
+        "warnings": warnings,
+        "seconds": round(elapsed, 3),
+    }
+    if len(needs_ocr) == len(pages):
+        result["status"] = NO_TEXT_LAYER
+        result["reason"] = "the document's pages are pictures without text: scans that need OCR"
+    elif needs_ocr:
+        result["reason"] = f"{len(needs_ocr)} of {len(pages)} pages are pictures without text"
+    return result
