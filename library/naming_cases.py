@@ -266,7 +266,11 @@ _PARTNERSHIP_PATTERNS: list[re.Pattern[str]] = [
         r"(?i:social\s+care\s+)?(?i:services)\b"
     ),
     re.compile(_AREA + r"\s+(?:City\s+|County\s+|Borough\s+|Metropolitan\s+Borough\s+)?Council\b"),
+    # Ofsted 2018-2020 cover pages: "Barnsley Inspection of children's social care services"
+    re.compile(_AREA + r"\s+(?i:inspection\s+of\s+children'?s\s+(?:social\s+care\s+)?services)\b"),
 ]
+# Council words that are not part of an area's short name ("Bedford Borough" -> "Bedford").
+_COUNCIL_SUFFIXES = ("City Council", "County Council", "Borough Council", "Council", "Borough", "City")
 _AREA_NOISE = frozenset(
     [
         "The",
@@ -313,6 +317,10 @@ def _clean_area(area: str) -> str | None:
     while words and words[0] in ("and", "&", "upon", "on", "under"):
         words = words[1:]
     cleaned = " ".join(words).strip(" .'-")
+    for suffix in _COUNCIL_SUFFIXES:
+        if cleaned.endswith(" " + suffix) and len(cleaned) > len(suffix) + 3:
+            cleaned = cleaned[: -len(suffix) - 1].strip()
+            break
     if len(cleaned) < 3 or cleaned.isupper() and len(cleaned) <= 5:
         return None
     return cleaned

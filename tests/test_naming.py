@@ -375,3 +375,16 @@ def test_slugify_and_case_id() -> None:
 
 def test_normalise_text() -> None:
     assert normalise_text("Child M\u00a0‘Vamp’ – July\n 2024") == "Child M 'Vamp' - July 2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("Inspection of Birmingham City Council local authority children’s services", "Birmingham"),
+        ("Barnsley Inspection of children’s social care services\nInspection dates: 1 to 12 October 2018", "Barnsley"),
+        ("Inspection of Bedford Borough local authority children’s services", "Bedford"),
+        ("Inspection of Barking and Dagenham children’s services", "Barking and Dagenham"),
+    ],
+)
+def test_partnership_from_ofsted_cover_pages(text: str, area: str) -> None:
+    assert parse_partnership(text) == area
