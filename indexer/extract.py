@@ -37,12 +37,15 @@ MIN_PAGE_CHARS = 20
 HEADER_WINDOW = 1024
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# pdfminer writes "(cid:127)" for a glyph it cannot map to Unicode (often a bullet)
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 def clean_text(text: str) -> str:
     """NFKC (ligatures like 'ﬁ' become 'fi'), no control characters, no trailing form feed."""
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\f", "\n")
+    text = _CID.sub(" ", text)
     return _CONTROL.sub(" ", text).strip()
 
 

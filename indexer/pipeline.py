@@ -8,6 +8,7 @@ seen before goes to the worker processes.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import os
 import time
@@ -20,9 +21,9 @@ from indexer.cache import ExtractionCache, sha256_file
 from indexer.extract import INDEXABLE, OK
 from indexer.pool import Limits, run_extractions
 from indexer.progress import Progress
-from indexer.report import FileOutcome, IngestReport
+from indexer.report import BAD_CATALOGUE, FileOutcome, IngestReport
 from library import store
-from library.catalogue import Catalogue
+from library.catalogue import CATALOGUE_NAME, Catalogue, CatalogueError
 from library.config import DataDir
 from library.metadata import build_record, fingerprint
 from library.models import DocumentRecord
@@ -154,7 +155,7 @@ def ingest(
             except OSError as exc:
                 report.files.append(FileOutcome(str(path), "missing", str(exc), action="skipped"))
                 continue
-            catalogue.load_for(path, root)
+            load_catalogues(catalogue, path, root, on_error=_catalogue_reporter(report))
             items.append(_Item(path, root, st.st_size, st.st_mtime_ns))
         _assign_ids(items, existing)
 
@@ -217,7 +218,9 @@ def _plan(
         row = catalogue.row(it.path)
         if old and old.size == it.size and old.mtime_ns == it.mtime_ns:
             it.sha = old.sha256  # same size and mtime: trust the stored hash, skip reading
-            if not rebuild and old.fingerprint == fingerprint(it.sha, row, taxonomy):
+            unchanged = old.fingerprint == fingerprint(it.sha, row, taxonomy)
+            # a lost cache entry is restored by extracting again (rebuilds need it)
+            if not rebuild and unchanged and cache.has(it.sha):
                 report.files.append(
                     FileOutcome(
                         str(it.path), OK, action="unchanged", doc_id=it.doc_id, pages=old.page_count
@@ -305,7 +308,53 @@ def _extract_and_index(
     progress.finish()
 
 
-def load_catalogue_for(catalogue: Catalogue, rec: DocumentRecord) -> None:
+def load_catalogues(
+    catalogue: Catalogue,
+    path: Path,
+    root: Path | None,
+    *,
+    on_error: Callable[[CatalogueError], None] | None = None,
+) -> None:
+    """``Catalogue.load_for``, but a broken catalogue.csv goes to ``on_error`` (when given)
+    and the lookup goes on with the others, so one bad file cannot stop an ingest."""
+    folder = path.resolve().parent
+    stop = root.resolve() if root else None
+    while True:
+        candidate = folder / CATALOGUE_NAME
+        if candidate.is_file():
+            try:
+                catalogue.load(candidate)
+            except (CatalogueError, csv.Error, OSError) as exc:
+                if on_error is None:
+                    raise
+                bad = (
+                    exc
+                    if isinstance(exc, CatalogueError)
+                    else CatalogueError(f"{candidate}: {exc}")
+                )
+                on_error(bad)
+        if stop is None or folder == stop or folder == folder.parent:
+            break
+        folder = folder.parent
+
+
+def _catalogue_reporter(report: IngestReport) -> Callable[[CatalogueError], None]:
+    def record(exc: CatalogueError) -> None:
+        where, _, detail = str(exc).partition(": ")
+        where = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
+        if not any(f.path == where for f in report.files):
+            reason = f"its rows were ignored: {detail or exc}"[:300]
+            report.files.append(FileOutcome(where, BAD_CATALOGUE, reason, action="skipped"))
+
+    return record
+
+
+def load_catalogue_for(
+    catalogue: Catalogue,
+    rec: DocumentRecord,
+    *,
+    on_error: Callable[[CatalogueError], None] | None = None,
+) -> None:
     """Load the catalogue files the ingest of ``rec`` looked at (its recorded ingest root).
 
     Records indexed before the root was recorded: walk up to the nearest catalogue.csv that has
@@ -314,7 +363,7 @@ def load_catalogue_for(catalogue: Catalogue, rec: DocumentRecord) -> None:
     path = Path(rec.path)
     root = rec.metadata_source.get(CATALOGUE_ROOT)
     if root:
-        catalogue.load_for(path, Path(root))
+        load_catalogues(catalogue, path, Path(root), on_error=on_error)
         return
     folder = path.resolve().parent
     while catalogue.row(path) is None:
@@ -379,7 +428,7 @@ def _carry_over(
             warnings=["no cached extraction: pages copied from the previous index"],
         )
     path = Path(rec.path)
-    load_catalogue_for(catalogue, rec)
+    load_catalogue_for(catalogue, rec, on_error=lambda exc: None)  # reported by its ingest
     row = catalogue.row(path)
     new = build_record(
         doc_id=rec.id,

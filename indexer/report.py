@@ -22,7 +22,10 @@ ADVICE = {
     "too-large": "raise --max-file-mb / --memory-mb, or split the file",
     "no-text-layer": "a scanned document: run OCR (e.g. ocrmypdf) and ingest the result",
     "missing": "check the path",
+    "bad-catalogue": "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder)",
 }
+#: status of a catalogue.csv that could not be read (its rows are ignored, the ingest goes on)
+BAD_CATALOGUE = "bad-catalogue"
 
 
 @dataclass

@@ -61,7 +61,13 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
                     {"doc": d.id, "problem": "file-changed", "detail": "re-ingest to update"}
                 )
             if d.sha256 not in cached:
-                problems.append({"doc": d.id, "problem": "cache-missing", "detail": d.sha256})
+                problems.append(
+                    {
+                        "doc": d.id,
+                        "problem": "cache-missing",
+                        "detail": f"{d.sha256}: reviewlib ingest restores it",
+                    }
+                )
             elif cache.get(d.sha256) is None:
                 problems.append(
                     {
@@ -74,11 +80,10 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
             catalogue = catalogues.setdefault(
                 d.metadata_source.get(CATALOGUE_ROOT, ""), Catalogue()
             )
-            try:
-                load_catalogue_for(catalogue, d)
-            except CatalogueError as exc:
+            bad: list[CatalogueError] = []
+            load_catalogue_for(catalogue, d, on_error=bad.append)
+            for exc in bad:  # reported once: a catalogue is read once
                 problems.append({"doc": d.id, "problem": "catalogue-error", "detail": str(exc)})
-                continue
             if fingerprint(d.sha256, catalogue.row(p), taxonomy) != d.fingerprint:
                 problems.append(
                     {

@@ -141,7 +141,8 @@ def ingest_lock(data: DataDir, *, wait: bool = False) -> Iterator[None]:
             fh.seek(0)
             holder = fh.read().strip()
             raise IndexLockedError(
-                f"another ingest is running on {data.root}" + (f" ({holder})" if holder else "")
+                f"another ingest is running on {data.root}: its lock {data.lock_file} is held"
+                + (f" by {holder}" if holder else "")
             ) from exc
         fh.seek(0)
         fh.truncate()

@@ -1,0 +1,280 @@
+"""Robustness, concurrency: the site keeps answering while an ingest or a rebuild runs, and two
+ingests on one data directory never run at once (the second refuses, naming the lock, or
+waits with --wait)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import filler_pages, make_pdf
+
+from indexer.pipeline import IngestOptions, ingest
+from library import store
+from library.config import DataDir
+from library.models import SearchRequest
+from library.search import Library
+from library.writer import indexed_documents
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+OPTS = IngestOptions(progress=False, workers=2)
+
+
+def _reviewlib() -> list[str]:
+    exe = ROOT / ".venv/bin/reviewlib"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "reviewlib.cli"]
+
+
+def _marker(i: int) -> str:
+    return "concur" + chr(97 + i // 26) + chr(97 + i % 26) + "q"
+
+
+def _make(folder: Path, first: int, count: int, pages: int = 2) -> None:
+    for i in range(first, first + count):
+        text = filler_pages(pages, seed=f"concurrency {i}")
+        text[0] += f" The word {_marker(i)} marks this report."
+        make_pdf(folder / f"doc-{i:02d}.pdf", text, title=f"Concurrency review {i}")
+
+
+def _lock_held(data: Path) -> bool:
+    try:
+        fh = open(DataDir(data).lock_file, "a+")  # noqa: SIM115
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        fh.close()  # closing drops a lock we may have taken
+    return False
+
+
+def _slow_ingest(paths: list[Path], data: Path, per_file: float) -> subprocess.Popen[str]:
+    """An ingest whose extractions each take at least ``per_file`` s (a predictable duration)."""
+    code = textwrap.dedent(
+        """
+        import sys, time
+        from indexer import pool
+        real = pool.extract_pdf
+        def slow(path, *, max_bytes):
+            time.sleep(PER_FILE)
+            return real(path, max_bytes=max_bytes)
+        pool.extract_pdf = slow
+        from indexer.pipeline import IngestOptions, ingest
+        r = ingest(sys.argv[1:-1], sys.argv[-1], options=IngestOptions(progress=False, workers=2))
+        print(r.documents_in_index)
+        """
+    ).replace("PER_FILE", repr(per_file))
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, paths), str(data)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+@contextlib.contextmanager
+def _reaped(proc: subprocess.Popen[str]) -> Any:
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+
+
+def _app(data: Path) -> Any:
+    try:
+        from web import create_app
+    except ImportError:  # pragma: no cover - web/ not there yet: the Library directly
+        return None
+    return create_app({"DATA_DIR": data, "TESTING": True})
+
+
+class _Searcher(threading.Thread):
+    """Sends searches (JSON and HTML) in a loop and records every answer."""
+
+    def __init__(self, app: Any, data: Path, queries: list[str], stop: threading.Event) -> None:
+        super().__init__(daemon=True)
+        self.app, self.data, self.queries, self.stop = app, data, queries, stop
+        self.seen: list[tuple[float, str, int, int]] = []  # (time, query, status, total)
+        self.errors: list[str] = []
+
+    def run(self) -> None:
+        client = self.app.test_client() if self.app is not None else None
+        lib = Library(self.data) if client is None else None
+        n = 0
+        while not self.stop.is_set():
+            q = self.queries[n % len(self.queries)]
+            n += 1
+            try:
+                if client is not None:
+                    if n % 4 == 0:  # the HTML page too
+                        resp = client.get("/search", query_string={"q": q})
+                        body = resp.get_data(as_text=True)
+                        ok = resp.status_code == 200 and "</html>" in body
+                        self.seen.append((time.monotonic(), "html:" + q, resp.status_code, -1))
+                        if not ok:
+                            self.errors.append(f"HTML {resp.status_code} for {q!r}")
+                        continue
+                    resp = client.get("/search.json", query_string={"q": q, "per_page": 50})
+                    if resp.status_code != 200:
+                        self.errors.append(f"{resp.status_code} for {q!r}: {resp.data[:300]!r}")
+                        continue
+                    total = json.loads(resp.data)["total"]
+                    self.seen.append((time.monotonic(), q, 200, total))
+                else:
+                    with lib.searcher() as s:  # type: ignore[union-attr]
+                        total = s.search(SearchRequest(q=q, per_page=50)).total
+                    self.seen.append((time.monotonic(), q, 200, total))
+            except Exception as exc:  # any exception is a failure of the test
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+
+
+def _search_during(app: Any, data: Path, queries: list[str], proc: subprocess.Popen[str]):
+    stop = threading.Event()
+    threads = [_Searcher(app, data, queries, stop) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        out, err = proc.communicate(timeout=300)
+        time.sleep(0.5)  # a few more answers after the run
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    return threads, proc.returncode, out, err
+
+
+def test_searches_keep_answering_during_ingest_and_rebuild(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _make(src / "a", 0, 8)
+    _make(src / "b", 8, 16)
+    data = tmp_path / "var"
+    ingest([src / "a"], data, options=OPTS)
+    app = _app(data)
+    new_marker = _marker(20)
+    queries = ["", "review", new_marker, _marker(3)]
+
+    # 1. During an ingest that adds 16 documents in one commit.
+    with _reaped(_slow_ingest([src / "a", src / "b"], data, per_file=0.15)) as proc:
+        threads, rc, out, err = _search_during(app, data, queries, proc)
+    assert rc == 0, err
+    errors = [e for t in threads for e in t.errors]
+    assert not errors, errors[:5]
+    answers = sum(len(t.seen) for t in threads)
+    assert answers >= 30, answers
+    for t in threads:
+        browse = [total for _, q, _, total in t.seen if q == ""]
+        assert set(browse) <= {8, 24}, set(browse)
+        # each thread sees the commit once and never goes back to the old state
+        assert browse == sorted(browse), browse
+        new = [total for _, q, _, total in t.seen if q == new_marker]
+        assert set(new) <= {0, 1}
+        assert new and new[-1] == 1, "the new document was not found after the commit"
+        assert browse[-1] == 24
+    assert any(0 in [tot for _, q, _, tot in t.seen if q == new_marker] for t in threads), (
+        "no search ran before the commit: the test did not overlap the ingest"
+    )
+
+    # 2. During a rebuild: a new generation goes live and the old one is deleted.
+    gen_before = store.current_generation(DataDir(data))
+    proc = subprocess.Popen(
+        [*_reviewlib(), "--data-dir", str(data), "rebuild", "-q"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    with _reaped(proc):
+        threads, rc, out, err = _search_during(app, data, queries, proc)
+    assert rc == 0, err
+    assert store.current_generation(DataDir(data)) != gen_before
+    assert not gen_before.exists()  # type: ignore[union-attr]
+    errors = [e for t in threads for e in t.errors]
+    assert not errors, errors[:5]
+    for t in threads:
+        assert {total for _, q, _, total in t.seen if q == ""} == {24}
+        assert {total for _, q, _, total in t.seen if q == new_marker} == {1}
+
+
+def test_second_ingest_refuses_naming_the_lock_or_waits(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _make(src / "a", 0, 12)
+    _make(src / "c", 40, 4)
+    data = tmp_path / "var"
+    with _reaped(_slow_ingest([src / "a"], data, per_file=0.6)) as first:
+        deadline = time.monotonic() + 60
+        while not _lock_held(data):
+            assert first.poll() is None, first.communicate()[1]
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        # Without --wait: a clear refusal, at once, naming the lock.
+        t0 = time.monotonic()
+        second = subprocess.run(
+            [*_reviewlib(), "--data-dir", str(data), "ingest", "-q", str(src / "c")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode != 0
+        assert "another ingest is running" in second.stderr
+        assert "ingest.lock" in second.stderr and f"pid {first.pid}" in second.stderr
+        assert "--wait" in second.stderr
+        assert time.monotonic() - t0 < 15
+        # A rebuild refuses the same way.
+        rebuild = subprocess.run(
+            [*_reviewlib(), "--data-dir", str(data), "rebuild", "-q"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert rebuild.returncode != 0 and "ingest.lock" in rebuild.stderr
+        # With --wait: it queues behind the first and then does its own work.
+        waiting = subprocess.Popen(
+            [*_reviewlib(), "--data-dir", str(data), "ingest", "-q", "--wait", str(src / "c")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with _reaped(waiting):
+            out1, err1 = first.communicate(timeout=300)
+            assert first.returncode == 0, err1
+            t_first_done = time.monotonic()
+            out2, err2 = waiting.communicate(timeout=300)
+            assert waiting.returncode == 0, err2
+            assert time.monotonic() >= t_first_done
+    docs = indexed_documents(store.open_index(DataDir(data)))
+    assert sorted(docs) == sorted(
+        [f"doc-{i:02d}" for i in range(12)] + [f"doc-{i:02d}" for i in range(40, 44)]
+    )
+    # Nothing corrupt: every document answers, and status --check finds no drift.
+    with Library(data).searcher() as s:
+        for i in list(range(12)) + list(range(40, 44)):
+            res = s.search(SearchRequest(q=_marker(i)))
+            assert [h.document.id for h in res.hits] == [f"doc-{i:02d}"]
+    check = subprocess.run(
+        [*_reviewlib(), "--data-dir", str(data), "status", "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
