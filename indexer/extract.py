@@ -104,24 +104,75 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
         kind = "an HTML page" if sniff.startswith((b"<!doctype", b"<html")) else "not a PDF"
         return failure(NOT_A_PDF, f"no %PDF header: the file is {kind}")
 
+    outcome = _run_pdfminer(path, fallback_xref=False)
+    if isinstance(outcome, dict) and outcome.get("retry"):
+        # A looping or broken cross-reference chain: rebuild it by scanning the file for
+        # objects, as pdfminer does when it finds no xref at all.
+        first_reason = outcome["reason"]
+        outcome = _run_pdfminer(path, fallback_xref=True)
+        if isinstance(outcome, dict):
+            outcome.pop("retry", None)
+            if outcome.get("status") == CORRUPT:
+                outcome["reason"] = f"{first_reason}; a scan for objects found nothing readable"
+            return outcome
+        outcome[1].insert(0, f"{first_reason}: read by scanning the file for objects")
+    elif isinstance(outcome, dict):
+        return outcome
+    pages, warnings, info = outcome
+
+    elapsed = time.monotonic() - started
+    if not pages:
+        return failure(EMPTY, "the PDF has no pages", info=info, seconds=elapsed)
+    needs_ocr = [i for i, t in enumerate(pages, start=1) if len(t) < MIN_PAGE_CHARS]
+    result: dict[str, Any] = {
+        "status": OK,
+        "reason": "",
+        "pages": pages,
+        "info": info,
+        "ocr_pages": needs_ocr,
+        "warnings": warnings,
+        "seconds": round(elapsed, 3),
+    }
+    if len(needs_ocr) == len(pages):
+        result["status"] = NO_TEXT_LAYER
+        result["reason"] = (
+            f"no page has {MIN_PAGE_CHARS}+ characters of text: a scan that needs OCR"
+        )
+    elif needs_ocr:
+        result["reason"] = f"{len(needs_ocr)} of {len(pages)} pages have no text layer (need OCR)"
+    return result
+
+
+def _run_pdfminer(
+    path: str, *, fallback_xref: bool
+) -> tuple[list[str], list[str], dict[str, str]] | dict[str, Any]:
+    """(pages, warnings, info), or a failure dict; ``retry`` set when a fallback may help."""
     from pdfminer.converter import TextConverter
     from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfdocument import (
+        PDFDocument,
+        PDFEncryptionError,
+        PDFNoValidXRef,
+        PDFPasswordIncorrect,
+    )
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser, PDFSyntaxError
     from pdfminer.psparser import PSException
 
+    class _ScanningDocument(PDFDocument):
+        def find_xref(self, parser):  # type: ignore[no-untyped-def]
+            raise PDFNoValidXRef("ignoring the xref chain")
+
+    doc_class = _ScanningDocument if fallback_xref else PDFDocument
     pages: list[str] = []
     warnings: list[str] = []
     info: dict[str, str] = {}
     try:
         with open(path, "rb") as fh:
             parser = PDFParser(fh)
-            from pdfminer.pdfdocument import PDFDocument
-
             # An empty user password opens files that are encrypted only against editing.
-            doc = PDFDocument(parser, password="")
+            doc = doc_class(parser, password="")
             info = _read_info(doc)
             rsrc = PDFResourceManager(caching=True)
             out = io.StringIO()
@@ -145,7 +196,10 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
     except MemoryError:
         return failure(TOO_LARGE, "extraction went over the worker's memory cap")
     except RecursionError:
-        return failure(CORRUPT, "the page tree or an object loops on itself (recursion limit)")
+        reason = "the cross-reference chain or page tree loops on itself"
+        if not pages and not fallback_xref:
+            return failure(CORRUPT, reason, retry=True)
+        return failure(CORRUPT, reason + " (recursion limit)")
     except (PDFSyntaxError, PSException) as exc:
         if not pages:
             return failure(CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
@@ -154,25 +208,4 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
         if not pages:
             return failure(CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
         warnings.append(f"stopped after page {len(pages)}: {type(exc).__name__}: {exc}"[:300])
-
-    elapsed = time.monotonic() - started
-    if not pages:
-        return failure(EMPTY, "the PDF has no pages", info=info, seconds=elapsed)
-    needs_ocr = [i for i, t in enumerate(pages, start=1) if len(t) < MIN_PAGE_CHARS]
-    result: dict[str, Any] = {
-        "status": OK,
-        "reason": "",
-        "pages": pages,
-        "info": info,
-        "ocr_pages": needs_ocr,
-        "warnings": warnings,
-        "seconds": round(elapsed, 3),
-    }
-    if len(needs_ocr) == len(pages):
-        result["status"] = NO_TEXT_LAYER
-        result["reason"] = (
-            f"no page has {MIN_PAGE_CHARS}+ characters of text: a scan that needs OCR"
-        )
-    elif needs_ocr:
-        result["reason"] = f"{len(needs_ocr)} of {len(pages)} pages have no text layer (need OCR)"
-    return result
+    return pages, warnings, info

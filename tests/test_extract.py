@@ -40,7 +40,6 @@ def test_pdf_metadata_is_read(tmp_path: Path) -> None:
         ("pdf-oddities/qpdf/bad1.pdf", "not-a-pdf"),
         ("pdf-oddities/ofsted-scrape/html-saved-as-pdf-birmingham-2012.pdf", "not-a-pdf"),
         ("pdf-oddities/pdfminer-six/encryption_rc4-128.pdf", "encrypted"),
-        ("pdf-oddities/qpdf/append-xref-loop.pdf", "corrupt"),
         (
             "pdf-oddities/py-pdf-sample-files/007-imagemagick-images_imagemagick-images.pdf",
             "no-text-layer",
@@ -51,6 +50,21 @@ def test_bad_files_get_a_status_and_reason(shared: Path, relpath: str, status: s
     result = extract_pdf(str(shared / relpath), max_bytes=50 * MB)
     assert result["status"] == status
     assert result["reason"]
+
+
+def test_looping_xref_chain_is_read_by_scanning_for_objects(shared: Path) -> None:
+    result = extract_pdf(str(shared / "pdf-oddities/qpdf/append-xref-loop.pdf"), max_bytes=50 * MB)
+    assert len(result["pages"]) == 30
+    assert result["pages"][0].startswith("Potato")
+    assert "scanning the file for objects" in result["warnings"][0]
+
+
+def test_truncated_pdf_is_corrupt(tmp_path: Path) -> None:
+    whole = make_pdf(tmp_path / "whole.pdf", filler_pages(3)).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[:300])
+    result = extract_pdf(str(cut), max_bytes=50 * MB)
+    assert result["status"] == "corrupt" and result["reason"]
 
 
 def test_zero_byte_and_oversized(tmp_path: Path) -> None:

@@ -511,7 +511,6 @@ def test_lenient_queries_answer_quickly(site: dict[str, Any], name: str) -> None
         check_response(resp, allowed=(200, 400))
 
 
-@pytest.mark.xfail(reason="library/query.py reads these leniently (200); issue 5 asks for 400")
 @pytest.mark.parametrize("name", sorted(LENIENT))
 def test_lenient_queries_should_be_400(site: dict[str, Any], name: str) -> None:
     resp, _ = _timed_get(site["client"], "/search.json", LENIENT[name])
