@@ -1,0 +1,51 @@
+"""Configuration of the web app, in layers.
+
+1. the defaults below;
+2. the environment: ``REVIEWLIB_DATA`` sets ``DATA_DIR`` (the same variable the CLI reads);
+3. the mapping passed to ``create_app(config)`` (tests, ``run_server``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from library.config import DATA_ENV, DEFAULT_DATA_DIR
+
+DEFAULTS: dict[str, Any] = {
+    # where ``reviewlib ingest`` wrote the index (the site only reads it)
+    "DATA_DIR": DEFAULT_DATA_DIR,
+    # documents per result page, unless ?per_page= asks for another number (1..MAX_PER_PAGE)
+    "PER_PAGE": 10,
+    "MAX_PER_PAGE": 100,
+    # highlighted page snippets shown per result
+    "SNIPPETS": 3,
+    # theme facet values shown before "show more"
+    "FACET_VISIBLE": 8,
+    # keep each thread's searcher between requests (long-lived worker threads, e.g. gunicorn
+    # sync workers); False closes it when the request ends (a thread per request)
+    "REUSE_SEARCHER": True,
+    # a Theme taxonomy file other than the built-in one (None: built-in)
+    "TAXONOMY_PATH": None,
+    # the security headers added to every response
+    "CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "JSON_INDENT": None,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+}
+
+
+def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then ``overrides``."""
+    cfg = dict(DEFAULTS)
+    env = os.environ.get(DATA_ENV)
+    if env:
+        cfg["DATA_DIR"] = env
+    if overrides:
+        cfg.update(overrides)
+    cfg["DATA_DIR"] = Path(cfg["DATA_DIR"])
+    return cfg

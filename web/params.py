@@ -1,0 +1,235 @@
+"""The search page's state, read from and written back to the URL (GET parameters only).
+
+Every search is a link: ``q``, ``theme`` (repeatable), ``type``, ``kind``, ``partnership``
+(repeatable), ``year_from``, ``year_to``, ``sort``, ``page`` and ``per_page``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from library import naming
+from library.errors import QueryError
+from library.models import SearchRequest
+
+SORTS: dict[str, str] = {
+    "relevance": "Relevance",
+    "date": "Newest first",
+    "date-asc": "Oldest first",
+}
+YEAR_MIN, YEAR_MAX = 1900, 2100
+MAX_PAGE = 1000
+MAX_VALUES = 20  # values of one repeatable parameter
+
+# URL parameter -> (SearchParams attribute, library facet name, label)
+FACET_PARAMS: dict[str, tuple[str, str, str]] = {
+    "theme": ("themes", "theme", "Theme"),
+    "type": ("types", "review_type", "Review type"),
+    "kind": ("kinds", "document_kind", "Document kind"),
+    "partnership": ("partnerships", "partnership", "Partnership"),
+}
+
+
+class ParameterError(QueryError):
+    """A search parameter that is not valid (shown as a 400 page, like a bad query)."""
+
+    hint = "Change or remove the parameter; every filter can be chosen on the search page."
+
+
+def _ints(name: str, raw: str | None, lo: int, hi: int, label: str) -> int | None:
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 6:
+        raise ParameterError(
+            f"{label} must be a whole number, not {text[:40]!r}.",
+            hint=f"Use a number between {lo} and {hi} for {name}.",
+        )
+    value = int(text)
+    if not lo <= value <= hi:
+        raise ParameterError(
+            f"{label} must be between {lo} and {hi}, not {value}.",
+            hint=f"Use a number between {lo} and {hi} for {name}.",
+        )
+    return value
+
+
+def _values(args: MultiDict[str, str], name: str) -> list[str]:
+    out: list[str] = []
+    for raw in args.getlist(name):
+        v = raw.strip()
+        if v and v not in out:
+            out.append(v)
+    if len(out) > MAX_VALUES:
+        raise ParameterError(f"Too many values for {name} (the most is {MAX_VALUES}).")
+    return out
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    themes: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    partnerships: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    default_per_page: int = field(default=10, compare=False)
+
+    # ---- reading ---------------------------------------------------------------------
+    @classmethod
+    def from_args(
+        cls,
+        args: MultiDict[str, str],
+        *,
+        theme_ids: Iterable[str],
+        per_page: int = 10,
+        max_per_page: int = 100,
+    ) -> SearchParams:
+        q = " ".join((args.get("q") or "").split())
+        themes = [t.lower() for t in _values(args, "theme")]
+        known = set(theme_ids)
+        for t in themes:
+            if t not in known:
+                raise ParameterError(
+                    f"There is no theme {t[:60]!r}.",
+                    hint="The themes page lists every theme and its id.",
+                )
+        types = [t.lower() for t in _values(args, "type")]
+        for t in types:
+            if t not in naming.REVIEW_TYPES:
+                raise ParameterError(
+                    f"There is no review type {t[:60]!r}.",
+                    hint="Review types: " + ", ".join(naming.REVIEW_TYPES) + ".",
+                )
+        kinds = [k.lower() for k in _values(args, "kind")]
+        for k in kinds:
+            if k not in naming.DOCUMENT_KINDS:
+                raise ParameterError(
+                    f"There is no document kind {k[:60]!r}.",
+                    hint="Document kinds: " + ", ".join(naming.DOCUMENT_KINDS) + ".",
+                )
+        partnerships = [p[:100] for p in _values(args, "partnership")]
+        year_from = _ints("year_from", args.get("year_from"), YEAR_MIN, YEAR_MAX, "The first year")
+        year_to = _ints("year_to", args.get("year_to"), YEAR_MIN, YEAR_MAX, "The last year")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise ParameterError(
+                f"The year range {year_from} to {year_to} is back to front.",
+                hint="Put the earlier year in 'from' and the later year in 'to'.",
+            )
+        sort = (args.get("sort") or "relevance").strip()
+        if sort not in SORTS:
+            raise ParameterError(
+                f"Unknown sort order {sort[:40]!r}.",
+                hint="Sort by relevance, date (newest first) or date-asc (oldest first).",
+            )
+        page = _ints("page", args.get("page"), 1, MAX_PAGE, "The page number") or 1
+        pp = _ints("per_page", args.get("per_page"), 1, max_per_page, "per_page") or per_page
+        return cls(
+            q=q,
+            themes=tuple(themes),
+            types=tuple(types),
+            kinds=tuple(kinds),
+            partnerships=tuple(partnerships),
+            year_from=year_from,
+            year_to=year_to,
+            sort=sort,
+            page=page,
+            per_page=pp,
+            default_per_page=per_page,
+        )
+
+    def to_request(self, snippets: int = 3) -> SearchRequest:
+        return SearchRequest(
+            q=self.q,
+            themes=list(self.themes),
+            review_types=list(self.types),
+            kinds=list(self.kinds),
+            partnerships=list(self.partnerships),
+            year_from=self.year_from,
+            year_to=self.year_to,
+            sort=self.sort,
+            page=self.page,
+            per_page=self.per_page,
+            snippets=snippets,
+        )
+
+    # ---- writing ---------------------------------------------------------------------
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.themes
+            or self.types
+            or self.kinds
+            or self.partnerships
+            or self.year_from is not None
+            or self.year_to is not None
+        )
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name, (attr, _, _) in FACET_PARAMS.items():
+            out.extend((name, v) for v in getattr(self, attr))
+        if self.year_from is not None:
+            out.append(("year_from", str(self.year_from)))
+        if self.year_to is not None:
+            out.append(("year_to", str(self.year_to)))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.per_page != self.default_per_page:
+            out.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.pairs())
+
+    def change(self, **changes: Any) -> SearchParams:
+        """A copy with ``changes``; any change but the page goes back to page 1."""
+        if "page" not in changes:
+            changes["page"] = 1
+        return replace(self, **changes)
+
+    def with_value(self, param: str, value: str) -> SearchParams:
+        attr = FACET_PARAMS[param][0]
+        current = getattr(self, attr)
+        if value in current:
+            return self.change()
+        return self.change(**{attr: (*current, value)})
+
+    def without_value(self, param: str, value: str) -> SearchParams:
+        attr = FACET_PARAMS[param][0]
+        return self.change(**{attr: tuple(v for v in getattr(self, attr) if v != value)})
+
+    def without_years(self) -> SearchParams:
+        return self.change(year_from=None, year_to=None)
+
+    def without_filters(self) -> SearchParams:
+        return self.change(
+            themes=(), types=(), kinds=(), partnerships=(), year_from=None, year_to=None
+        )
+
+    def to_json(self) -> Mapping[str, Any]:
+        return {
+            "q": self.q,
+            "theme": list(self.themes),
+            "type": list(self.types),
+            "kind": list(self.kinds),
+            "partnership": list(self.partnerships),
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "sort": self.sort,
+            "page": self.page,
+            "per_page": self.per_page,
+        }

@@ -1,0 +1,125 @@
+"""Small presentation helpers shared by the views and the templates (labels, dates, links)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import url_for
+
+from library import naming
+from library.api import document_to_json
+from library.models import DocumentRecord
+from library.taxonomy import Taxonomy
+
+
+def format_date(iso: str | None) -> str:
+    """``2022-03-17`` -> ``17 March 2022``; ``2022-03`` -> ``March 2022``; ``2022`` stays."""
+    if not iso:
+        return ""
+    parts = iso.split("-")
+    try:
+        if len(parts) >= 3:
+            return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {int(parts[0])}"
+        if len(parts) == 2:
+            return f"{calendar.month_name[int(parts[1])]} {int(parts[0])}"
+    except (ValueError, IndexError):
+        return iso
+    return iso
+
+
+def review_type_label(value: str | None) -> str:
+    return naming.REVIEW_TYPES.get(value or "", value or "")
+
+
+def kind_label(value: str | None) -> str:
+    return naming.DOCUMENT_KINDS.get(value or "", value or "")
+
+
+def is_fictional(doc: DocumentRecord) -> bool:
+    """Sample case reviews written for the project are catalogued with a 'Fictional' licence."""
+    text = f"{doc.licence} {doc.attribution}".lower()
+    return "fictional" in text or "/samples/" in doc.path.replace("\\", "/")
+
+
+def document_url(doc_id: str, *, q: str = "", anchor: str = "", fmt: str = "html") -> str:
+    endpoint = "documents.document_json" if fmt == "json" else "documents.document"
+    url = url_for(endpoint, doc_id=doc_id)
+    if q:
+        url += "?" + urlencode({"q": q})
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def page_url(doc_id: str, page: int, *, q: str = "") -> str:
+    url = url_for("documents.page", doc_id=doc_id, number=page)
+    return url + ("?" + urlencode({"q": q}) if q else "")
+
+
+def pdf_url(doc_id: str, page: int | None = None) -> str:
+    url = url_for("documents.pdf", doc_id=doc_id)
+    return url + (f"#page={page}" if page else "")
+
+
+def search_url(pairs: Iterable[tuple[str, str]] = (), *, fmt: str = "html") -> str:
+    endpoint = "search.results_json" if fmt == "json" else "search.results"
+    query = urlencode(list(pairs))
+    return url_for(endpoint) + (f"?{query}" if query else "")
+
+
+def theme_search_url(theme_id: str) -> str:
+    return search_url([("theme", theme_id)])
+
+
+def public_path(doc: DocumentRecord, expose: bool) -> str:
+    """The file's path as JSON shows it: only its name unless EXPOSE_FILE_PATHS is set."""
+    if expose:
+        return doc.path
+    return doc.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def doc_json(doc: DocumentRecord, *, expose_paths: bool, evidence: bool = False) -> dict[str, Any]:
+    out = document_to_json(doc, evidence=evidence)
+    out["path"] = public_path(doc, expose_paths)
+    out["url"] = document_url(doc.id)
+    out["pdf_url"] = pdf_url(doc.id)
+    out["case_url"] = url_for("documents.case", case_id=doc.case_id) if doc.case_id else None
+    return out
+
+
+def theme_groups(taxonomy: Taxonomy, counts: dict[str, int]) -> list[dict[str, Any]]:
+    """The taxonomy's themes grouped in file order, each with its document count."""
+    groups: list[dict[str, Any]] = []
+    by_name: dict[str, dict[str, Any]] = {}
+    for t in taxonomy.themes:
+        group = by_name.get(t.group)
+        if group is None:
+            group = {"name": t.group, "themes": []}
+            by_name[t.group] = group
+            groups.append(group)
+        group["themes"].append(
+            {
+                "id": t.id,
+                "label": t.label,
+                "group": t.group,
+                "description": t.description,
+                "documents": counts.get(t.id, 0),
+                "search_url": theme_search_url(t.id),
+            }
+        )
+    return groups
+
+
+def tidy_page_text(text: str) -> str:
+    """Page text for reading: trailing spaces dropped, runs of blank lines shortened, and the
+    blank line some PDFs put after every line (one text box per line) taken out."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = "\n".join(lines).strip("\n")
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    blocks = text.split("\n\n")
+    single = sum(1 for b in blocks if "\n" not in b)
+    if len(blocks) >= 8 and single >= 0.8 * len(blocks):
+        text = "\n".join(blocks)
+    return text

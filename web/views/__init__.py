@@ -1,0 +1,1 @@
+"""The blueprints: pages (home, themes, help), search, documents (documents, pages, PDFs, cases)."""

@@ -1,0 +1,249 @@
+"""Documents, their pages and PDFs, and cases (all the documents of one case)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, request, send_file, url_for
+
+from library.errors import NotFoundError, QueryError
+from library.models import DocumentRecord
+from library.search import LibrarySearcher
+from web.access import get_library, get_searcher
+from web.formats import add_twin_routes, requested_format, respond
+from web.params import ParameterError
+from web.present import (
+    doc_json,
+    page_url,
+    pdf_url,
+    search_url,
+    theme_search_url,
+    tidy_page_text,
+)
+
+bp = Blueprint("documents", __name__)
+
+# Document and case ids are slugs written by the indexer; anything else is not an id.
+_ID_RX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}")
+
+
+def _check_id(value: str, what: str) -> None:
+    if not _ID_RX.fullmatch(value) or ".." in value:
+        raise NotFoundError(f"There is no {what} with this id.")
+
+
+def _expose() -> bool:
+    return bool(current_app.config.get("EXPOSE_FILE_PATHS", False))
+
+
+def _get_document(s: LibrarySearcher, doc_id: str) -> DocumentRecord:
+    _check_id(doc_id, "document")
+    try:
+        return s.document(doc_id)
+    except NotFoundError:
+        raise NotFoundError("There is no document with this id.") from None
+
+
+def _theme_evidence(doc: DocumentRecord) -> list[dict[str, Any]]:
+    labels = {t.id: t.label for t in get_library().taxonomy.themes}
+    out = []
+    for theme in doc.themes:
+        ev = doc.theme_evidence.get(theme) or {}
+        pages = []
+        for key, count in (ev.get("pages") or {}).items():
+            try:
+                pages.append((int(key), int(count)))
+            except (TypeError, ValueError):
+                continue
+        pages.sort()
+        phrases = sorted((ev.get("phrases") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        out.append(
+            {
+                "id": theme,
+                "label": labels.get(theme, theme),
+                "mentions": ev.get("mentions", sum(c for _, c in pages)),
+                "pages": [{"page": p, "mentions": c, "url": page_url(doc.id, p)} for p, c in pages],
+                "phrases": [{"phrase": p, "mentions": c} for p, c in phrases],
+                "search_url": theme_search_url(theme),
+            }
+        )
+    return out
+
+
+def _page_number(raw: str | None, doc: DocumentRecord) -> int | None:
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 6:
+        raise ParameterError(
+            f"The page number must be a whole number, not {text[:40]!r}.",
+            hint=f"This document has pages 1 to {doc.page_count}.",
+        )
+    number = int(text)
+    if not 1 <= number <= max(doc.page_count, 1):
+        raise NotFoundError(
+            f"This document has no page {number}.",
+            hint=f"It has pages 1 to {doc.page_count}.",
+        )
+    return number
+
+
+def document(doc_id: str, fmt: str) -> Any:
+    fmt = requested_format(fmt)
+    s = get_searcher()
+    doc = _get_document(s, doc_id)
+    number = _page_number(request.args.get("page"), doc)
+    if number is not None:
+        return _render_page(s, doc, number, fmt)
+    q = " ".join((request.args.get("q") or "").split())
+    matches = None
+    if q:
+        pages, hits, mode = s.document_pages(doc.id, q)
+        matches = {
+            "query": q,
+            "pages": pages,
+            "pages_match": mode,
+            "hits": [
+                {
+                    "page": h.page,
+                    "snippet": h.snippet,
+                    "text": h.text,
+                    "url": page_url(doc.id, h.page, q=q),
+                    "pdf_url": pdf_url(doc.id, h.page),
+                }
+                for h in hits
+            ],
+        }
+    case_docs = [d for d in s.case_documents(doc.case_id) if d.id != doc.id] if doc.case_id else []
+    evidence = _theme_evidence(doc)
+
+    def payload() -> dict[str, Any]:
+        out = doc_json(doc, expose_paths=_expose(), evidence=True)
+        out["themes_evidence"] = evidence
+        out["matches"] = matches
+        out["case_documents"] = [doc_json(d, expose_paths=_expose()) for d in case_docs]
+        return out
+
+    return respond(
+        fmt,
+        "document.html",
+        payload,
+        doc=doc,
+        q=q,
+        matches=matches,
+        evidence=evidence,
+        case_docs=case_docs,
+        case_url=url_for("documents.case", case_id=doc.case_id) if doc.case_id else None,
+        back_url=search_url([("q", q)]) if q else None,
+    )
+
+
+def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str) -> Any:
+    text = s.page_text(doc.id, number)
+    q = " ".join((request.args.get("q") or "").split())
+    terms: list[str] = []
+    if q:
+        try:
+            terms = [t for _, t in s.parse(q).terms]
+        except QueryError:
+            terms = []
+    payload = {
+        "document": doc_json(doc, expose_paths=_expose()),
+        "page": number,
+        "page_count": doc.page_count,
+        "text": text,
+        "url": page_url(doc.id, number),
+        "pdf_url": pdf_url(doc.id, number),
+        "previous": page_url(doc.id, number - 1) if number > 1 else None,
+        "next": page_url(doc.id, number + 1) if number < doc.page_count else None,
+    }
+    return respond(
+        fmt,
+        "page.html",
+        payload,
+        doc=doc,
+        number=number,
+        text=tidy_page_text(text),
+        terms=terms,
+        q=q,
+        previous_url=page_url(doc.id, number - 1, q=q) if number > 1 else None,
+        next_url=page_url(doc.id, number + 1, q=q) if number < doc.page_count else None,
+    )
+
+
+def page(doc_id: str, number: int, fmt: str) -> Any:
+    fmt = requested_format(fmt)
+    s = get_searcher()
+    doc = _get_document(s, doc_id)
+    if not 1 <= number <= max(doc.page_count, 1):
+        raise NotFoundError(
+            f"This document has no page {number}.", hint=f"It has pages 1 to {doc.page_count}."
+        )
+    return _render_page(s, doc, number, fmt)
+
+
+def pdf(doc_id: str) -> Any:
+    """The PDF of a document, found by its id only: the path comes from the index."""
+    s = get_searcher()
+    doc = _get_document(s, doc_id)
+    path = Path(doc.path)
+    if path.suffix.lower() != ".pdf" or not path.is_file():
+        raise NotFoundError(
+            "The PDF of this document is not available on this server.",
+            hint="The source link on the document page says where it was published.",
+        )
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=False,
+        download_name=f"{doc.id}.pdf",
+        conditional=True,
+        etag=True,
+        max_age=3600,
+    )
+
+
+def case(case_id: str, fmt: str) -> Any:
+    fmt = requested_format(fmt)
+    _check_id(case_id, "case")
+    s = get_searcher()
+    docs = s.case_documents(case_id)
+    if not docs:
+        raise NotFoundError("There is no case with this id.")
+    labels = {t.id: t.label for t in get_library().taxonomy.themes}
+    counts: dict[str, int] = {}
+    for d in docs:
+        for t in d.themes:
+            counts[t] = counts.get(t, 0) + 1
+    themes = [
+        {"id": t, "label": labels.get(t, t), "documents": n, "search_url": theme_search_url(t)}
+        for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], labels.get(kv[0], kv[0])))
+    ]
+    name = next((d.case for d in docs if d.case), case_id)
+    partnership = next((d.partnership for d in docs if d.partnership), "")
+    payload = {
+        "id": case_id,
+        "case": name,
+        "partnership": partnership,
+        "documents": [doc_json(d, expose_paths=_expose()) for d in docs],
+        "themes": themes,
+    }
+    return respond(
+        fmt,
+        "case.html",
+        payload,
+        case_id=case_id,
+        name=name,
+        partnership=partnership,
+        docs=docs,
+        themes=themes,
+        search_case_url=search_url([("q", f'case:"{name}"')]) if name != case_id else None,
+    )
+
+
+add_twin_routes(bp, "/documents/<doc_id>", "document", document)
+add_twin_routes(bp, "/documents/<doc_id>/pages/<int:number>", "page", page)
+bp.add_url_rule("/documents/<doc_id>/pdf", "pdf", pdf)
+add_twin_routes(bp, "/cases/<case_id>", "case", case)
