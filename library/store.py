@@ -119,6 +119,16 @@ def open_index(data: DataDir, *, readonly: bool = True) -> windex.Index:
         raise IndexMissingError(f"the index in {gen} is empty or damaged") from exc
 
 
+def open_generation_readonly(gen: Path) -> windex.Index:
+    """Open one generation for searching (raises IndexMissingError if it is gone or empty)."""
+    if not gen.is_dir():
+        raise IndexMissingError(f"the index folder {gen} is gone")
+    try:
+        return FileStorage(str(gen), readonly=True).open_index()
+    except windex.EmptyIndexError as exc:
+        raise IndexMissingError(f"the index in {gen} is empty or damaged") from exc
+
+
 def open_generation(gen: Path) -> windex.Index:
     return FileStorage(str(gen)).open_index()
 

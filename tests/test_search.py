@@ -217,3 +217,10 @@ def test_document_pages_and_case(lib: Library) -> None:
         assert pages == [1, 2] and [h.page for h in hits] == [1, 2] and mode == "all"
         assert s.case_documents(s.document("child-g").case_id)[0].id == "child-g"
         assert "interpreter" in s.page_text("child-k", 1)
+
+
+def test_did_you_mean_prefers_the_closest_word(corpus_index) -> None:
+    with Library(corpus_index).searcher() as s:
+        res = s.search(SearchRequest(q="brusing"))
+        assert res.suggestion == "bruising"
+        assert s.search(SearchRequest(q="nelgect")).suggestion == "neglect"
