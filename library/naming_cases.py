@@ -270,7 +270,14 @@ _PARTNERSHIP_PATTERNS: list[re.Pattern[str]] = [
     re.compile(_AREA + r"\s+(?i:inspection\s+of\s+children'?s\s+(?:social\s+care\s+)?services)\b"),
 ]
 # Council words that are not part of an area's short name ("Bedford Borough" -> "Bedford").
-_COUNCIL_SUFFIXES = ("City Council", "County Council", "Borough Council", "Council", "Borough", "City")
+_COUNCIL_SUFFIXES = (
+    "City Council",
+    "County Council",
+    "Borough Council",
+    "Council",
+    "Borough",
+    "City",
+)
 _AREA_NOISE = frozenset(
     [
         "The",

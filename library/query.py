@@ -181,7 +181,9 @@ def _check_syntax(text: str) -> None:
         raise QueryError("A range needs both brackets, for example year:[2018 TO 2020].")
     m = re.search(r"(?<![\w:/])([a-z_]+):(?=\s|$)", unquoted)
     if m:
-        raise QueryError(f"'{m.group(1)}:' needs a value after the colon, for example theme:neglect.")
+        raise QueryError(
+            f"'{m.group(1)}:' needs a value after the colon, for example theme:neglect."
+        )
 
 
 def _leaves(q: wq.Query) -> list[wq.Query]:

@@ -25,8 +25,20 @@ CATALOGUE = SAMPLES / "catalogue.csv"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 HEADER = [
-    "file", "title", "case", "case_id", "partnership", "review_type", "document_kind", "date",
-    "source_url", "licence", "attribution", "themes_expected", "sha256", "notes",
+    "file",
+    "title",
+    "case",
+    "case_id",
+    "partnership",
+    "review_type",
+    "document_kind",
+    "date",
+    "source_url",
+    "licence",
+    "attribution",
+    "themes_expected",
+    "sha256",
+    "notes",
 ]
 BRUISING_DOCS = {
     "learning-review-child-g.pdf",
@@ -92,12 +104,14 @@ def test_build_is_reproducible(build, pdfs, tmp_path):
     built = build.build_all(tmp_path)
     assert sorted(p.name for p in built) == [p.name for p in pdfs], "sources and PDFs differ"
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in pdfs], (
-        "build wrote something besides the PDFs")
+        "build wrote something besides the PDFs"
+    )
     for fresh in built:
         committed = SAMPLES / fresh.name
         assert fresh.read_bytes() == committed.read_bytes(), (
             f"{fresh.name} differs from a fresh build: run .venv/bin/python "
-            "corpus/samples/build.py --catalogue")
+            "corpus/samples/build.py --catalogue"
+        )
 
 
 def test_build_ignores_source_date_epoch(build, monkeypatch):

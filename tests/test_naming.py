@@ -381,7 +381,10 @@ def test_normalise_text() -> None:
     ("text", "area"),
     [
         ("Inspection of Birmingham City Council local authority children’s services", "Birmingham"),
-        ("Barnsley Inspection of children’s social care services\nInspection dates: 1 to 12 October 2018", "Barnsley"),
+        (
+            "Barnsley Inspection of children’s social care services\nInspection dates: 1 to 12 October 2018",
+            "Barnsley",
+        ),
         ("Inspection of Bedford Borough local authority children’s services", "Bedford"),
         ("Inspection of Barking and Dagenham children’s services", "Barking and Dagenham"),
     ],

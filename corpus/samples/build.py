@@ -96,8 +96,20 @@ CATALOGUE = HERE / "catalogue.csv"
 
 FICTIONAL_NOTICE = "Fictional sample written for Case Review Library \u2014 not a real case"
 CATALOGUE_HEADER = [
-    "file", "title", "case", "case_id", "partnership", "review_type", "document_kind", "date",
-    "source_url", "licence", "attribution", "themes_expected", "sha256", "notes",
+    "file",
+    "title",
+    "case",
+    "case_id",
+    "partnership",
+    "review_type",
+    "document_kind",
+    "date",
+    "source_url",
+    "licence",
+    "attribution",
+    "themes_expected",
+    "sha256",
+    "notes",
 ]
 LICENCE = "Fictional sample (project)"
 ATTRIBUTION = "Written for Case Review Library; fictional"
@@ -110,13 +122,27 @@ LIGHT = colors.HexColor("#EEF3F5")
 RULE = colors.HexColor("#9AA5AB")
 
 FRONT_KEYS = {
-    "title", "running", "subtitle", "kicker", "case", "partnership", "partnership_name",
-    "review_type", "document_kind", "date", "date_text", "author_text", "layout",
-    "orientation", "themes", "notes",
+    "title",
+    "running",
+    "subtitle",
+    "kicker",
+    "case",
+    "partnership",
+    "partnership_name",
+    "review_type",
+    "document_kind",
+    "date",
+    "date_text",
+    "author_text",
+    "layout",
+    "orientation",
+    "themes",
+    "notes",
 }
 
 
 # --------------------------------------------------------------------------------- parsing
+
 
 @dataclass
 class Document:
@@ -152,7 +178,7 @@ def parse_source(path: Path) -> Document:
             raise ValueError(f"{path}: front matter lacks {required}")
     meta.setdefault("layout", "report")
     meta.setdefault("running", meta["title"])
-    return Document(path.stem, meta, lines[i + 1:])
+    return Document(path.stem, meta, lines[i + 1 :])
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -168,6 +194,7 @@ def inline(text: str) -> str:
 
 # --------------------------------------------------------------------------------- styles
 
+
 def make_styles(doc: Document) -> dict[str, ParagraphStyle]:
     accent = doc.accent
     layout = doc.meta["layout"]
@@ -175,52 +202,128 @@ def make_styles(doc: Document) -> dict[str, ParagraphStyle]:
     base = {"report": 11.5, "briefing": 10.0, "leaflet": 11.5}[layout]
     lead = 1.5 if layout == "report" else 1.4
     s: dict[str, ParagraphStyle] = {}
-    s["body"] = ParagraphStyle("body", fontName="Helvetica", fontSize=base, leading=base * lead,
-                               spaceAfter=base * 0.7, alignment=TA_LEFT)
-    s["num"] = ParagraphStyle("num", parent=s["body"], leftIndent=38, bulletIndent=0,
-                              bulletFontName="Helvetica", bulletFontSize=base)
-    s["bullet"] = ParagraphStyle("bullet", parent=s["body"], leftIndent=30, bulletIndent=14,
-                                 spaceAfter=4)
-    s["quote"] = ParagraphStyle("quote", parent=s["body"], fontName="Helvetica-Oblique",
-                                leftIndent=38, rightIndent=24, textColor=GREY)
-    s["h1"] = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=15, leading=19,
-                             textColor=accent, spaceBefore=10, spaceAfter=10, keepWithNext=1)
-    s["h2"] = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=12, leading=15,
-                             textColor=accent, spaceBefore=8, spaceAfter=6, keepWithNext=1)
-    s["h3"] = ParagraphStyle("h3", fontName="Helvetica-BoldOblique", fontSize=base,
-                             leading=base * 1.35, spaceBefore=4, spaceAfter=4, keepWithNext=1)
-    s["cell"] = ParagraphStyle("cell", fontName="Helvetica", fontSize=base - 1.5,
-                               leading=(base - 1.5) * 1.3)
-    s["cellhead"] = ParagraphStyle("cellhead", parent=s["cell"], fontName="Helvetica-Bold",
-                                   textColor=colors.white)
+    s["body"] = ParagraphStyle(
+        "body",
+        fontName="Helvetica",
+        fontSize=base,
+        leading=base * lead,
+        spaceAfter=base * 0.7,
+        alignment=TA_LEFT,
+    )
+    s["num"] = ParagraphStyle(
+        "num",
+        parent=s["body"],
+        leftIndent=38,
+        bulletIndent=0,
+        bulletFontName="Helvetica",
+        bulletFontSize=base,
+    )
+    s["bullet"] = ParagraphStyle(
+        "bullet", parent=s["body"], leftIndent=30, bulletIndent=14, spaceAfter=4
+    )
+    s["quote"] = ParagraphStyle(
+        "quote",
+        parent=s["body"],
+        fontName="Helvetica-Oblique",
+        leftIndent=38,
+        rightIndent=24,
+        textColor=GREY,
+    )
+    s["h1"] = ParagraphStyle(
+        "h1",
+        fontName="Helvetica-Bold",
+        fontSize=15,
+        leading=19,
+        textColor=accent,
+        spaceBefore=10,
+        spaceAfter=10,
+        keepWithNext=1,
+    )
+    s["h2"] = ParagraphStyle(
+        "h2",
+        fontName="Helvetica-Bold",
+        fontSize=12,
+        leading=15,
+        textColor=accent,
+        spaceBefore=8,
+        spaceAfter=6,
+        keepWithNext=1,
+    )
+    s["h3"] = ParagraphStyle(
+        "h3",
+        fontName="Helvetica-BoldOblique",
+        fontSize=base,
+        leading=base * 1.35,
+        spaceBefore=4,
+        spaceAfter=4,
+        keepWithNext=1,
+    )
+    s["cell"] = ParagraphStyle(
+        "cell", fontName="Helvetica", fontSize=base - 1.5, leading=(base - 1.5) * 1.3
+    )
+    s["cellhead"] = ParagraphStyle(
+        "cellhead", parent=s["cell"], fontName="Helvetica-Bold", textColor=colors.white
+    )
     s["boxtitle"] = ParagraphStyle("boxtitle", parent=s["h2"], spaceBefore=0)
-    s["toc0"] = ParagraphStyle("toc0", fontName="Helvetica-Bold", fontSize=10.5, leading=15,
-                               leftIndent=0, firstLineIndent=0, spaceBefore=5)
-    s["toc1"] = ParagraphStyle("toc1", fontName="Helvetica", fontSize=10, leading=13.5,
-                               leftIndent=18, firstLineIndent=0)
-    s["cover_org"] = ParagraphStyle("cover_org", fontName="Helvetica-Bold", fontSize=15,
-                                    leading=19, textColor=accent)
-    s["cover_kicker"] = ParagraphStyle("cover_kicker", fontName="Helvetica", fontSize=14,
-                                       leading=18, textColor=GREY, spaceAfter=8)
-    s["cover_title"] = ParagraphStyle("cover_title", fontName="Helvetica-Bold", fontSize=30,
-                                      leading=36, textColor=accent, spaceAfter=12)
-    s["cover_sub"] = ParagraphStyle("cover_sub", fontName="Helvetica", fontSize=16, leading=21,
-                                    spaceAfter=6)
-    s["cover_line"] = ParagraphStyle("cover_line", fontName="Helvetica", fontSize=11.5,
-                                     leading=16, textColor=GREY)
-    s["banner_org"] = ParagraphStyle("banner_org", fontName="Helvetica-Bold", fontSize=10.5,
-                                     leading=14, textColor=colors.white)
-    s["banner_title"] = ParagraphStyle("banner_title", fontName="Helvetica-Bold",
-                                       fontSize=21 if not leaflet else 23, leading=26,
-                                       textColor=colors.white, spaceBefore=4)
-    s["banner_sub"] = ParagraphStyle("banner_sub", fontName="Helvetica", fontSize=11.5,
-                                     leading=15, textColor=colors.white)
-    s["notice"] = ParagraphStyle("notice", fontName="Helvetica", fontSize=9.5, leading=13,
-                                 textColor=GREY, alignment=TA_CENTER)
+    s["toc0"] = ParagraphStyle(
+        "toc0",
+        fontName="Helvetica-Bold",
+        fontSize=10.5,
+        leading=15,
+        leftIndent=0,
+        firstLineIndent=0,
+        spaceBefore=5,
+    )
+    s["toc1"] = ParagraphStyle(
+        "toc1", fontName="Helvetica", fontSize=10, leading=13.5, leftIndent=18, firstLineIndent=0
+    )
+    s["cover_org"] = ParagraphStyle(
+        "cover_org", fontName="Helvetica-Bold", fontSize=15, leading=19, textColor=accent
+    )
+    s["cover_kicker"] = ParagraphStyle(
+        "cover_kicker", fontName="Helvetica", fontSize=14, leading=18, textColor=GREY, spaceAfter=8
+    )
+    s["cover_title"] = ParagraphStyle(
+        "cover_title",
+        fontName="Helvetica-Bold",
+        fontSize=30,
+        leading=36,
+        textColor=accent,
+        spaceAfter=12,
+    )
+    s["cover_sub"] = ParagraphStyle(
+        "cover_sub", fontName="Helvetica", fontSize=16, leading=21, spaceAfter=6
+    )
+    s["cover_line"] = ParagraphStyle(
+        "cover_line", fontName="Helvetica", fontSize=11.5, leading=16, textColor=GREY
+    )
+    s["banner_org"] = ParagraphStyle(
+        "banner_org", fontName="Helvetica-Bold", fontSize=10.5, leading=14, textColor=colors.white
+    )
+    s["banner_title"] = ParagraphStyle(
+        "banner_title",
+        fontName="Helvetica-Bold",
+        fontSize=21 if not leaflet else 23,
+        leading=26,
+        textColor=colors.white,
+        spaceBefore=4,
+    )
+    s["banner_sub"] = ParagraphStyle(
+        "banner_sub", fontName="Helvetica", fontSize=11.5, leading=15, textColor=colors.white
+    )
+    s["notice"] = ParagraphStyle(
+        "notice",
+        fontName="Helvetica",
+        fontSize=9.5,
+        leading=13,
+        textColor=GREY,
+        alignment=TA_CENTER,
+    )
     return s
 
 
 # --------------------------------------------------------------------------------- flowables
+
 
 class Heading(Paragraph):
     """A heading paragraph that registers itself in the table of contents."""
@@ -231,8 +334,9 @@ class Heading(Paragraph):
         self.toc_text = plain
 
 
-def make_table(rows: list[list[str]], widths: list[float] | None, avail: float, styles,
-               accent) -> Table:
+def make_table(
+    rows: list[list[str]], widths: list[float] | None, avail: float, styles, accent
+) -> Table:
     ncols = max(len(r) for r in rows)
     rows = [r + [""] * (ncols - len(r)) for r in rows]
     if widths and len(widths) == ncols:
@@ -245,16 +349,20 @@ def make_table(rows: list[list[str]], widths: list[float] | None, avail: float, 
         st = styles["cellhead"] if ri == 0 else styles["cell"]
         data.append([Paragraph(inline(c), st) for c in row])
     t = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), accent),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, LIGHT]),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), accent),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, LIGHT]),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
     t.spaceBefore = 4
     t.spaceAfter = 10
     return t
@@ -266,14 +374,18 @@ def make_box(title: str | None, inner: list, avail: float, styles, accent) -> Ta
         content.append(Paragraph(inline(title), styles["boxtitle"]))
     content.extend(inner)
     t = Table([[content]], colWidths=[avail], hAlign="LEFT", splitInRow=1)
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
-        ("LINEBEFORE", (0, 0), (0, -1), 3, accent),
-        ("LEFTPADDING", (0, 0), (-1, -1), 10),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-        ("TOPPADDING", (0, 0), (-1, -1), 8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, accent),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     t.spaceBefore = 4
     t.spaceAfter = 10
     return t
@@ -361,16 +473,24 @@ def body_flowables(doc: Document, styles, avail: float) -> list:
                     kind, _, items = stack.pop()
                     if kind != "columns":
                         raise ValueError(f"{doc.name}: @columns 1 without @columns 2")
-                    out().append(BalancedColumns(items, nCols=2, innerPadding=14,
-                                                 leftPadding=0, rightPadding=0,
-                                                 topPadding=0, bottomPadding=0))
+                    out().append(
+                        BalancedColumns(
+                            items,
+                            nCols=2,
+                            innerPadding=14,
+                            leftPadding=0,
+                            rightPadding=0,
+                            topPadding=0,
+                            bottomPadding=0,
+                        )
+                    )
             elif directive == "box":
                 stack.append(("box", arg or None, []))
             elif directive == "endbox":
                 kind, title, items = stack.pop()
                 if kind != "box":
                     raise ValueError(f"{doc.name}: @endbox without @box")
-                out().append(make_box(title, items, width() , styles, doc.accent))
+                out().append(make_box(title, items, width(), styles, doc.accent))
             else:
                 raise ValueError(f"{doc.name}: unknown directive @{directive}")
             continue
@@ -421,11 +541,16 @@ def cover_flowables(doc: Document, styles, avail: float) -> list:
         if m.get(key):
             fl.append(Paragraph(inline(m[key]), styles["cover_line"]))
     fl.append(Spacer(1, 90))
-    notice = [Paragraph("<b>Fictional sample</b>", styles["notice"]),
-              Paragraph("This document was written for the Case Review Library project as a "
-                        "fictional sample. The children, families, professionals and events it "
-                        "describes are invented. It is not a real case review and does not "
-                        "describe any real person.", styles["notice"])]
+    notice = [
+        Paragraph("<b>Fictional sample</b>", styles["notice"]),
+        Paragraph(
+            "This document was written for the Case Review Library project as a "
+            "fictional sample. The children, families, professionals and events it "
+            "describes are invented. It is not a real case review and does not "
+            "describe any real person.",
+            styles["notice"],
+        ),
+    ]
     fl.append(make_box(None, notice, avail, styles, doc.accent))
     fl.append(PageBreak())
     return fl
@@ -441,18 +566,23 @@ def banner_flowables(doc: Document, styles, avail: float) -> list:
     if sub:
         cells.append(Paragraph(inline(sub), styles["banner_sub"]))
     t = Table([[cells]], colWidths=[avail], hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), doc.accent),
-        ("LEFTPADDING", (0, 0), (-1, -1), 14),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 14),
-        ("TOPPADDING", (0, 0), (-1, -1), 12),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 14),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), doc.accent),
+                ("LEFTPADDING", (0, 0), (-1, -1), 14),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 14),
+                ("TOPPADDING", (0, 0), (-1, -1), 12),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 14),
+            ]
+        )
+    )
     t.spaceAfter = 14
     return [t]
 
 
 # --------------------------------------------------------------------------------- page chrome
+
 
 def canvas_class(doc: Document, pagesize):
     """A canvas that knows the page count when it saves, to print "Page N of M"."""
@@ -529,6 +659,7 @@ class SampleDocTemplate(BaseDocTemplate):
 
 # --------------------------------------------------------------------------------- build
 
+
 def render(doc: Document) -> bytes:
     m = doc.meta
     pagesize = landscape(A4) if m.get("orientation") == "landscape" else A4
@@ -550,8 +681,17 @@ def render(doc: Document) -> bytes:
         invariant=1,
         pageCompression=1,
     )
-    frame = Frame(tmpl.leftMargin, tmpl.bottomMargin, tmpl.width, tmpl.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        tmpl.leftMargin,
+        tmpl.bottomMargin,
+        tmpl.width,
+        tmpl.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     tmpl.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     styles = make_styles(doc)
     story: list = []
@@ -600,22 +740,24 @@ def catalogue_rows(pdf_dir: Path | str = HERE) -> list[dict[str, str]]:
     for src in sources():
         m = parse_source(src).meta
         pdf = Path(pdf_dir) / f"{src.stem}.pdf"
-        rows.append({
-            "file": pdf.name,
-            "title": m["title"],
-            "case": m.get("case", ""),
-            "case_id": "",
-            "partnership": m["partnership"],
-            "review_type": m.get("review_type", ""),
-            "document_kind": m["document_kind"],
-            "date": m["date"],
-            "source_url": "",
-            "licence": LICENCE,
-            "attribution": ATTRIBUTION,
-            "themes_expected": m.get("themes", ""),
-            "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.exists() else "",
-            "notes": m.get("notes", "Fictional sample"),
-        })
+        rows.append(
+            {
+                "file": pdf.name,
+                "title": m["title"],
+                "case": m.get("case", ""),
+                "case_id": "",
+                "partnership": m["partnership"],
+                "review_type": m.get("review_type", ""),
+                "document_kind": m["document_kind"],
+                "date": m["date"],
+                "source_url": "",
+                "licence": LICENCE,
+                "attribution": ATTRIBUTION,
+                "themes_expected": m.get("themes", ""),
+                "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.exists() else "",
+                "notes": m.get("notes", "Fictional sample"),
+            }
+        )
     return rows
 
 
@@ -650,10 +792,16 @@ def check() -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", help="build only these sources (stem names)")
-    ap.add_argument("--check", action="store_true",
-                    help="exit 1 if a committed PDF or catalogue.csv differs from a fresh build")
-    ap.add_argument("--catalogue", action="store_true",
-                    help="also rewrite catalogue.csv (front matter + sha256 of built PDFs)")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if a committed PDF or catalogue.csv differs from a fresh build",
+    )
+    ap.add_argument(
+        "--catalogue",
+        action="store_true",
+        help="also rewrite catalogue.csv (front matter + sha256 of built PDFs)",
+    )
     args = ap.parse_args(argv)
     if args.check:
         return check()
