@@ -11,7 +11,7 @@ DATA ?= var
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv system-deps browser-deps lint format bench corpus clean
+.PHONY: run test venv system-deps browser-deps bench-deps lint format bench corpus clean
 
 venv: $(STAMP)
 
@@ -21,11 +21,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Debian packages the tests need: Chromium for the browser tests, poppler for reference figures.
+# Debian packages the tests need: Chromium for the browser tests, poppler for reference figures,
+# npm for axe-core. Only the missing ones: a machine whose Node.js comes from elsewhere (e.g.
+# nodesource) already has npm, and Debian's npm conflicts with that nodejs.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
-	  echo "Installing Debian packages (chromium, poppler-utils, npm)…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils npm >/dev/null; \
+	@pkgs=""; \
+	command -v chromium >/dev/null 2>&1 || pkgs="$$pkgs chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || pkgs="$$pkgs poppler-utils"; \
+	command -v npm >/dev/null 2>&1 || pkgs="$$pkgs npm"; \
+	if [ -n "$$pkgs" ]; then \
+	  echo "Installing Debian packages:$$pkgs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
 	fi
 
 # axe-core (accessibility rules) injected into pages by the browser tests.
@@ -48,7 +54,11 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: venv system-deps
+# wrk (Debian) drives the load figures; without it bench/ falls back to a Python load generator.
+bench-deps: system-deps
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+bench: venv bench-deps
 	$(PY) -m bench
 
 corpus: venv
