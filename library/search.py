@@ -6,6 +6,7 @@ documents on the current result page are then found at page level, so every hit 
 
 from __future__ import annotations
 
+import copy
 import heapq
 import html
 import json
@@ -15,14 +16,14 @@ import time
 from bisect import bisect_left, bisect_right
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import reduce
 from itertools import accumulate, compress
 from operator import and_, neg, or_
 from pathlib import Path
 from typing import Any
 
-from whoosh import collectors, scoring, sorting
+from whoosh import collectors, scoring
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, Token
 from whoosh.highlight import (
@@ -35,6 +36,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 from whoosh.query.compound import DefaultOr
+from whoosh.reading import ReaderClosed
 
 from library import naming
 from library.config import DataDir
@@ -106,6 +108,32 @@ def _only_matches(q: wq.Query, field_ok: Callable[[str], bool]) -> bool:
         kids = list(q.children())
         return bool(kids) and all(_only_matches(c, field_ok) for c in kids)
     return False
+
+
+def _absent(q: wq.Query, reader: Any) -> bool:
+    if type(q) is not wq.Term:
+        return False
+    try:
+        return (q.fieldname, q.text) not in reader
+    except Exception:  # a value the field cannot encode: leave the clause to Whoosh
+        return False
+
+
+def _without_absent_terms(q: wq.Query, reader: Any) -> wq.Query:
+    """``q`` without the OR branches on terms the index does not hold (a word is looked up in
+    title, case and content, and is usually only in content): they match nothing and add
+    nothing to a score, but cost a step of the union for every match of the others."""
+    if q.is_leaf():
+        return q
+    q = q.apply(lambda c: _without_absent_terms(c, reader))
+    if type(q) is wq.Or and not q.scale:
+        kids = [c for c in q.subqueries if not _absent(c, reader)]
+        if not kids:
+            return wq.NullQuery
+        if len(kids) < len(q.subqueries):
+            q = copy.copy(q)
+            q.subqueries = kids
+    return q
 
 
 def _doc_only(q: wq.Query) -> bool:
@@ -343,6 +371,9 @@ class Library:
                     ls = cached
                 else:
                     if cached is not None:
+                        # forget it before opening the next: if that open fails and is retried,
+                        # the closed searcher must not be found (and closed) again
+                        self._local.searcher = None
                         cached.close()
                     raw = ix.searcher(weighting=_BM25F())
                     ls = LibrarySearcher(self, raw, self._gen, self._builder)
@@ -380,9 +411,16 @@ class LibrarySearcher:
         self._labels: dict[str, dict[str, str]] | None = None
         self._facet_rows: tuple[dict[str, dict[Any, int]], dict[str, list[Any]]] | None = None
         self._columns: tuple[Any, Any] | None = None
+        self._date_list: list[Any] | None = None
+        self._closed = False
 
     def close(self) -> None:
-        self.raw.close()
+        """Close the underlying reader (a second close is a no-op, not an error)."""
+        if self._closed:
+            return
+        self._closed = True
+        with suppress(ReaderClosed):
+            self.raw.close()
 
     # ---- documents -------------------------------------------------------------------
     def documents(self) -> dict[str, DocumentRecord]:
@@ -448,6 +486,19 @@ class LibrarySearcher:
         allowed = reduce(and_, groups) if groups else -1
         size = (self.raw.doc_count_all() + 7) // 8
         return (allowed & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+
+    def _column_readers(self) -> tuple[Any, Any]:
+        """The doc_id and page columns (a multi-segment column reader is not cheap to make)."""
+        if self._columns is None:
+            reader = self.raw.reader()
+            self._columns = (reader.column_reader("doc_id"), reader.column_reader("page"))
+        return self._columns
+
+    def _dates(self) -> list[Any]:
+        """The date column by docnum, read once per index state (for sorting by date)."""
+        if self._date_list is None:
+            self._date_list = list(self.raw.reader().column_reader("date"))
+        return self._date_list
 
     def _count_facets(self, matched: list[int]) -> dict[str, dict[Any, int]]:
         # Counter and map count in C; themes by AND-ing bit masks: ~1 ms for thousands of hits
@@ -536,11 +587,9 @@ class LibrarySearcher:
         _check_request(req)
         parsed = self.builder.parse(req.q)
         clauses = self._filters(req)
-        sortedby = None
-        if req.sort in ("date", "date-asc") or parsed.doc_query is None:
-            sortedby = sorting.FieldFacet("date", reverse=(req.sort != "date-asc"))
+        by_date = req.sort in ("date", "date-asc") or parsed.doc_query is None
         allowed = None
-        if sortedby is None and len(clauses) > 1:
+        if not by_date and len(clauses) > 1:
             # Facet filters as a bitmap checked per match, instead of posting lists intersected
             # step by step (dense theme lists made that the slowest part of a filtered search)
             allowed = self._filter_bits(req)
@@ -552,30 +601,35 @@ class LibrarySearcher:
             clauses = clauses[1:]
         # (a score no longer includes the constant 1.0 that level:doc and each facet filter
         # clause added to every match: the order is the same)
-        q = wq.And(clauses)
+        q = _without_absent_terms(wq.And(clauses), self.raw.reader())
         limit = req.page * req.per_page
+        first = (req.page - 1) * req.per_page
+        doc_col = self._column_readers()[0]
         try:
-            if sortedby is None:
+            if not by_date:
                 collector = _TopAndAll(limit, allowed)
                 self.raw.search_with_collector(q, collector)
-                results = collector.results()
                 matched = collector.matched
+                window = [(h.docnum, float(h.score or 0.0)) for h in collector.results()[first:]]
             else:
-                results = self.raw.search(q, limit=limit, sortedby=sortedby)
+                # Newest (or oldest) first, a tie in docnum order, as sortedby=FieldFacet("date")
+                # ordered them; sorted here from a cached column, as Whoosh's reversed-column
+                # sort re-read the column and searched a list for every match
                 matched = list(self.raw.docs_for_query(q))
+                ranked = sorted(
+                    matched, key=self._dates().__getitem__, reverse=req.sort != "date-asc"
+                )
+                window = [(d, 0.0) for d in ranked[first:limit]]  # no relevance to report
         except QueryError:
             raise
         except (ValueError, TypeError, re.error) as exc:
             raise QueryError(f"The query could not be run: {exc}") from exc
         total = len(matched)
         docs = self.documents()
-        window = results[(req.page - 1) * req.per_page : limit]
         ordered: list[tuple[str, float]] = []
-        for hit in window:
-            doc_id = hit["doc_id"]
+        for docnum, score in window:
+            doc_id = doc_col[docnum]
             if doc_id in docs:
-                # when sorted, Whoosh puts the sort key in .score: no relevance to report
-                score = float(hit.score or 0.0) if sortedby is None else 0.0
                 ordered.append((doc_id, score))
         hits = self._page_hits(parsed, ordered, req.snippets)
         facet_values = self._facet_values(self._count_facets(matched), req)
@@ -661,10 +715,7 @@ class LibrarySearcher:
         results = self.raw.search(wq.And(clauses), limit=None)
         fragmenter = ContextFragmenter(maxchars=300, surround=80)
         formatter = _MarkFormatter()  # formatters keep state: one per call
-        if self._columns is None:  # a multi-segment column reader is not cheap to make
-            reader = self.raw.reader()
-            self._columns = (reader.column_reader("doc_id"), reader.column_reader("page"))
-        doc_col, page_col = self._columns
+        doc_col, page_col = self._column_readers()
         by_doc: dict[str, list[tuple[int, Any]]] = {}
         for hit in results:  # best-scoring pages first
             did = doc_col[hit.docnum]
