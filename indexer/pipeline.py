@@ -195,8 +195,10 @@ def ingest(
                     store.discard(target)
         report.rebuilt = rebuild
         report.documents_in_index = len(indexed_documents(store.open_index(data)))
-    report.finished = time.time()
-    report.write(data.reports)
+        report.finished = time.time()
+        # Still under the lock: the next ingest's sweep removes temp report files it finds,
+        # and must not find this one half-written.
+        report.write(data.reports)
     return report
 
 

@@ -278,3 +278,24 @@ def test_second_ingest_refuses_naming_the_lock_or_waits(tmp_path: Path) -> None:
         timeout=120,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_report_is_written_under_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A waiting ingest sweeps temp report files once it has the lock: the report of the one
+    before must be complete by then (it once vanished mid-write, failing that ingest)."""
+    from indexer.report import IngestReport
+
+    src = tmp_path / "src"
+    _make(src, 0, 1)
+    data = tmp_path / "var"
+    held: list[bool] = []
+    real_write = IngestReport.write
+
+    def write(self: IngestReport, reports_dir: Path) -> Any:
+        held.append(_lock_held(data))
+        return real_write(self, reports_dir)
+
+    monkeypatch.setattr(IngestReport, "write", write)
+    ingest([src], data, options=OPTS)
+    assert held == [True]
+    assert len(list((data / "reports").glob("ingest-*.json"))) == 1
