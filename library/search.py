@@ -13,34 +13,23 @@ import json
 import re
 import threading
 import time
-from bisect import bisect_left, bisect_right
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import reduce
-from itertools import accumulate, compress
 from operator import and_, neg, or_
 from pathlib import Path
 from typing import Any
 
 from whoosh import collectors, scoring
 from whoosh import query as wq
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, Token
-from whoosh.highlight import (
-    FIRST,
-    BasicFragmentScorer,
-    ContextFragmenter,
-    HtmlFormatter,
-    highlight,
-    mkfrag,
-    top_fragments,
-)
 from whoosh.query.compound import DefaultOr
 from whoosh.reading import ReaderClosed
 
 from library import naming
 from library.config import DataDir
 from library.errors import IndexMissingError, NotFoundError, QueryError
+from library.highlight import Highlighter, plain
 from library.models import (
     DocumentHit,
     DocumentRecord,
@@ -66,21 +55,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer documents match than this
 
-_TAG_RX = re.compile(r"<[^>]+>")
 _WORD_RX = re.compile(r"(?<![\w:*?])([A-Za-z][A-Za-z'\-]{2,})(?![\w:*?])")
-
-
-class _MarkFormatter(HtmlFormatter):
-    """Escaped text with a bare ``<mark>`` around each match (no classes to style or escape)."""
-
-    template = "<%(tag)s>%(t)s</%(tag)s>"
-
-    def __init__(self) -> None:
-        super().__init__(tagname="mark", between=" … ")
-
-
-def _plain(snippet_html: str) -> str:
-    return html.unescape(_TAG_RX.sub("", snippet_html))
 
 
 #: fields that page entries carry; every other field is on document entries only, so a query
@@ -214,125 +189,6 @@ def _field_lengths(reader: Any, fieldname: str) -> list[Any] | None:
     return cache[fieldname]
 
 
-#: whoosh's default token pattern, and the same without its inner group (the same matches:
-#: after the greedy run of word characters the group can only go on at a dot) inside one outer
-#: group, so that ``split`` returns the text between tokens and the tokens in turn
-_WHOOSH_TOKENS = r"[\w\*]+(\.?[\w\*]+)*"
-_TOKENS_SPLIT = re.compile(r"([\w*]+(?:\.[\w*]+)*)")
-
-
-def _highlight_stemmer(analyzer: Any) -> Callable[[str], str] | None:
-    """The cached stem function when ``analyzer`` is whoosh's default tokenizer | lowercase |
-    stem (what ``_highlight`` reproduces); None otherwise."""
-    items = getattr(analyzer, "items", None)
-    if not items or len(items) != 3:
-        return None
-    tok, low, stem = items
-    if (
-        type(tok) is not RegexTokenizer
-        or tok.gaps
-        or tok.expression.pattern != _WHOOSH_TOKENS
-        or type(low) is not LowercaseFilter
-        or type(stem) is not StemFilter
-        or stem.ignore
-        or getattr(stem, "lang", None)
-    ):
-        return None
-    return getattr(stem, "_stem", stem.stemfn)
-
-
-def _highlight(
-    text: str,
-    marks: set[str],
-    stem: Callable[[str], str],
-    fragmenter: ContextFragmenter,
-    formatter: HtmlFormatter,
-    top: int,
-) -> str:
-    """``whoosh.highlight.highlight(text, marks, analyzer, fragmenter, formatter, top)`` for the
-    analyzer ``_highlight_stemmer`` accepts: the same snippet, in a fraction of the time.
-
-    Tokens, their offsets and stems come from C-level split/accumulate/map instead of a chain
-    of generators and Token objects; ContextFragmenter's state machine (``fragment_tokens``,
-    copied statement for statement) then runs over plain lists, and only over the tokens that
-    can shape a fragment: from the token before each match (and any starting within
-    ``surround`` characters of its end) to where the fragment's countdown, at most
-    2 x ``surround`` characters of tokens, must have run out.
-    """
-    maxchars, surround, charlimit = fragmenter.maxchars, fragmenter.surround, fragmenter.charlimit
-    pieces = _TOKENS_SPLIT.split(text)
-    words = pieces[1::2]
-    stems = list(map(stem, map(str.lower, words)))
-    flags = list(map(marks.__contains__, stems))
-    hits = list(compress(range(len(flags)), flags))
-    if not hits:
-        return formatter(text, [])
-    offs = list(accumulate(map(len, pieces)))  # token i is text[offs[2i] : offs[2i + 1]]
-    starts = offs[0 : 2 * len(words) : 2]
-    cum = list(accumulate(map(len, words)))  # characters of tokens 0..i
-    keep: list[int] = []
-    last = -1
-    for i in hits:
-        lo = min(bisect_left(starts, offs[2 * i - 1] - surround), i - 1) if i else 0
-        hi = min(len(words) - 1, bisect_right(cum, cum[i] + 2 * surround) + 1)
-        lo = max(lo, last + 1)
-        if lo <= hi:
-            keep.extend(range(lo, hi + 1))
-            last = hi
-
-    fragments = []
-    first: int | None = None
-    firsts: deque[int] = deque()
-    countdown = -1
-    tks: list[Token] = []
-    endchar = None
-    currentlen = 0
-    for i in keep:
-        startchar, endchar = offs[2 * i], offs[2 * i + 1]
-        tlength = endchar - startchar
-        if charlimit and endchar > charlimit:
-            break
-        matched = flags[i]
-        if countdown < 0 and not matched:
-            firsts.append(startchar)
-            while firsts and endchar - firsts[0] > surround:
-                firsts.popleft()
-        elif currentlen + tlength > maxchars:
-            countdown = 0
-        elif matched:
-            countdown = surround
-            if first is None:
-                if firsts:
-                    first = firsts[0]
-                else:
-                    first = startchar
-                    countdown += surround
-            tks.append(
-                Token(
-                    chars=True,
-                    mode="query",
-                    text=stems[i],
-                    startchar=startchar,
-                    endchar=endchar,
-                    boost=1.0,
-                    matched=True,
-                    stopped=False,
-                )
-            )
-        if countdown >= 0:
-            currentlen += tlength
-            countdown -= tlength
-            if countdown <= 0:
-                fragments.append(mkfrag(text, tks, startchar=first, endchar=endchar))
-                tks = []
-                firsts = deque()
-                first = None
-                currentlen = 0
-    if tks:
-        fragments.append(mkfrag(text, tks, startchar=first, endchar=endchar))
-    return formatter(text, top_fragments(fragments, top, BasicFragmentScorer(), FIRST, 1))
-
-
 class Library:
     """One data directory's index, reopened when an ingest commits or a rebuild swaps it."""
 
@@ -406,8 +262,7 @@ class LibrarySearcher:
         self.gen = gen
         self.builder = builder or QueryBuilder(raw.schema)
         self._docs: dict[str, DocumentRecord] | None = None
-        self._analyzer = text_analyzer()
-        self._highlight_stem = _highlight_stemmer(self._analyzer)
+        self._highlighter = Highlighter(text_analyzer())
         self._labels: dict[str, dict[str, str]] | None = None
         self._facet_rows: tuple[dict[str, dict[Any, int]], dict[str, list[Any]]] | None = None
         self._columns: tuple[Any, Any] | None = None
@@ -713,8 +568,6 @@ class LibrarySearcher:
         if _only_matches(page_q, _PAGE_TEXT_FIELDS.__contains__):
             clauses = clauses[1:]  # implied; it only added 1.0 to every page's score
         results = self.raw.search(wq.And(clauses), limit=None)
-        fragmenter = ContextFragmenter(maxchars=300, surround=80)
-        formatter = _MarkFormatter()  # formatters keep state: one per call
         doc_col, page_col = self._column_readers()
         by_doc: dict[str, list[tuple[int, Any]]] = {}
         for hit in results:  # best-scoring pages first
@@ -725,20 +578,11 @@ class LibrarySearcher:
             page_hits: list[PageHit] = []
             for number, hit in entries[: max(0, snippets)]:
                 text = hit.get("page_text", "")
-                snippet = ""
-                if marks:
-                    # Our own call, not hit.highlights(): quoted phrases match on the exact
-                    # field, but the stored text is marked on stems.
-                    if self._highlight_stem is not None:
-                        snippet = _highlight(
-                            text, marks, self._highlight_stem, fragmenter, formatter, 2
-                        )
-                    else:
-                        snippet = highlight(
-                            text, marks, self._analyzer, fragmenter, formatter, top=2
-                        )
+                # Our own call, not hit.highlights(): quoted phrases match on the exact
+                # field, but the stored text is marked on stems.
+                snippet = self._highlighter(text, marks)
                 snippet = " ".join(snippet.split()) or html.escape(" ".join(text[:240].split()))
-                page_hits.append(PageHit(number, snippet, _plain(snippet)))
+                page_hits.append(PageHit(number, snippet, plain(snippet)))
             out[did] = (sorted(n for n, _ in entries), page_hits)
         return out
 
