@@ -820,3 +820,23 @@ def test_a_reingest_is_picked_up_without_a_restart(tmp_path: Path) -> None:
     ingest([src], data, options=IngestOptions(progress=False))
     assert get_json(client, "/search.json?q=quixotic")["total"] == 1
     assert get_json(client, "/index.json")["stats"]["documents"] == 2
+
+
+@pytest.mark.parametrize("doc_id", ["child-g-briefing", "A.b_c~9", "a b", "x/../y", "é", "%2e"])
+def test_cached_links_equal_url_for(app: Flask, doc_id: str) -> None:
+    """Links built from a per-request base are the ones url_for builds, escaping included."""
+    from flask import url_for
+
+    from web import present
+
+    with app.test_request_context("/search?q=x", base_url="http://example.org/lib/"):
+        for _ in range(2):  # the second call uses the cached base
+            assert present.document_url(doc_id) == url_for("documents.document", doc_id=doc_id)
+            assert present.pdf_url(doc_id, 3) == url_for("documents.pdf", doc_id=doc_id) + "#page=3"
+            assert (
+                present.page_url(doc_id, 7, q="a&b")
+                == url_for("documents.page", doc_id=doc_id, number=7) + "?q=a%26b"
+            )
+        assert present.search_url([("q", "x y")]) == url_for("search.results") + "?q=x+y"
+        assert present.theme_search_url("neglect") == url_for("search.results", theme="neglect")
+        assert present.document_url(doc_id).startswith("/lib/")

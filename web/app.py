@@ -77,6 +77,7 @@ def _register_template_helpers(app: Flask) -> None:
         document_url=present.document_url,
         page_url=present.page_url,
         pdf_url=present.pdf_url,
+        theme_search_url=present.theme_search_url,
         is_fictional=present.is_fictional,
         json_twin_url=_json_twin_url,
     )
@@ -98,10 +99,7 @@ def _json_twin_url() -> str | None:
 
 
 def _theme_label(theme_id: str) -> str:
-    for t in get_library().taxonomy.themes:
-        if t.id == theme_id:
-            return t.label
-    return theme_id
+    return get_library().taxonomy.label(theme_id)
 
 
 def _error_page(status: int, title: str, message: str, hint: str = "") -> Response:

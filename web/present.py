@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, has_request_context, url_for
 
 from library import naming
 from library.api import document_to_json
@@ -44,32 +46,64 @@ def is_fictional(doc: DocumentRecord) -> bool:
     return "fictional" in text or "/samples/" in doc.path.replace("\\", "/")
 
 
+#: ids made only of characters a URL path keeps as they are (all ids the library makes)
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]+")
+_SLOT = "__reviewlib_id__"
+
+
+def _url(endpoint: str, doc_id: str | None = None, **values: Any) -> str:
+    """``url_for(endpoint, doc_id=doc_id, **values)``, built once per request and endpoint:
+    a results page links each of its documents several times, and a werkzeug URL build costs
+    ~30 microseconds. An id with characters a path would escape goes through ``url_for``."""
+    if not has_request_context() or (doc_id is not None and not _PLAIN_ID.fullmatch(doc_id)):
+        args = values if doc_id is None else {"doc_id": doc_id, **values}
+        return url_for(endpoint, **args)
+    bases: dict[tuple[Any, ...], str] = g.setdefault("_url_bases", {})
+    key = (endpoint, doc_id is None, *sorted(values.items()))
+    base = bases.get(key)
+    if base is None:
+        args = values if doc_id is None else {"doc_id": _SLOT, **values}
+        base = bases[key] = url_for(endpoint, **args)
+    return base if doc_id is None else base.replace(_SLOT, doc_id)
+
+
 def document_url(doc_id: str, *, q: str = "", anchor: str = "", fmt: str = "html") -> str:
     endpoint = "documents.document_json" if fmt == "json" else "documents.document"
-    url = url_for(endpoint, doc_id=doc_id)
+    url = _url(endpoint, doc_id)
     if q:
-        url += "?" + urlencode({"q": q})
+        url += "?" + _q_string(q)
     return url + (f"#{anchor}" if anchor else "")
 
 
+@lru_cache(maxsize=256)
+def _q_string(q: str) -> str:
+    # every result on a page links with the same query
+    return urlencode({"q": q})
+
+
 def page_url(doc_id: str, page: int, *, q: str = "") -> str:
-    url = url_for("documents.page", doc_id=doc_id, number=page)
-    return url + ("?" + urlencode({"q": q}) if q else "")
+    url = _url("documents.page", doc_id, number=page)
+    return url + ("?" + _q_string(q) if q else "")
 
 
 def pdf_url(doc_id: str, page: int | None = None) -> str:
-    url = url_for("documents.pdf", doc_id=doc_id)
+    url = _url("documents.pdf", doc_id)
     return url + (f"#page={page}" if page else "")
 
 
 def search_url(pairs: Iterable[tuple[str, str]] = (), *, fmt: str = "html") -> str:
     endpoint = "search.results_json" if fmt == "json" else "search.results"
     query = urlencode(list(pairs))
-    return url_for(endpoint) + (f"?{query}" if query else "")
+    return _url(endpoint) + (f"?{query}" if query else "")
 
 
 def theme_search_url(theme_id: str) -> str:
-    return search_url([("theme", theme_id)])
+    return _url("search.results") + "?" + _theme_string(theme_id)
+
+
+@lru_cache(maxsize=256)
+def _theme_string(theme_id: str) -> str:
+    return urlencode([("theme", theme_id)])
 
 
 def public_path(doc: DocumentRecord, expose: bool) -> str:
