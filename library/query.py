@@ -30,7 +30,7 @@ from whoosh.qparser import (
 from whoosh.system import _INT_SIZE
 
 from library.errors import QueryError
-from library.schema import USER_FIELDS, text_analyzer
+from library.schema import PAIR_SEP, PAIRS_FIELD, USER_FIELDS, text_analyzer
 
 MAX_QUERY_CHARS = 400
 MAX_CLAUSES = 40
@@ -120,6 +120,24 @@ def _fast_phrase(q: wq.Query) -> wq.Query:
         q = copy.copy(q)
         q.__class__ = FastPhrase
     return q
+
+
+def _pairs_phrase(q: wq.Query) -> wq.Query:
+    """An exact phrase on the whole document as word pairs of ``content_pairs``: two words are
+    one term (the same documents, no positions read); longer phrases need every pair and, on
+    the documents that have them all, the phrase itself."""
+    if not isinstance(q, wq.Phrase) or q.fieldname != "content_exact" or q.slop != 1:
+        return q
+    words = [str(w) for w in q.words]
+    if len(words) < 2:
+        return q
+    pairs: list[wq.Query] = [
+        wq.Term(PAIRS_FIELD, f"{a}{PAIR_SEP}{b}") for a, b in zip(words, words[1:], strict=False)
+    ]
+    if len(words) == 2:
+        pairs[0].boost = q.boost
+        return pairs[0]
+    return wq.And([*pairs, q], boost=q.boost)
 
 
 class _ExactPhraseNode(PhrasePlugin.PhraseNode):
@@ -294,6 +312,8 @@ class QueryBuilder:
         _validate(doc_q)
         _validate(page_q)
         doc_q, page_q = doc_q.accept(_fast_phrase), page_q.accept(_fast_phrase)
+        if PAIRS_FIELD in self.schema:
+            doc_q = doc_q.accept(_pairs_phrase)
         page_only = _strip_meta(page_q)
         positives = [
             leaf

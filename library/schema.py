@@ -1,19 +1,21 @@
 """The Whoosh schema: one entry per document plus one entry per page.
 
 Document entries carry the whole text (``content`` stemmed, ``content_exact`` as printed, for
-quoted phrases) and the facet fields, so results and facet
-counts are per document; page entries carry one page's text (``page_text``, stored for
+quoted phrases, ``content_pairs`` every two adjacent printed words as one term, for fast
+phrases) and the facet fields, so results and facet counts are per document; page entries carry one page's text (``page_text``, stored for
 highlighting) so every hit names its page. Bump ``SCHEMA_VERSION`` whenever a field changes: the
 next ingest rebuilds the index from the extraction cache.
 """
 
 from __future__ import annotations
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: content_pairs
 
+PAIRS_FIELD = "content_pairs"
+PAIR_SEP = " "  # never inside a token
 LEVEL_DOC = "doc"
 LEVEL_PAGE = "page"
 
@@ -30,6 +32,13 @@ def exact_analyzer():  # -> whoosh Analyzer
     return RegexTokenizer() | LowercaseFilter()
 
 
+def pairs_analyzer():  # -> whoosh Analyzer
+    # Every two adjacent words of the document as one term ("care leavers"): a quoted phrase
+    # of two words is then one term lookup, with no positions to read and compare (which made
+    # phrases on common words the slowest searches). Same tokens as exact_analyzer.
+    return RegexTokenizer() | LowercaseFilter() | ShingleFilter(size=2, sep=PAIR_SEP)
+
+
 def build_schema() -> Schema:
     ana = text_analyzer()
     exact = exact_analyzer()
@@ -43,6 +52,7 @@ def build_schema() -> Schema:
         case=TEXT(analyzer=ana, stored=True, field_boost=2.0, multitoken_query="phrase"),
         content=TEXT(analyzer=ana, spelling=True, multitoken_query="phrase"),
         content_exact=TEXT(analyzer=exact, phrase=True),
+        content_pairs=TEXT(analyzer=pairs_analyzer(), phrase=False),
         case_id=ID(stored=True),
         partnership=KEYWORD(lowercase=True, stored=True),
         review_type=KEYWORD(lowercase=True, stored=True),

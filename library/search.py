@@ -13,15 +13,17 @@ import json
 import re
 import threading
 import time
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import reduce
+from itertools import compress
 from operator import and_, neg, or_
 from pathlib import Path
 from typing import Any
 
-from whoosh import collectors, scoring
+from whoosh import collectors, matching, scoring
 from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
 from whoosh.reading import ReaderClosed
@@ -42,7 +44,7 @@ from library.query import ParsedQuery, QueryBuilder
 from library.schema import LEVEL_DOC, LEVEL_PAGE, text_analyzer
 from library.store import current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
-from library.writer import page_key
+from library.writer import doc_key, page_key
 
 FACETS: dict[str, str] = {
     "theme": "theme",
@@ -129,7 +131,7 @@ class _TopAndAll(collectors.TopCollector):
     def __init__(self, limit: int, allowed: bytes | None = None) -> None:
         super().__init__(limit=limit, usequality=False, replace=0)
         self.matched: list[int] = []
-        self._scores: list[float] = []
+        self.scores: list[float] = []
         self.allowed = allowed  # bitmap of the docnums to keep (None: all)
 
     def collect_matches(self) -> None:
@@ -138,7 +140,7 @@ class _TopAndAll(collectors.TopCollector):
             return
         # ScoredCollector.matches() + collect() without block skipping, inlined
         matcher, offset, allowed = self.matcher, self.offset, self.allowed
-        add, add_score = self.matched.append, self._scores.append
+        add, add_score = self.matched.append, self.scores.append
         while matcher.is_active():
             docnum = offset + matcher.id()
             if allowed is None or allowed[docnum >> 3] >> (docnum & 7) & 1:
@@ -151,13 +153,13 @@ class _TopAndAll(collectors.TopCollector):
         if allowed is not None and not allowed[global_docnum >> 3] >> (global_docnum & 7) & 1:
             return 0
         self.matched.append(global_docnum)
-        self._scores.append(score)
+        self.scores.append(score)
         return 0 - score
 
     def results(self) -> Any:
         # what TopCollector's heap keeps: highest scores, the lower docnum first on a tie
         self.items = heapq.nlargest(
-            self.limit, zip(self._scores, map(neg, self.matched), strict=True)
+            self.limit, zip(self.scores, map(neg, self.matched), strict=True)
         )
         self.total = len(self.matched)
         return super().results()
@@ -187,6 +189,63 @@ def _field_lengths(reader: Any, fieldname: str) -> list[Any] | None:
         get = perdoc.doc_field_length_reader(fieldname, 1)
         cache[fieldname] = list(map(get, range(reader.doc_count_all())))
     return cache[fieldname]
+
+
+def _widening_values(req: SearchRequest) -> list[tuple[str, list[str]]]:
+    """The single-valued facets with chosen values (several values of one widen: any of
+    them), as the facet table keys them."""
+    out = []
+    for name, values in (
+        ("review_type", [v.lower() for v in req.review_types]),
+        ("document_kind", [v.lower() for v in req.kinds]),
+        ("partnership", [naming.slugify(p) for p in req.partnerships]),
+    ):
+        if values:
+            out.append((name, values))
+    return out
+
+
+def _kept(items: list[Any], keep: list[bool] | None) -> list[Any]:
+    return items if keep is None else list(compress(items, keep))
+
+
+class _DocNums(wq.Query):
+    """Matches the given documents by their (index-wide) numbers: the page entries of the
+    documents on a result page, which an ingest writes right after each document's entry.
+    One list walked with ``skip_to`` instead of a union of ``doc_id`` terms, a tree of union
+    matchers that cost more than the page query it narrowed."""
+
+    def __init__(self, docnums: list[int]) -> None:
+        self.docnums = sorted(docnums)
+        self.boost = 1.0
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _DocNums and other.docnums == self.docnums
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.docnums))
+
+    def __repr__(self) -> str:
+        return f"_DocNums({len(self.docnums)} documents)"
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return len(self.docnums)
+
+    def estimate_min_size(self, ixreader: Any) -> int:
+        return len(self.docnums)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        top = searcher.get_parent()
+        offset = 0 if top is searcher else (top._offset_for_subsearcher(searcher) or 0)
+        nums = self.docnums
+        lo = bisect_left(nums, offset)
+        hi = bisect_left(nums, offset + searcher.doc_count_all())
+        if lo >= hi:
+            return matching.NullMatcher()
+        return matching.ListMatcher([d - offset for d in nums[lo:hi]])
 
 
 class Library:
@@ -268,6 +327,7 @@ class LibrarySearcher:
         self._columns: tuple[Any, Any] | None = None
         self._date_list: list[Any] | None = None
         self._closed = False
+        self._page_spans: dict[str, range] = {}
 
     def close(self) -> None:
         """Close the underlying reader (a second close is a no-op, not an error)."""
@@ -323,24 +383,28 @@ class LibrarySearcher:
             self._facet_rows = (masks, single)
         return self._facet_rows
 
-    def _filter_bits(self, req: SearchRequest) -> bytes:
-        """The documents ``_filters`` lets through, as a bitmap of docnums."""
+    def _bitmap(self, mask: int) -> bytes:
+        size = (self.raw.doc_count_all() + 7) // 8
+        return (mask & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+
+    def _filter_bits(self, req: SearchRequest) -> bytes | None:
+        """The documents the narrowing filters (themes, years) let through, as a bitmap of
+        docnums; None when there are none."""
         masks, _ = self._facet_table()
         groups = [masks["theme"].get(t.lower(), 0) for t in req.themes]
-        for name, values in (
-            ("review_type", req.review_types),
-            ("document_kind", req.kinds),
-            ("partnership", [naming.slugify(p) for p in req.partnerships]),
-        ):
-            if values:
-                groups.append(reduce(or_, (masks[name].get(v.lower(), 0) for v in values)))
         if req.year_from is not None or req.year_to is not None:
             lo = -(2**63) if req.year_from is None else req.year_from
             hi = 2**63 if req.year_to is None else req.year_to
             groups.append(reduce(or_, (m for y, m in masks["year"].items() if lo <= y <= hi), 0))
-        allowed = reduce(and_, groups) if groups else -1
-        size = (self.raw.doc_count_all() + 7) // 8
-        return (allowed & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+        return self._bitmap(reduce(and_, groups)) if groups else None
+
+    def _widening_bits(self, req: SearchRequest) -> dict[str, bytes]:
+        """For each single-valued facet with chosen values, the documents with any of them."""
+        masks, _ = self._facet_table()
+        out: dict[str, bytes] = {}
+        for name, values in _widening_values(req):
+            out[name] = self._bitmap(reduce(or_, (masks[name].get(v, 0) for v in values)))
+        return out
 
     def _column_readers(self) -> tuple[Any, Any]:
         """The doc_id and page columns (a multi-segment column reader is not cheap to make)."""
@@ -355,11 +419,13 @@ class LibrarySearcher:
             self._date_list = list(self.raw.reader().column_reader("date"))
         return self._date_list
 
-    def _count_facets(self, matched: list[int]) -> dict[str, dict[Any, int]]:
+    def _count_facets(
+        self, matched: list[int], names: Iterable[str] = FACETS
+    ) -> dict[str, dict[Any, int]]:
         # Counter and map count in C; themes by AND-ing bit masks: ~1 ms for thousands of hits
         masks, single = self._facet_table()
         out: dict[str, dict[Any, int]] = {}
-        for name in FACETS:
+        for name in names:
             if name == "theme":
                 bits = bytearray((self.raw.doc_count_all() + 7) // 8)
                 for docnum in matched:
@@ -423,16 +489,11 @@ class LibrarySearcher:
         return self.builder.parse(text)
 
     def _filters(self, req: SearchRequest) -> list[wq.Query]:
+        """``level:doc`` and the narrowing filters as query clauses (the widening ones are
+        applied to the matches, see ``search``)."""
         out: list[wq.Query] = [wq.Term("level", LEVEL_DOC)]
         for theme in req.themes:  # several themes narrow: documents with all of them
             out.append(wq.Term("theme", theme.lower()))
-        for field, values in (
-            ("review_type", req.review_types),
-            ("document_kind", req.kinds),
-            ("partnership", [naming.slugify(p) for p in req.partnerships]),
-        ):
-            if values:  # several values of one single-valued facet widen: any of them
-                out.append(wq.Or([wq.Term(field, v.lower()) for v in values]))
         if req.year_from is not None or req.year_to is not None:
             out.append(wq.NumericRange("year", req.year_from, req.year_to))
         return out
@@ -464,21 +525,38 @@ class LibrarySearcher:
             if not by_date:
                 collector = _TopAndAll(limit, allowed)
                 self.raw.search_with_collector(q, collector)
-                matched = collector.matched
-                window = [(h.docnum, float(h.score or 0.0)) for h in collector.results()[first:]]
+                matched, scores = collector.matched, collector.scores
             else:
-                # Newest (or oldest) first, a tie in docnum order, as sortedby=FieldFacet("date")
-                # ordered them; sorted here from a cached column, as Whoosh's reversed-column
-                # sort re-read the column and searched a list for every match
                 matched = list(self.raw.docs_for_query(q))
-                ranked = sorted(
-                    matched, key=self._dates().__getitem__, reverse=req.sort != "date-asc"
-                )
-                window = [(d, 0.0) for d in ranked[first:limit]]  # no relevance to report
+                scores = []
         except QueryError:
             raise
         except (ValueError, TypeError, re.error) as exc:
             raise QueryError(f"The query could not be run: {exc}") from exc
+        # Review type, kind and partnership: several values widen, so each one's counts are
+        # taken over the matches of every other filter but not its own (choosing a second
+        # value adds documents), all from this one pass over the matches.
+        wide = self._widening_bits(req)
+        counted: dict[str, dict[Any, int]] = {}
+        if wide:
+            inside = {name: [b[d >> 3] >> (d & 7) & 1 for d in matched] for name, b in wide.items()}
+            for name in wide:
+                others = [v for n, v in inside.items() if n != name]
+                keep = list(map(all, zip(*others, strict=True))) if others else None
+                counted.update(self._count_facets(_kept(matched, keep), (name,)))
+            keep = list(map(all, zip(*inside.values(), strict=True)))
+            matched, scores = _kept(matched, keep), _kept(scores, keep) if scores else scores
+        counted.update(self._count_facets(matched, [n for n in FACETS if n not in counted]))
+        if not by_date:
+            # the best by score, the lower docnum first on a tie (as Whoosh's TopCollector)
+            best = heapq.nlargest(limit, zip(scores, map(neg, matched), strict=True))
+            window = [(-negd, float(score)) for score, negd in best[first:]]
+        else:
+            # Newest (or oldest) first, a tie in docnum order, as sortedby=FieldFacet("date")
+            # ordered them; sorted here from a cached column, as Whoosh's reversed-column
+            # sort re-read the column and searched a list for every match
+            ranked = sorted(matched, key=self._dates().__getitem__, reverse=req.sort != "date-asc")
+            window = [(d, 0.0) for d in ranked[first:limit]]  # no relevance to report
         total = len(matched)
         docs = self.documents()
         ordered: list[tuple[str, float]] = []
@@ -487,7 +565,7 @@ class LibrarySearcher:
             if doc_id in docs:
                 ordered.append((doc_id, score))
         hits = self._page_hits(parsed, ordered, req.snippets)
-        facet_values = self._facet_values(self._count_facets(matched), req)
+        facet_values = self._facet_values(counted, req)
         suggestion = None
         if parsed.doc_query is not None and total < SUGGEST_BELOW:
             suggestion = self.suggest(req.q)
@@ -557,16 +635,40 @@ class LibrarySearcher:
             out.append(DocumentHit(docs[doc_id], score, pages, page_hits, mode))
         return out
 
+    def _page_docnums(self, doc_ids: list[str]) -> list[int] | None:
+        """The numbers of the page entries of ``doc_ids``: the run of entries with the same
+        ``doc_id`` after each document's own entry (how ``IndexUpdater.upsert`` writes them,
+        in one segment; merges keep the order). None if an index is not laid out so."""
+        doc_col = self._column_readers()[0]
+        size = self.raw.doc_count_all()
+        out: list[int] = []
+        for did in doc_ids:
+            span = self._page_spans.get(did)
+            if span is None:
+                first = self.raw.document_number(key=doc_key(did))
+                if first is None:
+                    return None
+                end = first + 1
+                while end < size and doc_col[end] == did:
+                    end += 1
+                span = self._page_spans[did] = range(first + 1, end)
+            out.extend(span)
+        return out
+
     def _matching_pages(
         self, page_q: wq.Query, doc_ids: list[str], snippets: int, marks: set[str]
     ) -> dict[str, tuple[list[int], list[PageHit]]]:
-        clauses = [
-            wq.Term("level", LEVEL_PAGE),
-            DefaultOr([wq.Term("doc_id", d) for d in doc_ids]),  # not the array union
-            page_q,
-        ]
-        if _only_matches(page_q, _PAGE_TEXT_FIELDS.__contains__):
-            clauses = clauses[1:]  # implied; it only added 1.0 to every page's score
+        pages = self._page_docnums(doc_ids)
+        if pages is not None:
+            clauses: list[wq.Query] = [_DocNums(pages), page_q]
+        else:
+            clauses = [
+                wq.Term("level", LEVEL_PAGE),
+                DefaultOr([wq.Term("doc_id", d) for d in doc_ids]),  # not the array union
+                page_q,
+            ]
+            if _only_matches(page_q, _PAGE_TEXT_FIELDS.__contains__):
+                clauses = clauses[1:]  # implied; it only added 1.0 to every page's score
         results = self.raw.search(wq.And(clauses), limit=None)
         doc_col, page_col = self._column_readers()
         by_doc: dict[str, list[tuple[int, Any]]] = {}

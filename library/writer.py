@@ -69,6 +69,7 @@ class IndexUpdater:
             "case": rec.case,
             "content": full_text,
             "content_exact": full_text,
+            "content_pairs": full_text,
             "path": rec.path,
             "meta": meta,
             "date": rec.date or "0000",

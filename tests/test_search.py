@@ -224,3 +224,70 @@ def test_did_you_mean_prefers_the_closest_word(corpus_index) -> None:
         res = s.search(SearchRequest(q="brusing"))
         assert res.suggestion == "bruising"
         assert s.search(SearchRequest(q="nelgect")).suggestion == "neglect"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "non-mobile baby",  # three words: pairs and then positions
+        "domestic abuse",
+        "abuse by the father",
+        "the father",
+        "bruise was",
+        "baby must always",
+        "neglect domestic",  # adjacent across a sentence end: a phrase, as printed words go
+        "father was",
+        "interpreter used",  # both words, never adjacent ("interpreter was used"): none
+        "seriously information",  # across a page break of the whole text
+    ],
+)
+def test_quoted_phrases_through_word_pairs_match_the_positions(lib: Library, phrase: str) -> None:
+    """A quoted phrase is matched on document level through word pairs; the documents are the
+    ones a positional phrase query on the printed words finds."""
+    from whoosh import query as wq
+
+    words = phrase.lower().replace("-", " ").split()
+    with lib.searcher() as s:
+        assert "content_pairs" in str(s.parse(f'"{phrase}"').doc_query)
+        expected = {
+            s.raw.stored_fields(n)["doc_id"]
+            for n in s.raw.docs_for_query(
+                wq.And([wq.Term("level", "doc"), wq.Phrase("content_exact", words)])
+            )
+        }
+    got = ids(run(lib, f'"{phrase}"'))
+    assert got == expected
+    if phrase in ("domestic abuse", "non-mobile baby"):
+        assert got
+    if phrase == "interpreter used":
+        assert not got and ids(run(lib, "interpreter used"))
+
+
+def test_widening_facets_count_without_their_own_filter(lib: Library) -> None:
+    """Review type, kind and partnership widen: each one's counts ignore its own selection
+    (so a second value can be chosen with its count), and narrow every other facet. One search
+    gives what separate searches without each filter would."""
+
+    def counts(res, name):
+        return {v.value: v.count for v in res.facets[name]}
+
+    both = run(lib, "", review_types=["scr"], partnerships=["Barnet"])
+    assert ids(both) == {"child-e"}
+    assert both.total == 1
+    # review type counted over Barnet documents, partnership over SCRs
+    assert counts(both, "review_type") == counts(
+        run(lib, "", partnerships=["Barnet"]), "review_type"
+    )
+    assert counts(both, "partnership") == counts(run(lib, "", review_types=["scr"]), "partnership")
+    assert counts(both, "review_type") == {"learning-review": 1, "scr": 1, "guidance": 1}
+    assert counts(both, "partnership") == {"barnet": 1, "brent": 1}
+    # the other facets count the documents that pass every filter
+    assert sum(counts(both, "document_kind").values()) == 1
+    child_e = both.hits[0].document
+    assert counts(both, "theme") == dict.fromkeys(child_e.themes, 1)
+    # the same with words and relevance order, and sorted by date
+    for sort in ("relevance", "date"):
+        res = run(lib, "bruise", kinds=["protocol"], sort=sort)
+        assert ids(res) == {"protocol"}
+        assert counts(res, "document_kind") == counts(run(lib, "bruise"), "document_kind")
+        assert counts(res, "partnership") == {"barnet": 1}

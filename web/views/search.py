@@ -25,10 +25,6 @@ from web.present import (
 
 bp = Blueprint("search", __name__)
 
-# single-valued facets: several values widen (OR), so their counts ignore their own filter
-_WIDENING = ("type", "kind", "partnership")
-
-
 def read_params() -> SearchParams:
     cfg = current_app.config
     return SearchParams.from_args(
@@ -47,16 +43,8 @@ def _selected_values(params: SearchParams, param: str) -> set[str]:
 
 
 def complete_facets(s: LibrarySearcher, params: SearchParams, res: SearchResult) -> None:
-    """Counts for the values a user could add: single-valued facets counted without their own
-    filter (choosing a second review type widens the search), and every selected value listed
-    even when nothing matches it."""
-    for param in _WIDENING:
-        attr, facet, _ = FACET_PARAMS[param]
-        if not getattr(params, attr):
-            continue
-        wider = replace(params, **{attr: ()}, page=1, per_page=1)
-        other = s.search(wider.to_request(snippets=0))
-        res.facets[facet] = list(other.facets.get(facet, []))
+    """Every selected value listed even when nothing matches it. (The library already counts
+    a single-valued facet without its own filter: choosing a second review type widens.)"""
     for param, (attr, facet, _) in FACET_PARAMS.items():
         selected = _selected_values(params, param)
         values = res.facets.setdefault(facet, [])
