@@ -124,20 +124,17 @@ def _fast_phrase(q: wq.Query) -> wq.Query:
 
 def _pairs_phrase(q: wq.Query) -> wq.Query:
     """An exact phrase on the whole document as word pairs of ``content_pairs``: two words are
-    one term (the same documents, no positions read); longer phrases need every pair and, on
-    the documents that have them all, the phrase itself."""
+    one term, more words a phrase of their consecutive pairs (the same documents; the pairs'
+    positions are far fewer to read and compare than those of common words)."""
     if not isinstance(q, wq.Phrase) or q.fieldname != "content_exact" or q.slop != 1:
         return q
     words = [str(w) for w in q.words]
     if len(words) < 2:
         return q
-    pairs: list[wq.Query] = [
-        wq.Term(PAIRS_FIELD, f"{a}{PAIR_SEP}{b}") for a, b in zip(words, words[1:], strict=False)
-    ]
-    if len(words) == 2:
-        pairs[0].boost = q.boost
-        return pairs[0]
-    return wq.And([*pairs, q], boost=q.boost)
+    pairs = [f"{a}{PAIR_SEP}{b}" for a, b in zip(words, words[1:], strict=False)]
+    if len(pairs) == 1:
+        return wq.Term(PAIRS_FIELD, pairs[0], boost=q.boost)
+    return FastPhrase(PAIRS_FIELD, pairs, slop=1, boost=q.boost)
 
 
 class _ExactPhraseNode(PhrasePlugin.PhraseNode):

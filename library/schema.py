@@ -33,9 +33,10 @@ def exact_analyzer():  # -> whoosh Analyzer
 
 
 def pairs_analyzer():  # -> whoosh Analyzer
-    # Every two adjacent words of the document as one term ("care leavers"): a quoted phrase
-    # of two words is then one term lookup, with no positions to read and compare (which made
-    # phrases on common words the slowest searches). Same tokens as exact_analyzer.
+    # Every two adjacent words of the document as one term ("care leavers"), at the position
+    # of the first: a quoted phrase of two words is one term lookup, a longer one a phrase of
+    # pairs, whose positions are few where those of its words ("from", "the") are many (common
+    # words made phrases the slowest searches). Same tokens as exact_analyzer.
     return RegexTokenizer() | LowercaseFilter() | ShingleFilter(size=2, sep=PAIR_SEP)
 
 
@@ -52,7 +53,7 @@ def build_schema() -> Schema:
         case=TEXT(analyzer=ana, stored=True, field_boost=2.0, multitoken_query="phrase"),
         content=TEXT(analyzer=ana, spelling=True, multitoken_query="phrase"),
         content_exact=TEXT(analyzer=exact, phrase=True),
-        content_pairs=TEXT(analyzer=pairs_analyzer(), phrase=False),
+        content_pairs=TEXT(analyzer=pairs_analyzer(), phrase=True),
         case_id=ID(stored=True),
         partnership=KEYWORD(lowercase=True, stored=True),
         review_type=KEYWORD(lowercase=True, stored=True),

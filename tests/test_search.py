@@ -229,7 +229,7 @@ def test_did_you_mean_prefers_the_closest_word(corpus_index) -> None:
 @pytest.mark.parametrize(
     "phrase",
     [
-        "non-mobile baby",  # three words: pairs and then positions
+        "non-mobile baby",  # three words: a phrase of two pairs
         "domestic abuse",
         "abuse by the father",
         "the father",
