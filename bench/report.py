@@ -133,7 +133,8 @@ def rows(res: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         out.append((
             f"Web: /search.json at {fx}x, one request at a time ({j['tool']})",
             f"p50 {_n(j['p50_ms'], ' ms')}, p95 {_n(j['p95_ms'], ' ms')}; "
-            f"{_n(jr['rps'], ' req/s')} with {jr['connections']} connections",
+            f"{_n(jr['rps'], ' req/s')}, p95 {_n(jr['p95_ms'], ' ms')} "
+            f"with {jr['connections']} connections",
             f"library in-process p50 {_n(lib['p50_ms'], ' ms')}, p95 {_n(lib['p95_ms'], ' ms')}; "
             f"static file {_n(st['rps'], ' req/s')}",
             f"p50 {_x(web['ratios']['json_p50_over_library_p50'])} of in-process",
@@ -142,7 +143,8 @@ def rows(res: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         out.append((
             f"Web: /search page at {fx}x, one request at a time",
             f"p50 {_n(h['p50_ms'], ' ms')}, p95 {_n(h['p95_ms'], ' ms')}; "
-            f"{_n(hr['rps'], ' req/s')} with {hr['connections']} connections",
+            f"{_n(hr['rps'], ' req/s')}, p95 {_n(hr['p95_ms'], ' ms')} "
+            f"with {hr['connections']} connections",
             f"JSON twin p95 {_n(j['p95_ms'], ' ms')}",
             f"p95 {_x(web['ratios']['html_p95_over_json_p95'])} of JSON",
             f"p95 < 150 ms: {_ok(h['p95_ms'] < 150)}" if int(fx) >= 16 else "",
