@@ -38,6 +38,19 @@ def _phrase_pattern(phrase: str) -> str:
     return _WORD_EDGE_L + body + (r"[0-9a-z']*" if prefix else _WORD_EDGE_R)
 
 
+def _fast_phrase_pattern(phrase: str) -> str | None:
+    """``_phrase_pattern`` with its first character before the left word edge, which is then
+    checked one character further back: the same matches, but an alternation of these starts
+    every branch with a literal, so the regex engine skips every position whose character no
+    phrase starts with (instead of trying each phrase at each position). None when the phrase
+    does not start with a plain character."""
+    pattern = _phrase_pattern(phrase)[len(_WORD_EDGE_L) :]
+    first = pattern[:1]
+    if not first or not (first.isalnum() or first in "'"):
+        return None
+    return first + r"(?<![0-9a-z].)" + pattern[1:]
+
+
 def _acronym_pattern(acronym: str) -> str:
     return r"(?<![0-9A-Za-z])" + re.escape(acronym.strip()) + r"(?![0-9A-Za-z])"
 
@@ -56,7 +69,12 @@ class Theme:
     def __post_init__(self) -> None:
         # One alternation per theme, a group per phrase, so a match names its phrase.
         self._terms = list(self.phrases)
-        parts = [f"({_phrase_pattern(p)})" for p in self.phrases]
+        fast = [_fast_phrase_pattern(p) for p in self.phrases]
+        if all(fast):
+            # an empty group closes each branch: ``lastindex`` names the phrase matched
+            parts = [f"{f}()" for f in fast]
+        else:
+            parts = [f"({_phrase_pattern(p)})" for p in self.phrases]
         self._rx = re.compile("|".join(parts)) if parts else None
         self._rx_acr = (
             re.compile("|".join(f"({_acronym_pattern(a)})" for a in self.acronyms))
@@ -65,11 +83,12 @@ class Theme:
         )
         self._anchor_set = {a.lower() for a in self.anchors}
 
-    def find(self, text: str) -> dict[str, int]:
-        """Mentions per phrase (or acronym) in one page of text."""
+    def find(self, text: str, normalised: str | None = None) -> dict[str, int]:
+        """Mentions per phrase (or acronym) in one page of text (``normalised``: the page
+        through ``_normalise``, when the caller has it)."""
         found: dict[str, int] = {}
         if self._rx is not None:
-            for m in self._rx.finditer(_normalise(text)):
+            for m in self._rx.finditer(_normalise(text) if normalised is None else normalised):
                 phrase = self._terms[m.lastindex - 1]  # type: ignore[operator]
                 found[phrase] = found.get(phrase, 0) + 1
         if self._rx_acr is not None:
@@ -150,13 +169,14 @@ class Taxonomy:
     def tag(self, pages: Sequence[str]) -> dict[str, ThemeEvidence]:
         """Evidence for every theme mentioned at all; ``tagged`` says which pass the threshold."""
         out: dict[str, ThemeEvidence] = {}
+        normalised = [_normalise(text) if text else "" for text in pages]
         for theme in self.themes:
             per_page: dict[int, int] = {}
             phrases: dict[str, int] = {}
             for number, text in enumerate(pages, start=1):
                 if not text:
                     continue
-                found = theme.find(text)
+                found = theme.find(text, normalised[number - 1])
                 if found:
                     per_page[number] = sum(found.values())
                     for p, n in found.items():

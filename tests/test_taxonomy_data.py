@@ -173,3 +173,32 @@ def test_specific_wording_tags(theme_id, text):
     taxonomy = pytest.importorskip("library.taxonomy")
     evidence = taxonomy.Taxonomy.load(THEMES_TOML).tag([text])
     assert evidence[theme_id].tagged, evidence.get(theme_id)
+
+
+def _prose() -> str:
+    texts = [p.read_text() for p in sorted((ROOT / "corpus/samples/src").glob("*.txt"))]
+    return "\n".join(texts)
+
+
+def test_fast_patterns_find_what_the_plain_patterns_find() -> None:
+    """Each theme's alternation starts every branch with a literal (so the regex engine skips
+    positions no phrase can start at); over the sample reviews, and over every phrase planted
+    at word edges and inside words, it finds exactly what the plain patterns find."""
+    from library.taxonomy import Taxonomy, _normalise, _phrase_pattern
+
+    tax = Taxonomy.load()
+    planted = " ".join(
+        f"{p.rstrip('*')} x{p.rstrip('*')} {p.rstrip('*')}s ({p.rstrip('*')})."
+        for t in tax.themes
+        for p in t.phrases
+    )
+    for text in (_prose(), planted, planted.upper()):
+        norm = _normalise(text)
+        for theme in tax.themes:
+            plain = re.compile("|".join(f"({_phrase_pattern(p)})" for p in theme.phrases))
+            expected: dict[str, int] = {}
+            for m in plain.finditer(norm):
+                phrase = theme.phrases[m.lastindex - 1]
+                expected[phrase] = expected.get(phrase, 0) + 1
+            got = {k: v for k, v in theme.find(text).items() if k in theme.phrases}
+            assert got == expected, theme.id
