@@ -6,16 +6,14 @@ documents on the current result page are then found at page level, so every hit 
 
 from __future__ import annotations
 
-import copy
 import heapq
 import html
 import json
 import re
 import threading
 import time
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import reduce
 from itertools import compress
@@ -23,7 +21,6 @@ from operator import and_, neg, or_
 from pathlib import Path
 from typing import Any
 
-from whoosh import collectors, matching, scoring
 from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
 from whoosh.reading import ReaderClosed
@@ -32,6 +29,15 @@ from library import naming
 from library.config import DataDir
 from library.errors import IndexMissingError, NotFoundError, QueryError
 from library.highlight import Highlighter, plain
+from library.matching import (
+    PAGE_TEXT_FIELDS,
+    DocNums,
+    FastBM25F,
+    TopAndAll,
+    doc_only,
+    only_matches,
+    without_absent_terms,
+)
 from library.models import (
     DocumentHit,
     DocumentRecord,
@@ -60,135 +66,7 @@ SUGGEST_BELOW = 3  # offer "did you mean" when fewer documents match than this
 _WORD_RX = re.compile(r"(?<![\w:*?])([A-Za-z][A-Za-z'\-]{2,})(?![\w:*?])")
 
 
-#: fields that page entries carry; every other field is on document entries only, so a query
-#: that needs one of them matches only documents and the ``level:doc`` clause can go (and a
-#: query that needs page text matches only pages: no ``level:page``)
-_PAGE_ENTRY_FIELDS = frozenset({"key", "level", "doc_id", "page", "page_text", "page_exact"})
-_PAGE_TEXT_FIELDS = frozenset({"page_text", "page_exact"})
-
-
-def _only_matches(q: wq.Query, field_ok: Callable[[str], bool]) -> bool:
-    """True when every match of ``q`` holds a term of a field ``field_ok`` accepts (False if
-    unsure)."""
-    if isinstance(q, wq.Not | wq.Every):
-        return False
-    if q.is_leaf():
-        name = getattr(q, "fieldname", None)
-        return bool(name) and field_ok(name)
-    if isinstance(q, wq.AndNot | wq.AndMaybe):
-        return _only_matches(q.a, field_ok)
-    if isinstance(q, wq.Require):
-        return _only_matches(q.a, field_ok) or _only_matches(q.b, field_ok)
-    if isinstance(q, wq.And):
-        return any(_only_matches(c, field_ok) for c in q.children())
-    if isinstance(q, wq.Or | wq.DisjunctionMax):
-        kids = list(q.children())
-        return bool(kids) and all(_only_matches(c, field_ok) for c in kids)
-    return False
-
-
-def _absent(q: wq.Query, reader: Any) -> bool:
-    if type(q) is not wq.Term:
-        return False
-    try:
-        return (q.fieldname, q.text) not in reader
-    except Exception:  # a value the field cannot encode: leave the clause to Whoosh
-        return False
-
-
-def _without_absent_terms(q: wq.Query, reader: Any) -> wq.Query:
-    """``q`` without the OR branches on terms the index does not hold (a word is looked up in
-    title, case and content, and is usually only in content): they match nothing and add
-    nothing to a score, but cost a step of the union for every match of the others."""
-    if q.is_leaf():
-        return q
-    q = q.apply(lambda c: _without_absent_terms(c, reader))
-    if type(q) is wq.Or and not q.scale:
-        kids = [c for c in q.subqueries if not _absent(c, reader)]
-        if not kids:
-            return wq.NullQuery
-        if len(kids) < len(q.subqueries):
-            q = copy.copy(q)
-            q.subqueries = kids
-    return q
-
-
-def _doc_only(q: wq.Query) -> bool:
-    return _only_matches(q, lambda name: name not in _PAGE_ENTRY_FIELDS)
-
-
 _KEYWORDS_RX = re.compile(r"[^ \t\r\n]+")  # how a KEYWORD field splits its value
-
-
-class _TopAndAll(collectors.TopCollector):
-    """The best ``limit`` documents by score and the number of every match, in one pass.
-
-    The total and the facets need every match, so no block skipping; the facets are then
-    counted from a table kept per searcher (``_facet_table``), not with ``groupedby=``, whose
-    categorizers rebuild a list over the whole index, pages included, on every search.
-    """
-
-    def __init__(self, limit: int, allowed: bytes | None = None) -> None:
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self.matched: list[int] = []
-        self.scores: list[float] = []
-        self.allowed = allowed  # bitmap of the docnums to keep (None: all)
-
-    def collect_matches(self) -> None:
-        if self.final_fn is not None:  # a weighting with a final() step: the general path
-            super().collect_matches()
-            return
-        # ScoredCollector.matches() + collect() without block skipping, inlined
-        matcher, offset, allowed = self.matcher, self.offset, self.allowed
-        add, add_score = self.matched.append, self.scores.append
-        while matcher.is_active():
-            docnum = offset + matcher.id()
-            if allowed is None or allowed[docnum >> 3] >> (docnum & 7) & 1:
-                add(docnum)
-                add_score(matcher.score())
-            matcher.next()
-
-    def _collect(self, global_docnum: int, score: float) -> Any:
-        allowed = self.allowed
-        if allowed is not None and not allowed[global_docnum >> 3] >> (global_docnum & 7) & 1:
-            return 0
-        self.matched.append(global_docnum)
-        self.scores.append(score)
-        return 0 - score
-
-    def results(self) -> Any:
-        # what TopCollector's heap keeps: highest scores, the lower docnum first on a tie
-        self.items = heapq.nlargest(
-            self.limit, zip(self.scores, map(neg, self.matched), strict=True)
-        )
-        self.total = len(self.matched)
-        return super().results()
-
-
-class _BM25F(scoring.BM25F):
-    """Whoosh's BM25F, reading each segment's field lengths from a list made once per reader
-    and field instead of through four calls for every document scored: the same scores."""
-
-    def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        if isinstance(scorer, scoring.BM25FScorer):
-            lengths = _field_lengths(searcher.reader(), fieldname)
-            if lengths is not None:
-                scorer.dfl = lengths.__getitem__
-        return scorer
-
-
-def _field_lengths(reader: Any, fieldname: str) -> list[Any] | None:
-    """Every document's length of ``fieldname`` in one segment, as ``doc_field_length(docnum,
-    fieldname, 1)`` returns it (cached on the segment reader)."""
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is None or not hasattr(perdoc, "doc_field_length_reader"):
-        return None  # not a plain segment: whoosh's own lookup
-    cache = reader.__dict__.setdefault("_reviewlib_lengths", {})
-    if fieldname not in cache:
-        get = perdoc.doc_field_length_reader(fieldname, 1)
-        cache[fieldname] = list(map(get, range(reader.doc_count_all())))
-    return cache[fieldname]
 
 
 def _widening_values(req: SearchRequest) -> list[tuple[str, list[str]]]:
@@ -207,45 +85,6 @@ def _widening_values(req: SearchRequest) -> list[tuple[str, list[str]]]:
 
 def _kept(items: list[Any], keep: list[bool] | None) -> list[Any]:
     return items if keep is None else list(compress(items, keep))
-
-
-class _DocNums(wq.Query):
-    """Matches the given documents by their (index-wide) numbers: the page entries of the
-    documents on a result page, which an ingest writes right after each document's entry.
-    One list walked with ``skip_to`` instead of a union of ``doc_id`` terms, a tree of union
-    matchers that cost more than the page query it narrowed."""
-
-    def __init__(self, docnums: list[int]) -> None:
-        self.docnums = sorted(docnums)
-        self.boost = 1.0
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is _DocNums and other.docnums == self.docnums
-
-    def __hash__(self) -> int:
-        return hash(tuple(self.docnums))
-
-    def __repr__(self) -> str:
-        return f"_DocNums({len(self.docnums)} documents)"
-
-    def is_leaf(self) -> bool:
-        return True
-
-    def estimate_size(self, ixreader: Any) -> int:
-        return len(self.docnums)
-
-    def estimate_min_size(self, ixreader: Any) -> int:
-        return len(self.docnums)
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        top = searcher.get_parent()
-        offset = 0 if top is searcher else (top._offset_for_subsearcher(searcher) or 0)
-        nums = self.docnums
-        lo = bisect_left(nums, offset)
-        hi = bisect_left(nums, offset + searcher.doc_count_all())
-        if lo >= hi:
-            return matching.NullMatcher()
-        return matching.ListMatcher([d - offset for d in nums[lo:hi]])
 
 
 class Library:
@@ -290,7 +129,7 @@ class Library:
                         # the closed searcher must not be found (and closed) again
                         self._local.searcher = None
                         cached.close()
-                    raw = ix.searcher(weighting=_BM25F())
+                    raw = ix.searcher(weighting=FastBM25F())
                     ls = LibrarySearcher(self, raw, self._gen, self._builder)
                     self._local.searcher = ls
                 break
@@ -512,18 +351,18 @@ class LibrarySearcher:
             clauses = clauses[:1]
         if parsed.doc_query is not None:
             clauses.append(parsed.doc_query)
-        if any(_doc_only(c) for c in clauses[1:]):
+        if any(doc_only(c) for c in clauses[1:]):
             # level:doc is implied; dropped, it no longer costs a skip per match
             clauses = clauses[1:]
         # (a score no longer includes the constant 1.0 that level:doc and each facet filter
         # clause added to every match: the order is the same)
-        q = _without_absent_terms(wq.And(clauses), self.raw.reader())
+        q = without_absent_terms(wq.And(clauses), self.raw.reader())
         limit = req.page * req.per_page
         first = (req.page - 1) * req.per_page
         doc_col = self._column_readers()[0]
         try:
             if not by_date:
-                collector = _TopAndAll(limit, allowed)
+                collector = TopAndAll(limit, allowed)
                 self.raw.search_with_collector(q, collector)
                 matched, scores = collector.matched, collector.scores
             else:
@@ -660,14 +499,14 @@ class LibrarySearcher:
     ) -> dict[str, tuple[list[int], list[PageHit]]]:
         pages = self._page_docnums(doc_ids)
         if pages is not None:
-            clauses: list[wq.Query] = [_DocNums(pages), page_q]
+            clauses: list[wq.Query] = [DocNums(pages), page_q]
         else:
             clauses = [
                 wq.Term("level", LEVEL_PAGE),
                 DefaultOr([wq.Term("doc_id", d) for d in doc_ids]),  # not the array union
                 page_q,
             ]
-            if _only_matches(page_q, _PAGE_TEXT_FIELDS.__contains__):
+            if only_matches(page_q, PAGE_TEXT_FIELDS.__contains__):
                 clauses = clauses[1:]  # implied; it only added 1.0 to every page's score
         results = self.raw.search(wq.And(clauses), limit=None)
         doc_col, page_col = self._column_readers()

@@ -25,6 +25,7 @@ from web.present import (
 
 bp = Blueprint("search", __name__)
 
+
 def read_params() -> SearchParams:
     cfg = current_app.config
     return SearchParams.from_args(
