@@ -73,9 +73,11 @@ def _prefix(stem: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _candidates(prefixes: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole tokens (as the tokenizer cuts them) starting with one of ``prefixes``."""
-    alt = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+def _candidates(marks: frozenset[str]) -> re.Pattern[str]:
+    """Whole tokens (as the tokenizer cuts them) that may have one of the stems ``marks``
+    (made once per query, not once per page)."""
+    prefixes = {_prefix(m) for m in marks}
+    alt = "|".join(re.escape(p) for p in sorted(prefixes, key=lambda p: (-len(p), p)))
     # a token starts after a non-token character; a dot joins two runs of word characters
     return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{alt})[\w*]*(?:\.[\w*]+)*", re.IGNORECASE)
 
@@ -84,7 +86,7 @@ def matches(text: str, marks: frozenset[str], stem: Callable[[str], str]) -> lis
     """Character spans of the tokens of ``text`` whose stem is one of ``marks``."""
     if not marks:
         return []
-    rx = _candidates(tuple(sorted({_prefix(m) for m in marks})))
+    rx = _candidates(marks)
     return [m.span() for m in rx.finditer(text) if stem(m.group().lower()) in marks]
 
 
@@ -162,6 +164,10 @@ def snippet(
     return "".join(out)
 
 
+def _frozen(marks: set[str] | frozenset[str]) -> frozenset[str]:
+    return marks if isinstance(marks, frozenset) else frozenset(marks)
+
+
 class Highlighter:
     """Makes snippets for one analyzer: :func:`snippet` when it is the project's own,
     Whoosh's highlighter otherwise."""
@@ -174,7 +180,7 @@ class Highlighter:
         if not marks:
             return ""
         if self.stem is not None:
-            return snippet(text, frozenset(marks), self.stem, top=top)
+            return snippet(text, _frozen(marks), self.stem, top=top)
         fragmenter = ContextFragmenter(maxchars=MAXCHARS, surround=SURROUND)
         # formatters keep state: one per call
         return highlight(text, marks, self.analyzer, fragmenter, MarkFormatter(), top=top)

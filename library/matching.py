@@ -107,13 +107,12 @@ class TopAndAll(collectors.TopCollector):
         self.scores.append(score)
         return 0 - score
 
-    def results(self) -> Any:
-        # what TopCollector's heap keeps: highest scores, the lower docnum first on a tie
-        self.items = heapq.nlargest(
-            self.limit, zip(self.scores, map(neg, self.matched), strict=True)
-        )
-        self.total = len(self.matched)
-        return super().results()
+
+def best(scores: list[float], docnums: list[int], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best ``(docnum, score)``: highest score first, the lower docnum first on a
+    tie (the order Whoosh's TopCollector gives)."""
+    top = heapq.nlargest(limit, zip(scores, map(neg, docnums), strict=True))
+    return [(-negd, float(score)) for score, negd in top]
 
 
 class FastBM25F(scoring.BM25F):

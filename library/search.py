@@ -6,7 +6,6 @@ documents on the current result page are then found at page level, so every hit 
 
 from __future__ import annotations
 
-import heapq
 import html
 import json
 import re
@@ -17,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import reduce
 from itertools import compress
-from operator import and_, neg, or_
+from operator import and_, or_
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from library.matching import (
     DocNums,
     FastBM25F,
     TopAndAll,
+    best,
     doc_only,
     only_matches,
     without_absent_terms,
@@ -387,9 +387,7 @@ class LibrarySearcher:
             matched, scores = _kept(matched, keep), _kept(scores, keep) if scores else scores
         counted.update(self._count_facets(matched, [n for n in FACETS if n not in counted]))
         if not by_date:
-            # the best by score, the lower docnum first on a tie (as Whoosh's TopCollector)
-            best = heapq.nlargest(limit, zip(scores, map(neg, matched), strict=True))
-            window = [(-negd, float(score)) for score, negd in best[first:]]
+            window = best(scores, matched, limit)[first:]
         else:
             # Newest (or oldest) first, a tie in docnum order, as sortedby=FieldFacet("date")
             # ordered them; sorted here from a cached column, as Whoosh's reversed-column
@@ -497,6 +495,7 @@ class LibrarySearcher:
     def _matching_pages(
         self, page_q: wq.Query, doc_ids: list[str], snippets: int, marks: set[str]
     ) -> dict[str, tuple[list[int], list[PageHit]]]:
+        frozen = frozenset(marks)  # one set for every snippet (the highlighter caches on it)
         pages = self._page_docnums(doc_ids)
         if pages is not None:
             clauses: list[wq.Query] = [DocNums(pages), page_q]
@@ -521,7 +520,7 @@ class LibrarySearcher:
                 text = hit.get("page_text", "")
                 # Our own call, not hit.highlights(): quoted phrases match on the exact
                 # field, but the stored text is marked on stems.
-                snippet = self._highlighter(text, marks)
+                snippet = self._highlighter(text, frozen)
                 snippet = " ".join(snippet.split()) or html.escape(" ".join(text[:240].split()))
                 page_hits.append(PageHit(number, snippet, plain(snippet)))
             out[did] = (sorted(n for n, _ in entries), page_hits)
