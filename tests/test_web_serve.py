@@ -3,110 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from helpers import FILLER, make_pdf
+from serving import Server, fetch
 
 from indexer.pipeline import IngestOptions, ingest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
-
-
-def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            pytest.fail(f"the server exited with {proc.returncode}:\n{out}")
-        try:
-            fetch(base + "/help.json")
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"the server did not answer on {base} within {timeout} s")
-
-
-class Server:
-    """``reviewlib serve`` in a subprocess of its own process group (gunicorn's workers and
-    the dev server's reloader are in it too), stopped by that group id."""
-
-    def __init__(self, data: Path, *extra: str) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.cmd = [
-            sys.executable,
-            "-m",
-            "reviewlib.cli",
-            "--data-dir",
-            str(data),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            *extra,
-        ]
-        self.proc: subprocess.Popen | None = None
-        self.log = ""
-
-    def __enter__(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if k != "REVIEWLIB_DATA"}
-        self.proc = subprocess.Popen(
-            self.cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_until_up(self.base, self.proc)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        proc = self.proc
-        if proc is None:
-            return
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
-        if proc.stdout is not None:
-            self.log += proc.stdout.read().decode(errors="replace")
-            proc.stdout.close()
-        self.proc = None
 
 
 @pytest.fixture
