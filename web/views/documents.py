@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, request, send_file, url_for
+from flask import Blueprint, current_app, request, url_for
 
 from library.errors import NotFoundError, QueryError
 from library.models import DocumentRecord
@@ -22,6 +22,7 @@ from web.present import (
     theme_search_url,
     tidy_page_text,
 )
+from web.responses import send_conditional
 
 bp = Blueprint("documents", __name__)
 
@@ -194,15 +195,7 @@ def pdf(doc_id: str) -> Any:
             "The PDF of this document is not available on this server.",
             hint="The source link on the document page says where it was published.",
         )
-    return send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=False,
-        download_name=f"{doc.id}.pdf",
-        conditional=True,
-        etag=True,
-        max_age=3600,
-    )
+    return send_conditional(path, mimetype="application/pdf", download_name=f"{doc.id}.pdf")
 
 
 def case(case_id: str, fmt: str) -> Any:
