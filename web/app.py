@@ -91,6 +91,7 @@ def _register_template_helpers(app: Flask) -> None:
         document_url=present.document_url,
         page_url=present.page_url,
         pdf_url=present.pdf_url,
+        file_link=present.file_link,
         theme_search_url=present.theme_search_url,
         is_fictional=present.is_fictional,
         json_twin_url=_json_twin_url,
