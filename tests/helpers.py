@@ -3,14 +3,33 @@ pages."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+
+ROOT = Path(__file__).resolve().parent.parent
+#: ../shared beside the checkout (real PDFs, listing pages), or REVIEWLIB_SHARED
+SHARED = Path(os.environ.get("REVIEWLIB_SHARED") or ROOT.parent / "shared")
+
+
+def shared_folder(name: str = "") -> Path:
+    """A folder of ../shared; a missing one fails the test that needs it (never a skip: the
+    tests that read real documents must run)."""
+    path = SHARED / name if name else SHARED
+    if not path.is_dir():
+        pytest.fail(
+            f"../shared{'/' + name if name else ''} is missing: expected it at {path} "
+            "(REVIEWLIB_SHARED names another copy)"
+        )
+    return path
+
 
 FILLER = (
     "The review considered the involvement of agencies with the family over the period under "
