@@ -54,6 +54,29 @@ def test_redirects_never_name_the_request_host(
     assert client.get(location, headers={"Host": host}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("location", "sent"),
+    [
+        ("http://localhost/documents/x?q=a#page-2", "/documents/x?q=a#page-2"),
+        ("https://localhost/documents/x", "/documents/x"),
+        ("//localhost//documents/x", "/documents/x"),  # no "//": it would name a host
+        ("/documents//x", "/documents//x"),
+        ("https://example.org/report.pdf", "https://example.org/report.pdf"),  # elsewhere: kept
+        ("mailto:team@example.org", "mailto:team@example.org"),
+    ],
+)
+def test_locations_on_the_request_host_are_made_relative(
+    tmp_path: Path, location: str, sent: str
+) -> None:
+    from flask import redirect
+
+    app = create_app({"DATA_DIR": tmp_path, "TESTING": True})  # no index needed
+    app.add_url_rule("/go", "go", lambda: redirect(location, 302))
+    resp = app.test_client().get("/go", headers={"Host": "localhost"})
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == sent
+
+
 # ---- conditional requests on files --------------------------------------------------------
 @pytest.fixture(scope="module")
 def whole(app: Flask) -> dict[str, bytes | str]:

@@ -40,9 +40,7 @@ def relative_location(resp: Response) -> None:
     if not location:
         return
     parts = urlsplit(location)
-    if (parts.scheme or parts.netloc) and (
-        parts.scheme not in ("http", "https") or parts.netloc != request.host
-    ):
+    if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", request.host):
         return  # a deliberate link elsewhere (the site makes none today)
     # one leading slash: "//host/path" would be a link to another host
     path = "/" + parts.path.lstrip("/")
