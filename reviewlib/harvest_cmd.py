@@ -19,16 +19,6 @@ def _data_dir(ctx: click.Context) -> Path:
     return resolve_data_dir(obj.get("data_dir"))
 
 
-def _ingest_summary(result: object) -> object:
-    """A JSON-friendly view of whatever ``ingest`` returned."""
-    to_dict = getattr(result, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    if result is None or isinstance(result, (dict, list, str, int, float, bool)):
-        return result
-    return repr(result)
-
-
 def _each(parse: Callable[[str], object]) -> Callable[..., tuple[str, ...]]:
     """A click callback checking every value of a repeatable option with ``parse``."""
 
@@ -164,28 +154,25 @@ def harvest_command(
         allow_private=allow_private,
         allow_networks=allow_networks,
     )
-    ingest_result = None
-    if ingest:
-        try:
-            from indexer.pipeline import ingest as run_ingest
-        except ImportError as exc:
-            raise click.ClickException(
-                f"--ingest needs indexer.pipeline.ingest, which could not be imported ({exc}); "
-                f"the files are harvested in {dest}: run the ingest command on that folder"
-            ) from exc
-        ingest_result = run_ingest([dest], data_dir=data_dir)
-    ingest_summary = _ingest_summary(ingest_result) if ingest else None
-    if as_json:
-        out = report.to_dict()
-        if ingest:
-            out["ingest"] = ingest_summary
-        click.echo(json.dumps(out, indent=2, default=str))
-    else:
+    if not as_json:
         _print_summary(report)
         click.echo(f"catalogue: {dest / 'catalogue.csv'}")
-        if ingest:
-            counts = ingest_summary.get("counts") if isinstance(ingest_summary, dict) else None
-            click.echo(f"ingest: {counts if counts is not None else ingest_summary}")
+    ingest_report = None
+    if ingest:
+        from indexer.pipeline import IngestOptions  # deferred: pdfminer is slow to import
+        from indexer.pipeline import ingest as run_ingest
+
+        # the same summary `reviewlib ingest` prints; the full report is in the data dir
+        log = None if as_json else (lambda m: click.echo(m, err=True))
+        opts = IngestOptions(progress=not as_json)
+        ingest_report = run_ingest([dest], data_dir, options=opts, log=log)
+    if as_json:
+        out = report.to_dict()
+        if ingest_report is not None:
+            out["ingest"] = ingest_report.to_dict()
+        click.echo(json.dumps(out, indent=2, default=str))
+    elif ingest_report is not None:
+        click.echo(ingest_report.summary())
     if report.listings and not any(r.ok for r in report.listings):
         ctx.exit(1)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +40,8 @@ from indexer.harvest.harvester import (
 )
 from library.catalogue import read_catalogue
 from reviewlib.harvest_cmd import harvest as harvest_cli
+
+BIN = Path(sys.executable).parent / "reviewlib"
 
 
 @pytest.fixture(autouse=True)
@@ -485,3 +489,47 @@ def test_cli_default_data_dir_and_url_check(
     assert result.exit_code == 1
     assert "robots-disallowed" in result.output and "Connection refused" in result.output
     assert (tmp_path / "data" / "harvest" / STATE_NAME).is_file()
+
+
+def test_cli_ingest_runs_the_real_pipeline_and_prints_its_summary(
+    site: Site, tmp_path: Path
+) -> None:
+    """``harvest --ingest`` as a real process: the real pipeline, its short summary."""
+    build_seed_site(site)
+    data = tmp_path / "var"
+
+    def reviewlib(*args: str) -> subprocess.CompletedProcess:
+        cmd = [str(BIN), "--data-dir", str(data), *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+    harvest_args = [site.url("/brent/cspr"), "--rate-limit", "0", "--allow-private", "--ingest"]
+    r = reviewlib("harvest", *harvest_args)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    out = r.stdout.splitlines()
+    assert any(line.startswith("downloaded") for line in out), r.stdout
+    # the ingest part is the short summary `reviewlib ingest` prints, not the whole report
+    starts = [i for i, line in enumerate(out) if line.startswith("Ingested")]
+    assert len(starts) == 1, r.stdout
+    ingest_lines = out[starts[0] :]
+    assert ingest_lines[0].startswith("Ingested 1 files in ")
+    assert "1 added" in ingest_lines[0] and "1 documents in the index" in ingest_lines[0]
+    assert ingest_lines[1] == "Status: ok 1"
+    assert ingest_lines[2].startswith("Report: ") and len(ingest_lines) == 3
+    assert "statuses" not in r.stdout and "'files'" not in r.stdout
+
+    # the harvested file and its catalogue row really are in the index
+    r = reviewlib("search", "Brent", "LSCB", "--json")
+    assert r.returncode == 0, r.stderr
+    found = json.loads(r.stdout)
+    assert found["total"] == 1
+    (hit,) = found["results"]
+    assert (hit["case"], hit["partnership"]) == ("Child K", "Brent")
+
+    # --json carries the whole ingest report under "ingest"
+    r = reviewlib("harvest", *harvest_args, "--json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["counts"] == {"not-modified": 1, "parsed": 1}
+    assert report["ingest"]["statuses"] == {"ok": 1}
+    assert report["ingest"]["documents_in_index"] == 1
