@@ -414,7 +414,8 @@ class Fetcher:
                         )
                     window_bytes += len(chunk)
                     spent = time.monotonic() - window_start
-                    if spent >= self.timeout:
+                    done = total_expected is not None and size >= total_expected
+                    if spent >= self.timeout and not done:
                         if window_bytes < MIN_RATE * spent:
                             raise FetchError(
                                 "timeout",
