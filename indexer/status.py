@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from indexer.cache import ExtractionCache, sha256_file
-from indexer.pipeline import CATALOGUE_ROOT, load_catalogue_for
+from indexer.catalogue_lookup import CATALOGUE_ROOT, load_catalogue_for
+from indexer.discover import RefusedError
 from library import store
 from library.catalogue import Catalogue, CatalogueError
 from library.config import DataDir
@@ -23,7 +24,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
     gen = store.current_generation(data)
     if gen is None:
         raise IndexMissingError(f"no index in {data.root}")
-    docs = indexed_documents(store.open_index(data))
+    docs = indexed_documents(store.open_generation_readonly(gen))  # the generation named above
     cache = ExtractionCache(data.cache)
     cached = cache.shas()
     info: dict[str, Any] = {
@@ -51,15 +52,23 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
         taxonomy = Taxonomy.load()
         catalogues: dict[str, Catalogue] = {}  # one per ingest root, as at ingest time
         for d in docs.values():
-            p = Path(d.path)
+            p = d.file_path()
             if not p.exists():
                 problems.append({"doc": d.id, "problem": "file-missing", "detail": d.path})
                 continue
             st = p.stat()
-            if (st.st_size, st.st_mtime_ns) != (d.size, d.mtime_ns) and sha256_file(p) != d.sha256:
-                problems.append(
-                    {"doc": d.id, "problem": "file-changed", "detail": "re-ingest to update"}
-                )
+            if (st.st_size, st.st_mtime_ns) != (d.size, d.mtime_ns):
+                try:
+                    changed = sha256_file(p) != d.sha256
+                except RefusedError as exc:  # never opened in a way that could block
+                    problems.append(
+                        {"doc": d.id, "problem": "file-unreadable", "detail": exc.reason}
+                    )
+                    changed = False
+                if changed:
+                    problems.append(
+                        {"doc": d.id, "problem": "file-changed", "detail": "re-ingest to update"}
+                    )
             if d.sha256 not in cached:
                 problems.append(
                     {

@@ -13,6 +13,7 @@ import click
 
 from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
+from library.paths import display_path
 
 EXIT_FAILED_FILES = 3
 
@@ -32,12 +33,18 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ReviewLibError as exc:
             _fail(exc)
+        except OSError as exc:
+            # the system refused something (disk full, permissions) the library did not foresee
+            where = f": {display_path(exc.filename)}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
 @click.group(cls=_Group)
 @click.option(
     "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    # checked by the library (library.config.DataDir), which says what is wrong in one line,
+    # the same for --data-dir and $REVIEWLIB_DATA
+    type=click.Path(path_type=Path),
     default=None,
     help=f"Where the index, cache and reports live (default ${DATA_ENV} or ./var).",
 )
