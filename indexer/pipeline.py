@@ -31,11 +31,18 @@ from indexer.report import MISSING, NOT_A_FILE, UNREADABLE, FileOutcome, IngestR
 from library import store
 from library.catalogue import Catalogue
 from library.config import DataDir
+from library.errors import TaxonomyError
 from library.metadata import build_record, fingerprint
 from library.models import DocumentRecord
 from library.naming import slugify
 from library.paths import display_path, stored_path
 from library.taxonomy import Taxonomy
+from library.taxonomy_choice import (
+    TaxonomyInUse,
+    choose_taxonomy,
+    generation_taxonomy,
+    remember_taxonomy,
+)
 from library.writer import IndexUpdater, indexed_documents, page_key
 
 __all__ = ["IngestOptions", "discover", "ingest", "rebuild"]
@@ -52,7 +59,8 @@ class IngestOptions:
     wait: bool = False  # wait for another ingest instead of refusing
     progress: bool = True
     prune: bool = True  # drop documents whose file is gone from an ingested folder
-    taxonomy_path: Path | None = None
+    #: a taxonomy file to use from now on, or "builtin"; None: the one the data dir remembers
+    taxonomy_path: Path | str | None = None
     rebuild: bool = False  # rebuild the whole index into a new generation
 
 
@@ -89,6 +97,31 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
     return any(path == str(r) or path.startswith(str(r) + os.sep) for r in roots)
 
 
+def _taxonomy_for_run(
+    live: Path | None, chosen: TaxonomyInUse | None, say: Callable[[str], None]
+) -> tuple[TaxonomyInUse, bool]:
+    """The taxonomy this run tags with, and whether every document must be re-tagged.
+
+    A run uses the taxonomy remembered with the live index unless ``--taxonomy`` chose
+    another; a different taxonomy (by digest) re-tags every indexed document, as a rebuild.
+    """
+    try:
+        current: TaxonomyInUse | None = generation_taxonomy(live)
+    except TaxonomyError:
+        if chosen is None:
+            raise
+        current = None  # a damaged record is replaced by the new choice
+    in_use = chosen or current
+    assert in_use is not None
+    retag = live is not None and (current is None or current.digest != in_use.digest)
+    if retag:
+        say("The theme taxonomy changed: every document is re-tagged (from the cache)")
+    if chosen is None:
+        for line in in_use.describe()[1:]:  # the remembered file changed or went away
+            say(line.strip())
+    return in_use, retag
+
+
 def ingest(
     paths: Sequence[Path | str],
     data_dir: Path | str,
@@ -100,7 +133,8 @@ def ingest(
     opts = options or IngestOptions()
     data = DataDir(Path(data_dir)).ensure_writable()
     report = IngestReport(paths=[display_path(p) for p in paths], data_dir=display_path(data.root))
-    taxonomy = Taxonomy.load(opts.taxonomy_path)
+    # a new choice is loaded and checked before anything else happens
+    chosen = choose_taxonomy(opts.taxonomy_path) if opts.taxonomy_path is not None else None
     cache = ExtractionCache(data.cache)
     say = log or (lambda _msg: None)
 
@@ -109,8 +143,10 @@ def ingest(
         swept = store.sweep_leftovers(data) + cache.sweep_temp()
         if swept:
             say(f"Removed {swept} leftover(s) of an interrupted run")
-        rebuild = opts.rebuild or not store.live_is_current_schema(data)
         live = store.current_generation(data)
+        in_use, retag = _taxonomy_for_run(live, chosen, say)
+        taxonomy = in_use.taxonomy
+        rebuild = opts.rebuild or not store.live_is_current_schema(data) or retag
         existing: dict[str, DocumentRecord] = {}
         old_ix = None
         if live is not None:
@@ -121,7 +157,8 @@ def ingest(
                 existing, rebuild, old_ix = {}, True, None
         if rebuild:
             target = store.create_generation(data)
-            say(f"Building a new index in {target.name}" + (" (schema changed)" if live else ""))
+            why = " (schema changed)" if live and not retag else ""
+            say(f"Building a new index in {target.name}" + why)
         else:
             target = live  # type: ignore[assignment]
         ix = store.open_generation(target)
@@ -171,7 +208,11 @@ def ingest(
                 updater.cancel()
             committed = True
             if rebuild:
+                # the taxonomy switches with the generation that was tagged with it
+                remember_taxonomy(target, in_use)
                 store.activate(data, target)
+            elif chosen is not None:
+                remember_taxonomy(target, in_use)  # the same digest: a new source path
             report.committed = bool(changed)
         finally:
             if not committed:
@@ -179,6 +220,7 @@ def ingest(
                 if rebuild:
                     store.discard(target)
         report.rebuilt = rebuild
+        report.taxonomy = in_use.to_dict()
         report.documents_in_index = len(indexed_documents(store.open_index(data)))
         report.finished = time.time()
         # Still under the lock: the next ingest's sweep removes temp report files it finds,

@@ -67,6 +67,8 @@ class IngestReport:
     committed: bool = False
     documents_in_index: int = 0
     report_path: str = ""
+    #: the theme taxonomy the run tagged with (library.taxonomy_choice.TaxonomyInUse.to_dict)
+    taxonomy: dict[str, Any] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -108,6 +110,7 @@ class IngestReport:
             "rebuilt": self.rebuilt,
             "committed": self.committed,
             "documents_in_index": self.documents_in_index,
+            "taxonomy": self.taxonomy,
             "files": [asdict(f) for f in self.files],
         }
 
@@ -147,6 +150,8 @@ class IngestReport:
             for status in sorted({f.status for f in failed}):
                 if status in ADVICE:
                     lines.append(f"  {status}: {ADVICE[status]}")
+        if self.taxonomy and not self.taxonomy.get("builtin"):
+            lines.append(f"Themes from the taxonomy {self.taxonomy.get('source')}.")
         partial = [f for f in self.files if f.status == "ok" and f.ocr_pages]
         if partial:
             lines.append(f"{len(partial)} indexed file(s) have pages without text (need OCR).")

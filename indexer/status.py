@@ -15,7 +15,7 @@ from library.config import DataDir
 from library.errors import IndexMissingError
 from library.metadata import fingerprint
 from library.schema import SCHEMA_VERSION
-from library.taxonomy import Taxonomy
+from library.taxonomy_choice import generation_taxonomy
 from library.writer import indexed_documents
 
 
@@ -25,6 +25,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
     if gen is None:
         raise IndexMissingError(f"no index in {data.root}")
     docs = indexed_documents(store.open_generation_readonly(gen))  # the generation named above
+    in_use = generation_taxonomy(gen)  # the taxonomy the index was tagged with
     cache = ExtractionCache(data.cache)
     cached = cache.shas()
     info: dict[str, Any] = {
@@ -36,6 +37,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
         "pages": sum(d.page_count for d in docs.values()),
         "cases": len({d.case_id for d in docs.values() if d.case_id}),
         "cache_entries": len(cached),
+        "taxonomy": in_use.to_dict(),
         "problems": [],
     }
     latest = data.reports / "latest.json"
@@ -49,7 +51,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
             pass
     problems: list[dict[str, str]] = info["problems"]
     if check:
-        taxonomy = Taxonomy.load()
+        taxonomy = in_use.taxonomy
         catalogues: dict[str, Catalogue] = {}  # one per ingest root, as at ingest time
         for d in docs.values():
             p = d.file_path()
@@ -110,6 +112,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
         + ")",
         f"Documents: {info['documents']}  pages: {info['pages']:,}  cases: {info['cases']}  "
         f"cache entries: {info['cache_entries']}",
+        *in_use.describe(),
     ]
     if "last_ingest" in info:
         li = info["last_ingest"]

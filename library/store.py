@@ -85,7 +85,8 @@ def sweep_leftovers(data: DataDir) -> int:
 
     That is: generations that never went live (a rebuild killed before ``activate``), temp files
     of ``CURRENT`` and of reports, and in the live generation Whoosh's temp storages
-    (``*.tmp``) and temp tables of contents (``_MAIN_<n>.toc.<time>``). Segment files of an
+    (``*.tmp``), temp tables of contents (``_MAIN_<n>.toc.<time>``) and temp files of the
+    taxonomy record (``.taxonomy.*``, see library.taxonomy_choice). Segment files of an
     unfinished commit are removed by Whoosh itself at the next commit. Returns the count.
     """
     removed = 0
@@ -110,6 +111,9 @@ def sweep_leftovers(data: DataDir) -> int:
                 removed += 1
             elif entry.is_file() and entry.name.startswith("_") and ".toc." in entry.name:
                 entry.unlink(missing_ok=True)
+                removed += 1
+            elif entry.is_file() and entry.name.startswith(".taxonomy."):
+                entry.unlink(missing_ok=True)  # half-written copy or record of the taxonomy
                 removed += 1
     return removed
 
