@@ -112,8 +112,9 @@ def choose_taxonomy(choice: str | os.PathLike[str]) -> TaxonomyInUse:
         return builtin_taxonomy()
     path = Path(os.path.abspath(choice))
     if not path.is_file():
+        what = "is not a file" if path.exists() else "not found"
         raise TaxonomyError(
-            f"theme taxonomy not found: {display_path(path)}",
+            f"theme taxonomy {what}: {display_path(path)}",
             hint=f"Give the path of a TOML file, or '{BUILTIN}' for the built-in taxonomy.",
         )
     shown, exact = stored_path(path)
