@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -110,7 +111,9 @@ def public_path(doc: DocumentRecord, expose: bool) -> str:
     """The file's path as JSON shows it: only its name unless EXPOSE_FILE_PATHS is set."""
     if expose:
         return doc.path
-    return doc.path.replace("\\", "/").rsplit("/", 1)[-1]
+    # the OS's own separator only: a backslash in a Linux name is part of it (and the
+    # display form of a name that is not UTF-8 writes its bytes as \xNN, see library.paths)
+    return os.path.basename(doc.path)
 
 
 def doc_json(doc: DocumentRecord, *, expose_paths: bool, evidence: bool = False) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +190,7 @@ def pdf(doc_id: str) -> Any:
     """The PDF of a document, found by its id only: the path comes from the index."""
     s = get_searcher()
     doc = _get_document(s, doc_id)
-    path = Path(doc.path)
+    path = doc.file_path()  # the exact name on disk, which may not be valid UTF-8
     if path.suffix.lower() != ".pdf" or not path.is_file():
         raise NotFoundError(
             "The PDF of this document is not available on this server.",
@@ -200,9 +202,20 @@ def pdf(doc_id: str) -> Any:
         as_attachment=False,
         download_name=f"{doc.id}.pdf",
         conditional=True,
-        etag=True,
+        etag=_etag(path),
         max_age=3600,
     )
+
+
+def _etag(path: Path) -> bool | str:
+    """True (werkzeug's own ETag) unless the name is not valid UTF-8: werkzeug hashes the
+    path as UTF-8 text, so such a name gets the same kind of tag from its bytes."""
+    try:
+        str(path).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        st = path.stat()
+        return f"{st.st_mtime}-{st.st_size}-{zlib.adler32(os.fsencode(path)) & 0xFFFFFFFF}"
 
 
 def case(case_id: str, fmt: str) -> Any:
