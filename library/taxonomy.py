@@ -119,23 +119,45 @@ class ThemeEvidence:
 
 class Taxonomy:
     def __init__(
-        self, themes: Sequence[Theme], source: Path | None = None, digest: str = ""
+        self,
+        themes: Sequence[Theme],
+        source: Path | None = None,
+        digest: str = "",
+        raw: bytes = b"",
     ) -> None:
         self.themes = list(themes)
         self.by_id = {t.id: t for t in self.themes}
         self.source = source
         self.digest = digest
+        #: the file's bytes as loaded (what a data directory keeps a copy of)
+        self.raw = raw
 
     @classmethod
     def load(cls, path: Path | None = None) -> Taxonomy:
         path = path or DEFAULT_TAXONOMY
         try:
             raw_bytes = path.read_bytes()
-            data = tomllib.loads(raw_bytes.decode("utf-8"))
         except FileNotFoundError as exc:
             raise TaxonomyError(f"theme taxonomy not found: {path}") from exc
+        except OSError as exc:
+            raise TaxonomyError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+        return cls.from_bytes(raw_bytes, path)
+
+    @classmethod
+    def from_bytes(cls, raw_bytes: bytes, path: Path | None = None) -> Taxonomy:
+        """Parse and check a taxonomy file's bytes (``path``: where they came from)."""
+        try:
+            data = tomllib.loads(raw_bytes.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise TaxonomyError(f"{path}: not valid TOML: {exc}") from exc
+        try:
+            themes = cls._themes(data, path)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise TaxonomyError(f"{path}: a value has the wrong type: {exc}") from exc
+        return cls(themes, source=path, digest=cls.digest_of(raw_bytes), raw=raw_bytes)
+
+    @staticmethod
+    def _themes(data: dict[str, Any], path: Path | None) -> list[Theme]:
         default_min = int(data.get("defaults", {}).get("min_mentions", 3))
         themes: list[Theme] = []
         seen: set[str] = set()
@@ -160,7 +182,12 @@ class Taxonomy:
             )
         if not themes:
             raise TaxonomyError(f"{path}: no [[theme]] entries")
-        return cls(themes, source=path, digest=hashlib.sha256(raw_bytes).hexdigest()[:16])
+        return themes
+
+    @staticmethod
+    def digest_of(raw_bytes: bytes) -> str:
+        """The digest of a taxonomy file's bytes (part of every document's fingerprint)."""
+        return hashlib.sha256(raw_bytes).hexdigest()[:16]
 
     def label(self, theme_id: str) -> str:
         t = self.by_id.get(theme_id)

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from indexer.harvest.harvester import DEFAULT_USER_AGENT, HarvestReport
 from indexer.harvest.harvester import harvest as run_harvest
+from indexer.harvest.netpolicy import parse_host_pattern, parse_network
+from library.config import resolve_data_dir
 
 
 def _data_dir(ctx: click.Context) -> Path:
     obj = ctx.obj if isinstance(ctx.obj, dict) else {}
-    data_dir = obj.get("data_dir")
-    if data_dir is not None:
-        return Path(data_dir)
-    return Path(os.environ.get("REVIEWLIB_DATA", "var"))
+    return resolve_data_dir(obj.get("data_dir"))
 
 
-def _ingest_summary(result: object) -> object:
-    """A JSON-friendly view of whatever ``ingest`` returned."""
-    to_dict = getattr(result, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    if result is None or isinstance(result, (dict, list, str, int, float, bool)):
-        return result
-    return repr(result)
+def _each(parse: Callable[[str], object]) -> Callable[..., tuple[str, ...]]:
+    """A click callback checking every value of a repeatable option with ``parse``."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple:
+        for value in values:
+            try:
+                parse(value)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc)) from None
+        return values
+
+    return check
 
 
 def _print_summary(report: HarvestReport) -> None:
@@ -69,7 +72,36 @@ def _print_summary(report: HarvestReport) -> None:
     type=click.FloatRange(min=1),
     default=30.0,
     show_default=True,
-    help="Network timeout in seconds.",
+    help="Seconds to wait for a connection or for the next bytes of an answer.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=1),
+    default=300.0,
+    show_default=True,
+    help="Seconds one download (page or document, redirects included) may take in all.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    callback=_each(parse_host_pattern),
+    help="Also fetch from HOST (repeatable; '*.example.org' adds its subdomains). "
+    "By default only the listing page's own site is fetched.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also connect to private, loopback and link-local addresses (an intranet site).",
+)
+@click.option(
+    "--allow-network",
+    "allow_networks",
+    multiple=True,
+    metavar="CIDR",
+    callback=_each(parse_network),
+    help="Also connect to addresses in CIDR, e.g. 10.1.0.0/16 (repeatable).",
 )
 @click.option(
     "--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header."
@@ -89,6 +121,10 @@ def harvest_command(
     partnership: str | None,
     rate_limit: float,
     timeout: float,
+    deadline: float,
+    allow_hosts: tuple[str, ...],
+    allow_private: bool,
+    allow_networks: tuple[str, ...],
     user_agent: str,
     ingest: bool,
     as_json: bool,
@@ -96,7 +132,8 @@ def harvest_command(
     """Fetch listing pages URL..., download the PDF/DOCX reviews they link, catalogue them.
 
     Obeys robots.txt, waits --rate-limit seconds between requests to a host, and on a
-    re-run only downloads what is new or changed.
+    re-run only downloads what is new or changed. Stays on each listing page's site
+    (www. or not) and on public addresses; refused links are listed with their reason.
     """
     data_dir = _data_dir(ctx)
     dest = dest or data_dir / "harvest"
@@ -111,30 +148,31 @@ def harvest_command(
         rate_limit=rate_limit,
         user_agent=user_agent,
         timeout=timeout,
+        deadline=deadline,
         partnership=partnership,
+        allow_hosts=allow_hosts,
+        allow_private=allow_private,
+        allow_networks=allow_networks,
     )
-    ingest_result = None
-    if ingest:
-        try:
-            from indexer.pipeline import ingest as run_ingest
-        except ImportError as exc:
-            raise click.ClickException(
-                f"--ingest needs indexer.pipeline.ingest, which could not be imported ({exc}); "
-                f"the files are harvested in {dest}: run the ingest command on that folder"
-            ) from exc
-        ingest_result = run_ingest([dest], data_dir=data_dir)
-    ingest_summary = _ingest_summary(ingest_result) if ingest else None
-    if as_json:
-        out = report.to_dict()
-        if ingest:
-            out["ingest"] = ingest_summary
-        click.echo(json.dumps(out, indent=2, default=str))
-    else:
+    if not as_json:
         _print_summary(report)
         click.echo(f"catalogue: {dest / 'catalogue.csv'}")
-        if ingest:
-            counts = ingest_summary.get("counts") if isinstance(ingest_summary, dict) else None
-            click.echo(f"ingest: {counts if counts is not None else ingest_summary}")
+    ingest_report = None
+    if ingest:
+        from indexer.pipeline import IngestOptions  # deferred: pdfminer is slow to import
+        from indexer.pipeline import ingest as run_ingest
+
+        # the same summary `reviewlib ingest` prints; the full report is in the data dir
+        log = None if as_json else (lambda m: click.echo(m, err=True))
+        opts = IngestOptions(progress=not as_json)
+        ingest_report = run_ingest([dest], data_dir, options=opts, log=log)
+    if as_json:
+        out = report.to_dict()
+        if ingest_report is not None:
+            out["ingest"] = ingest_report.to_dict()
+        click.echo(json.dumps(out, indent=2, default=str))
+    elif ingest_report is not None:
+        click.echo(ingest_report.summary())
     if report.listings and not any(r.ok for r in report.listings):
         ctx.exit(1)
 

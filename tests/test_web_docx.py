@@ -182,6 +182,6 @@ def test_word_file_is_conditional_like_a_pdf(client: FlaskClient, site: dict) ->
 
 
 def test_every_type_ingest_reads_can_be_served() -> None:
-    from indexer.pipeline import _SUFFIXES
+    from indexer.discover import SUFFIXES
 
-    assert set(FILE_TYPES) == set(_SUFFIXES)
+    assert set(FILE_TYPES) == set(SUFFIXES)

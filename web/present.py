@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ def file_url(doc_id: str) -> str:
 class FileType:
     """A type of file the library ingests, as the site serves and names it."""
 
+    suffix: str  # of the file, and of the name it is downloaded under
     mimetype: str
     name: str  # in link text: "Open the PDF", "Download the Word document"
     short: str  # the format as people know it: PDF, DOCX
@@ -113,14 +115,14 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 #: by file suffix: every type ingest reads (indexer.pipeline) has one (a test checks)
 FILE_TYPES: dict[str, FileType] = {
-    ".pdf": FileType("application/pdf", "PDF", "PDF", inline=True),
-    ".docx": FileType(DOCX_MIMETYPE, "Word document", "DOCX", inline=False),
+    ".pdf": FileType(".pdf", "application/pdf", "PDF", "PDF", inline=True),
+    ".docx": FileType(".docx", DOCX_MIMETYPE, "Word document", "DOCX", inline=False),
 }
 
 
 def file_type(doc: DocumentRecord) -> FileType | None:
     """The type of the document's file, from its name (None for a type the site cannot serve)."""
-    return FILE_TYPES.get(PurePosixPath(doc.path.replace("\\", "/")).suffix.lower())
+    return FILE_TYPES.get(PurePosixPath(doc.path).suffix.lower())
 
 
 def size_label(size: int) -> str:
@@ -181,7 +183,9 @@ def public_path(doc: DocumentRecord, expose: bool) -> str:
     """The file's path as JSON shows it: only its name unless EXPOSE_FILE_PATHS is set."""
     if expose:
         return doc.path
-    return doc.path.replace("\\", "/").rsplit("/", 1)[-1]
+    # the OS's own separator only: a backslash in a Linux name is part of it (and the
+    # display form of a name that is not UTF-8 writes its bytes as \xNN, see library.paths)
+    return os.path.basename(doc.path)
 
 
 def doc_json(doc: DocumentRecord, *, expose_paths: bool, evidence: bool = False) -> dict[str, Any]:

@@ -9,6 +9,7 @@ every response passes through :func:`finish_response`.
 from __future__ import annotations
 
 import os
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,13 @@ def _bodiless(resp: Response, status: int) -> Response:
     return out
 
 
+def _etag(path: Path) -> str:
+    """Werkzeug's ETag (mtime, size, adler32 of the path), computed from the path's bytes:
+    werkzeug encodes the path as UTF-8 text, which fails for a name that is not valid UTF-8."""
+    st = os.stat(path)
+    return f"{st.st_mtime}-{st.st_size}-{zlib.adler32(os.fsencode(path)) & 0xFFFFFFFF}"
+
+
 def send_conditional(
     path: Path,
     *,
@@ -102,7 +110,7 @@ def send_conditional(
         as_attachment=not inline,
         download_name=download_name,
         conditional=False,
-        etag=True,
+        etag=_etag(path),
         max_age=max_age,
     )
     etag, weak = resp.get_etag()

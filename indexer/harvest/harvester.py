@@ -16,12 +16,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from indexer.harvest.catalogue_rows import LICENCE_UNKNOWN, CatalogueRows
 from indexer.harvest.fetch import Fetcher, FetchError, FetchResult, sniff_document_type
 from indexer.harvest.listing import ReviewEntry, document_links_html, parse_listing_html
+from indexer.harvest.netpolicy import (
+    AddressPolicy,
+    HostScope,
+    parse_host_pattern,
+    parse_network,
+)
 from indexer.harvest.results import (
     STORED_STATUSES,
     DocumentJob,
@@ -47,6 +54,8 @@ DEFAULT_USER_AGENT = (
 CACHE_DIR = ".harvest-cache"
 PARTS_DIR = ".harvest-parts"
 MAX_DETAIL_PAGES = 50
+# Outcomes that depend on which listing linked the URL: another listing may fetch it.
+_SCOPE_STATUSES = frozenset({"off-site"})
 
 
 def _sha256(path: Path) -> str:
@@ -84,12 +93,18 @@ def _is_http(url: str) -> bool:
 
 class _Harvester:
     def __init__(
-        self, dest: Path, fetcher: Fetcher, report: HarvestReport, partnership: str | None
+        self,
+        dest: Path,
+        fetcher: Fetcher,
+        report: HarvestReport,
+        partnership: str | None,
+        allow_hosts: tuple[str, ...] = (),
     ) -> None:
         self.dest = dest
         self.fetcher = fetcher
         self.report = report
         self.partnership = partnership
+        self.allow_hosts = allow_hosts
         self.state = HarvestState(dest, report)
         self.done: dict[str, UrlStatus] = {}
         self.catalogue = CatalogueRows(dest, self.state, report)
@@ -97,7 +112,7 @@ class _Harvester:
     # -- pages -----------------------------------------------------------------------
 
     def fetch_page(
-        self, url: str, role: str, listing_url: str | None = None
+        self, url: str, role: str, scope: HostScope, listing_url: str | None = None
     ) -> tuple[str, str, bool] | UrlStatus:
         """(html, final url) of a page, conditional on the cached copy, or a failed status."""
         if not _is_http(url):
@@ -113,7 +128,7 @@ class _Harvester:
             if prev.get("last_modified"):
                 headers["If-Modified-Since"] = prev["last_modified"]
         try:
-            res = self.fetcher.get(url, headers=headers, max_bytes=20 * 1024 * 1024)
+            res = self.fetcher.get(url, headers=headers, scope=scope, max_bytes=20 * 1024 * 1024)
         except FetchError as exc:
             return UrlStatus(
                 url,
@@ -155,7 +170,9 @@ class _Harvester:
         return html, res.final_url, False
 
     def harvest_listing(self, url: str) -> None:
-        got = self.fetch_page(url, "listing")
+        # The listing's own site (plus --allow-host) bounds every request made for it.
+        scope = HostScope.for_url(url, self.allow_hosts)
+        got = self.fetch_page(url, "listing", scope)
         if isinstance(got, UrlStatus):
             self.report.add(got)
             return
@@ -181,25 +198,36 @@ class _Harvester:
         if not entries:
             status.reason = "no reviews found on this page"
         detail_budget = MAX_DETAIL_PAGES
-        listing_host = urlsplit(final_url).netloc.lower()
         for entry in entries:
-            if (
-                not entry.documents
-                and entry.detail_url
-                and detail_budget > 0
-                and urlsplit(entry.detail_url).netloc.lower() == listing_host
-            ):
-                detail_budget -= 1
-                self.expand_detail(entry, url)
+            if not entry.documents and entry.detail_url:
+                # an off-site page is refused without a request: it costs no budget
+                in_scope = scope.allows(entry.detail_url)
+                if in_scope and detail_budget <= 0:
+                    self.report.add(
+                        UrlStatus(
+                            entry.detail_url,
+                            "detail",
+                            "skipped",
+                            f"over the {MAX_DETAIL_PAGES} review pages followed per listing",
+                            listing_url=url,
+                            case=entry.case,
+                        )
+                    )
+                    continue
+                detail_budget -= in_scope
+                self.expand_detail(entry, url, scope)
             for doc in entry.documents:
                 if doc.url:
                     self.harvest_document(
-                        DocumentJob(doc.url, entry, doc, url, self.partnership or entry.partnership)
+                        DocumentJob(
+                            doc.url, entry, doc, url, self.partnership or entry.partnership
+                        ),
+                        scope,
                     )
 
-    def expand_detail(self, entry: ReviewEntry, listing_url: str) -> None:
+    def expand_detail(self, entry: ReviewEntry, listing_url: str, scope: HostScope) -> None:
         """Collect the document links of a review's own page (one level deep)."""
-        got = self.fetch_page(entry.detail_url or "", "detail", listing_url)
+        got = self.fetch_page(entry.detail_url or "", "detail", scope, listing_url)
         if isinstance(got, UrlStatus):
             self.report.add(got)
             return
@@ -232,12 +260,12 @@ class _Harvester:
             n += 1
         return rel
 
-    def harvest_document(self, job: DocumentJob) -> None:
+    def harvest_document(self, job: DocumentJob, scope: HostScope) -> None:
         url = job.url
         if url in self.done:
             return
         try:
-            result = self._download(job)
+            result = self._download(job, scope)
         except Exception as exc:  # noqa: BLE001 - e.g. a full disk: report it, go on
             result = UrlStatus(
                 url,
@@ -248,13 +276,14 @@ class _Harvester:
                 case=job.entry.case,
                 document_kind=job.doc.document_kind,
             )
-        self.done[url] = result
+        if result.status not in _SCOPE_STATUSES:
+            self.done[url] = result
         self.report.add(result)
         self.state.save()
         if result.status in STORED_STATUSES and result.file:
             self.catalogue.record(job, result)
 
-    def _download(self, job: DocumentJob) -> UrlStatus:
+    def _download(self, job: DocumentJob, scope: HostScope) -> UrlStatus:
         url = job.url
         base = UrlStatus(
             url,
@@ -286,7 +315,7 @@ class _Harvester:
             if prev.get("last_modified"):
                 headers["If-Modified-Since"] = prev["last_modified"]
         try:
-            res = self.fetcher.get(url, headers=headers, to_file=part, resume=resume)
+            res = self.fetcher.get(url, headers=headers, scope=scope, to_file=part, resume=resume)
         except FetchError as exc:
             base.status, base.reason = exc.status, exc.reason
             base.http_status, base.final_url = exc.http_status, exc.final_url
@@ -405,8 +434,12 @@ def harvest(
     rate_limit: float = 1.0,
     user_agent: str = DEFAULT_USER_AGENT,
     timeout: float = 30,
+    deadline: float = 300,
     max_bytes: int = 200 * 1024 * 1024,
     partnership: str | None = None,
+    allow_hosts: Sequence[str] = (),
+    allow_private: bool = False,
+    allow_networks: Sequence[str] = (),
     fetcher: Fetcher | None = None,
 ) -> HarvestReport:
     """Fetch listing pages, download the review documents they link, and catalogue them.
@@ -414,14 +447,27 @@ def harvest(
     Files go to ``dest/<partnership>/<case>-<kind>.<pdf|docx>``, one row each in
     ``dest/catalogue.csv``; ``dest/.harvest-state.json`` makes re-runs conditional and
     resumable. ``partnership`` overrides the area name read from the pages.
+
+    Each listing's requests stay on its site plus ``allow_hosts`` (``HOST`` or ``*.HOST``)
+    and reach public addresses only, unless ``allow_private`` or an ``allow_networks``
+    entry (``10.1.0.0/16``) says otherwise; a fetcher passed in brings its own address
+    policy. ``timeout`` bounds each connect and read, ``deadline`` each whole download.
+    Raises ``ValueError`` for a malformed host pattern or network.
     """
+    patterns = tuple(parse_host_pattern(h) for h in allow_hosts)
+    policy = AddressPolicy(allow_private, tuple(parse_network(n) for n in allow_networks))
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     report = HarvestReport(dest=dest, started=now())
     fetcher = fetcher or Fetcher(
-        user_agent=user_agent, rate_limit=rate_limit, timeout=timeout, max_bytes=max_bytes
+        user_agent=user_agent,
+        rate_limit=rate_limit,
+        timeout=timeout,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        policy=policy,
     )
-    h = _Harvester(dest, fetcher, report, partnership)
+    h = _Harvester(dest, fetcher, report, partnership, patterns)
     try:
         for url in urls:
             try:

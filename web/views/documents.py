@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
@@ -189,7 +188,7 @@ def page(doc_id: str, number: int, fmt: str) -> Any:
 
 
 def _send(doc: DocumentRecord, ft: FileType) -> Response:
-    path = Path(doc.path)
+    path = doc.file_path()  # the exact name on disk, which may not be valid UTF-8
     if not path.is_file():
         raise NotFoundError(
             f"The {ft.name} of this document is not available on this server.",
@@ -198,7 +197,7 @@ def _send(doc: DocumentRecord, ft: FileType) -> Response:
     return send_conditional(
         path,
         mimetype=ft.mimetype,
-        download_name=f"{doc.id}{path.suffix.lower()}",
+        download_name=f"{doc.id}{ft.suffix}",
         inline=ft.inline,
     )
 
