@@ -334,13 +334,20 @@ def status(ctx: click.Context, check: bool, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=8,  # web.serve.DEFAULT_THREADS (not imported here: flask loads only for serve)
+    show_default=True,
+    help="Threads per worker: each slow client holds one.",
+)
 @click.option("--dev", is_flag=True, help="Flask's development server (reloads, debugger off).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the site (gunicorn, several worker processes)."""
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Serve the site (gunicorn: worker processes of several threads)."""
     from web.serve import run_server
 
-    run_server(_data_dir(ctx), host=host, port=port, workers=workers, dev=dev)
+    run_server(_data_dir(ctx), host=host, port=port, workers=workers, threads=threads, dev=dev)
 
 
 def _register_optional() -> None:

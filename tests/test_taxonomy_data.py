@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from library.taxonomy import Taxonomy
+
 ROOT = Path(__file__).resolve().parents[1]
 THEMES_TOML = ROOT / "library" / "data" / "themes.toml"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
@@ -111,8 +113,7 @@ def test_anchors_are_phrases_or_acronyms(theme):
 @pytest.mark.parametrize("theme", THEMES, ids=lambda t: t["id"])
 def test_every_phrase_is_credited_to_itself(theme):
     """A phrase listed after a shorter one that starts the same way would never be credited."""
-    taxonomy = pytest.importorskip("library.taxonomy")
-    loaded = taxonomy.Taxonomy.load(THEMES_TOML).by_id[theme["id"]]
+    loaded = Taxonomy.load(THEMES_TOML).by_id[theme["id"]]
     for p in theme["phrases"]:
         text = f"and {p.rstrip('*')} and"
         found = loaded.find(text)
@@ -122,8 +123,7 @@ def test_every_phrase_is_credited_to_itself(theme):
 
 
 def test_taxonomy_loads():
-    taxonomy = pytest.importorskip("library.taxonomy")
-    loaded = taxonomy.Taxonomy.load(THEMES_TOML)
+    loaded = Taxonomy.load(THEMES_TOML)
     assert [t.id for t in loaded.themes] == _contract_ids()
 
 
@@ -163,15 +163,13 @@ SPECIFIC = [
 
 @pytest.mark.parametrize(("theme_id", "text"), GENERIC_ONLY, ids=[t for t, _ in GENERIC_ONLY])
 def test_generic_words_alone_do_not_tag(theme_id, text):
-    taxonomy = pytest.importorskip("library.taxonomy")
-    evidence = taxonomy.Taxonomy.load(THEMES_TOML).tag([text])
+    evidence = Taxonomy.load(THEMES_TOML).tag([text])
     assert theme_id not in evidence or not evidence[theme_id].tagged, evidence.get(theme_id)
 
 
 @pytest.mark.parametrize(("theme_id", "text"), SPECIFIC, ids=[t for t, _ in SPECIFIC])
 def test_specific_wording_tags(theme_id, text):
-    taxonomy = pytest.importorskip("library.taxonomy")
-    evidence = taxonomy.Taxonomy.load(THEMES_TOML).tag([text])
+    evidence = Taxonomy.load(THEMES_TOML).tag([text])
     assert evidence[theme_id].tagged, evidence.get(theme_id)
 
 
@@ -184,7 +182,7 @@ def test_fast_patterns_find_what_the_plain_patterns_find() -> None:
     """Each theme's alternation starts every branch with a literal (so the regex engine skips
     positions no phrase can start at); over the sample reviews, and over every phrase planted
     at word edges and inside words, it finds exactly what the plain patterns find."""
-    from library.taxonomy import Taxonomy, _normalise, _phrase_pattern
+    from library.taxonomy import _normalise, _phrase_pattern
 
     tax = Taxonomy.load()
     planted = " ".join(
