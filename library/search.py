@@ -48,7 +48,7 @@ from library.models import (
 )
 from library.query import ParsedQuery, QueryBuilder
 from library.schema import LEVEL_DOC, LEVEL_PAGE, text_analyzer
-from library.store import current_generation, open_generation_readonly
+from library.store import GENERATION_GONE, current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
 from library.writer import doc_key, page_key
 
@@ -61,6 +61,7 @@ FACETS: dict[str, str] = {
 }
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
+OPEN_ATTEMPTS = 20  # opening a searcher while generations change: ~3 s in all
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer documents match than this
 
 _WORD_RX = re.compile(r"(?<![\w:*?])([A-Za-z][A-Za-z'\-]{2,})(?![\w:*?])")
@@ -110,38 +111,43 @@ class Library:
                 self._builder = QueryBuilder(self._ix.schema)
             return self._ix
 
+    def _open_searcher(self) -> LibrarySearcher:
+        ix = self._index()
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and cached.gen == self._gen and cached.raw.up_to_date():
+            return cached
+        if cached is not None:
+            # forget it before opening the next: if that open fails and is retried, the closed
+            # searcher must not be found (and closed) again
+            self._local.searcher = None
+            cached.close()
+        raw = ix.searcher(weighting=FastBM25F())
+        ls = LibrarySearcher(self, raw, self._gen, self._builder)
+        self._local.searcher = ls
+        return ls
+
     @contextmanager
     def searcher(self) -> Iterator[LibrarySearcher]:
         """A searcher on the latest committed state (one per thread, refreshed when stale)."""
-        last_exc: Exception | None = None
-        # A commit may delete segment files, and a rebuild a whole generation, between reading
-        # CURRENT and opening what it names: retry on the new state. Only a data directory with
-        # no CURRENT at all has no index.
-        for _ in range(20):
+        failed: Exception | None = None
+        # A commit may delete segment files, and a rebuild a whole generation (its table of
+        # contents first), between reading CURRENT and opening what it names: retry on the
+        # state CURRENT names then (at once the first time: a rebuild has switched it already).
+        # Only a data directory with no CURRENT at all has no index.
+        for attempt in range(OPEN_ATTEMPTS):
             try:
-                ix = self._index()
-                cached = getattr(self._local, "searcher", None)
-                if cached is not None and cached.gen == self._gen and cached.raw.up_to_date():
-                    ls = cached
-                else:
-                    if cached is not None:
-                        # forget it before opening the next: if that open fails and is retried,
-                        # the closed searcher must not be found (and closed) again
-                        self._local.searcher = None
-                        cached.close()
-                    raw = ix.searcher(weighting=FastBM25F())
-                    ls = LibrarySearcher(self, raw, self._gen, self._builder)
-                    self._local.searcher = ls
+                ls = self._open_searcher()
                 break
-            except (FileNotFoundError, OSError, IndexMissingError) as exc:
-                if isinstance(exc, IndexMissingError) and not self.data.current_file.exists():
-                    raise
-                last_exc = exc
+            except GENERATION_GONE as exc:
+                if not self.data.current_file.exists():
+                    raise IndexMissingError(f"no index in {self.data.root}") from exc
+                failed = exc
                 with self._lock:
                     self._ix = None
-                time.sleep(0.05)
+                if attempt:
+                    time.sleep(min(0.2, 0.01 * 2**attempt))
         else:
-            raise IndexMissingError(f"the index could not be opened: {last_exc}")
+            raise IndexMissingError(f"the index could not be opened: {failed}") from failed
         yield ls
 
     def close(self) -> None:
