@@ -102,3 +102,5 @@ class SearchResult:
     page_count: int = 0
     elapsed_ms: float = 0.0
     query_terms: list[str] = field(default_factory=list)
+    #: the index holds no document at all (a normal state: nothing ingested yet, or all removed)
+    library_empty: bool = False

@@ -347,6 +347,14 @@ class LibrarySearcher:
         started = time.perf_counter()
         _check_request(req)
         parsed = self.builder.parse(req.q)
+        if not self.documents():
+            # Nothing ingested yet, or every document removed: an answer, not a crash (an
+            # index without segments has no columns to read)
+            facets: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            return SearchResult(
+                req, 0, [], facets, page_count=1, elapsed_ms=elapsed, library_empty=True
+            )
         clauses = self._filters(req)
         by_date = req.sort in ("date", "date-asc") or parsed.doc_query is None
         allowed = None

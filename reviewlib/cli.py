@@ -233,6 +233,11 @@ def search(
     if as_json:
         click.echo(json.dumps(result_to_json(res), indent=2, ensure_ascii=False))
         return
+    if res.library_empty:
+        from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
+
+        click.echo(f"{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
+        return
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     shown = (
         f"{(page - 1) * per_page + 1}-{(page - 1) * per_page + len(res.hits)}" if res.hits else "0"
@@ -271,9 +276,11 @@ def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
 
     tax = Taxonomy.load(taxonomy)
     counts: dict[str, int] = {}
+    documents = 0
     try:
         with Library(_data_dir(ctx), taxonomy=tax).searcher() as s:
             counts = s.theme_counts()
+            documents = s.stats()["documents"]
     except IndexMissingError:
         pass
     rows = [
@@ -295,6 +302,10 @@ def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
             group = r["group"]
             click.echo(f"\n{group}")
         click.echo(f"  {r['id']:34} {r['documents']:5}  {r['label']}")
+    if not documents:
+        from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
+
+        click.echo(f"\n{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
 
 
 @main.command()

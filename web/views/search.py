@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from library import naming
-from library.api import result_to_json
+from library.api import empty_library_json, result_to_json
 from library.models import FacetValue, SearchResult
 from library.search import LibrarySearcher
 from web.access import get_library, get_searcher
@@ -204,6 +204,7 @@ def results(fmt: str) -> Any:
         "review_type_label": review_type_label,
         "kind_label": kind_label,
         "search_url": search_url,
+        "empty": empty_library_json(res.library_empty),
     }
     return respond(fmt, "search.html", None, **context)
 
