@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from library.budget import skipped_notice
 from library.models import DocumentHit, DocumentRecord, SearchResult
 
 #: What the CLI and every page say when the index holds no document (a normal state).
@@ -80,6 +81,9 @@ def result_to_json(res: SearchResult) -> dict[str, Any]:
         "total": res.total,
         "elapsed_ms": res.elapsed_ms,
         "suggestion": res.suggestion,
+        # what was left out because the search ran out of its time budget, and the notice
+        "skipped": list(res.skipped),
+        "notice": skipped_notice(res.skipped),
         "results": [hit_to_json(h) for h in res.hits],
         "facets": {
             name: [

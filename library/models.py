@@ -90,6 +90,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     snippets: int = 3
+    suggest: bool = True  # offer a respelling when few documents match
 
 
 @dataclass
@@ -104,3 +105,5 @@ class SearchResult:
     query_terms: list[str] = field(default_factory=list)
     #: the index holds no document at all (a normal state: nothing ingested yet, or all removed)
     library_empty: bool = False
+    #: stages left out because the search ran out of its time budget (library/budget.py)
+    skipped: list[str] = field(default_factory=list)

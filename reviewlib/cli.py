@@ -192,6 +192,12 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds the search may take before it answers with what it has (default 3; 0: no limit).",
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -206,9 +212,11 @@ def search(
     page: int,
     per_page: int,
     as_json: bool,
+    budget: float | None,
 ) -> None:
     """Search inside every page. QUERY uses the syntax of the help page."""
     from library.api import result_to_json
+    from library.budget import DEFAULT_SEARCH_BUDGET, budget_from_setting, skipped_notice
     from library.models import SearchRequest
     from library.search import Library
 
@@ -224,7 +232,10 @@ def search(
         page=page,
         per_page=per_page,
     )
-    lib = Library(_data_dir(ctx))
+    lib = Library(
+        _data_dir(ctx),
+        budget=budget_from_setting(DEFAULT_SEARCH_BUDGET if budget is None else budget),
+    )
     try:
         with lib.searcher() as s:
             res = s.search(req)
@@ -243,6 +254,8 @@ def search(
         f"{(page - 1) * per_page + 1}-{(page - 1) * per_page + len(res.hits)}" if res.hits else "0"
     )
     click.echo(f"{res.total} document(s) match; showing {shown} ({res.elapsed_ms:.0f} ms).")
+    if res.skipped:
+        click.echo(skipped_notice(res.skipped))
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}")
     for n, hit in enumerate(res.hits, start=(page - 1) * per_page + 1):
