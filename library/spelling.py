@@ -34,6 +34,7 @@ SHORT_WORD = 4
 WORD_RX = re.compile(r"(?<![\w:*?])([A-Za-z][A-Za-z'\-]{2,})(?![\w:*?])")
 _SUGGESTIBLE = re.compile(r"[a-z][a-z'\-]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
+_MISSING = object()
 
 
 class Counters:
@@ -91,9 +92,10 @@ class Speller:
     def correct(self, word: str) -> str | None:
         """The closest known word to an unknown lowercase ``word``, the commonest on a tie
         ("brusing" is "bruising", not "brushing"); None if none is close enough."""
-        if word in self._cache:
+        cached = self._cache.get(word, _MISSING)  # one lookup: another thread may clear it
+        if cached is not _MISSING:
             COUNTERS.add("cached")
-            return self._cache[word]
+            return cached  # type: ignore[return-value]
         COUNTERS.add("lookups")
         maxdist = 1 if len(word) <= SHORT_WORD else 2
         found = process.extract(
