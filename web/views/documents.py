@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request, send_file, url_for
 
+from library.api import page_ocr_json
 from library.errors import NotFoundError, QueryError
 from library.models import DocumentRecord
 from library.search import LibrarySearcher
@@ -112,6 +113,7 @@ def document(doc_id: str, fmt: str) -> Any:
                     "text": h.text,
                     "url": page_url(doc.id, h.page, q=q),
                     "pdf_url": pdf_url(doc.id, h.page),
+                    **page_ocr_json(doc, h.page),
                 }
                 for h in hits
             ],
@@ -154,6 +156,7 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         "page": number,
         "page_count": doc.page_count,
         "text": text,
+        **page_ocr_json(doc, number),
         "url": page_url(doc.id, number),
         "pdf_url": pdf_url(doc.id, number),
         "previous": page_url(doc.id, number - 1) if number > 1 else None,
@@ -166,6 +169,7 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         doc=doc,
         number=number,
         text=tidy_page_text(text),
+        ocr=page_ocr_json(doc, number),
         terms=terms,
         q=q,
         previous_url=page_url(doc.id, number - 1, q=q) if number > 1 else None,
