@@ -4,6 +4,7 @@
     python -m bench.ocr                  # recall at 150, 200 and 300 dpi, then speed
     python -m bench.ocr --recall-only    # recall only (about a minute)
     python -m bench --only ocr           # the same, as a section of ``make bench``
+    python -m bench.ocr --recall-only --ocrmypdf /path/to/ocrmypdf   # and OCRmyPDF beside it
 
 Everything goes through the ingest's own workers (``indexer.pool.run_extractions``) with an
 empty OCR page cache, so the figures are what an ingest of new scans costs.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -144,6 +146,48 @@ def throughput(work: Path, *, copies: int = 2) -> dict[str, Any]:
     return out
 
 
+def ocrmypdf_compare(work: Path, command: str, *, seeds: tuple[int, ...] = (0, 1)) -> dict:
+    """The alternative measured for docs/ocr.md: OCRmyPDF (one process, ``--jobs 1``) makes a
+    PDF with a text layer, pdfminer.six reads it; against our path on the same scans, 1 worker."""
+    import subprocess
+
+    from indexer.extract import extract_pdf
+
+    scans = [make_scan(work / f"cmp-{seed}.pdf", dpi=200, seed=seed) for seed in seeds]
+    t = time.perf_counter()
+    ours, _ = _extract(scans, 1, _ocr_job(work))
+    ours_s = time.perf_counter() - t
+    found = total = 0
+    for r in ours:
+        for n, truth in enumerate(PAGES, start=1):
+            hit, want = recall(f"{MARKER} {truth}", r["pages"][n - 1])
+            found, total = found + hit, total + want
+    out: dict[str, Any] = {
+        "pages": len(scans) * len(PAGES),
+        "ours": {"seconds": round(ours_s, 1), "recall": round(found / total, 4)},
+    }
+    found = total = 0
+    t = time.perf_counter()
+    for scan in scans:
+        dest = scan.with_suffix(".ocrmypdf.pdf")
+        args = [command, "--jobs", "1", "--output-type", "pdf", "-l", "eng", str(scan), str(dest)]
+        subprocess.run(
+            args, check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}
+        )
+        pages = extract_pdf(str(dest), max_bytes=1 << 30)["pages"]
+        for n, truth in enumerate(PAGES, start=1):
+            hit, want = recall(f"{MARKER} {truth}", pages[n - 1])
+            found, total = found + hit, total + want
+    out["ocrmypdf"] = {
+        "seconds": round(time.perf_counter() - t, 1),
+        "recall": round(found / total, 4),
+        "version": subprocess.run(
+            [command, "--version"], capture_output=True, text=True
+        ).stdout.strip(),
+    }
+    return out
+
+
 def run(work: Path, *, recall_only: bool = False) -> dict[str, Any]:
     """The bench section: recall at each of DPIS (two scans each), then speed."""
     from indexer.ocr import probe
@@ -200,15 +244,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.ocr", description=__doc__.splitlines()[0])
     ap.add_argument("--recall-only", action="store_true")
     ap.add_argument("--out", type=Path, default=None, help="also write the figures as JSON")
+    ap.add_argument("--ocrmypdf", default=None, help="an ocrmypdf command to measure beside ours")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="reviewlib-bench-ocr-"))
     try:
         res = run(work, recall_only=args.recall_only)
+        if args.ocrmypdf:
+            log("ocr: OCRmyPDF beside our path, 1 process each")
+            res["ocrmypdf"] = ocrmypdf_compare(work, args.ocrmypdf)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for r in res["recall"].values():
         r.pop("per_page", None)
     print(table(res))
+    if "ocrmypdf" in res:
+        c = res["ocrmypdf"]
+        print(
+            f"\nOn the same {c['pages']} pages, 1 process: ours {c['ours']['seconds']} s, recall "
+            f"{c['ours']['recall']:.1%}; OCRmyPDF {c['ocrmypdf']['version']} + pdfminer.six "
+            f"{c['ocrmypdf']['seconds']} s, recall {c['ocrmypdf']['recall']:.1%}"
+        )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(res, indent=2) + "\n")

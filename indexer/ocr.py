@@ -66,7 +66,7 @@ class OcrSettings:
     def engine(self) -> str:
         return (
             f"tesseract {self.version} -l {self.langs} --psm {self.psm}; "
-            f"{MIN_DPI}-{MAX_DPI} dpi; {OCR_VERSION}"
+            f"{MIN_DPI}-{MAX_DPI} dpi, median 3; {OCR_VERSION}"
         )
 
     @property
@@ -322,6 +322,8 @@ def render_dpi(page: Any, width_pt: float, height_pt: float) -> int:
 
 def render_page(pdf: Any, number: int) -> tuple[bytes, int]:
     """Page ``number`` (1-based) as 8-bit grey PGM bytes, and the dpi it was rendered at."""
+    from PIL import ImageFilter
+
     page = pdf[number - 1]
     try:
         width, height = page.get_size()
@@ -332,7 +334,10 @@ def render_page(pdf: Any, number: int) -> tuple[bytes, int]:
             dpi = max(1, int(scale * 72))
         # Forms are not drawn: an AcroForm is where poppler's bomb in pdf-oddities hides.
         bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
-        image = bitmap.to_pil().convert("L")
+        # Despeckle: a 3x3 median takes out dust and toner specks, which Tesseract otherwise
+        # reads as punctuation or joins to letters (+8 points of word recall on worn copies,
+        # none lost on clean scans: docs/ocr.md).
+        image = bitmap.to_pil().convert("L").filter(ImageFilter.MedianFilter(3))
         buf = io.BytesIO()
         image.save(buf, "PPM")  # binary PGM: no compression to pay for on a pipe
         return buf.getvalue(), dpi
