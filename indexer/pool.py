@@ -68,7 +68,8 @@ def _extract(path: str, limits: Limits, ocr: OcrJob | None, conn: Connection) ->
             conn.send((PROGRESS, {"stage": "ocr", "page": page, "done": done, "total": total}))
 
         # the text layer is read: the clock restarts for the first page OCR reads
-        conn.send((PROGRESS, {"stage": "ocr", "page": 0, "done": 0, "total": 0}))
+        total = len(result["no_text_pages"])
+        conn.send((PROGRESS, {"stage": "ocr", "page": 0, "done": 0, "total": total}))
         read_scanned_pages(path, result, ocr, on_page=on_page)
     return result
 
@@ -126,7 +127,7 @@ class _Worker:
             return f"extraction took longer than {limit:g} s"
         done = int(self.stage.get("done") or 0)
         total = int(self.stage.get("total") or 0)
-        where = f"after {done} of {total} scanned pages" if total else "on its first page"
+        where = f"after {done} of {total} scanned pages" if total else "reading scanned pages"
         return (
             f"OCR of a page took longer than {limit:g} s ({where}; the pages read are cached "
             "and not read again)"

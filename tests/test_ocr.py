@@ -104,6 +104,21 @@ def test_word_recall_at_200_dpi_holds_the_floor(tmp_path: Path, tesseract: str) 
     assert all(p["ocr"] for p in res["per_page"])
 
 
+def test_a_scan_saved_at_72_dpi_is_read_at_its_own_pixels(tmp_path: Path, tesseract: str) -> None:
+    """Pillow (and other tools) save an image as a PDF at 72 dpi by default: a 200-dpi scan
+    becomes a 23 x 32 inch page. Its pixels are read as they are, not enlarged 2.8 times,
+    and Tesseract estimates the resolution (the cached page's dpi is None)."""
+    from bench.ocr_set import save_scan, scan_images
+
+    scan = save_scan(tmp_path / "in" / "pixels.pdf", scan_images(PAGES[:2], seed=11), dpi=72)
+    data = tmp_path / "var"
+    report = ingest([scan.parent], data, options=IngestOptions(progress=False, workers=1))
+    assert outcome(report, "pixels.pdf").ocr_pages == [1, 2]
+    cached = OcrPageCache(data / "ocr").get(sha256_file(scan), 2, probe().settings.key)
+    assert cached is not None and cached["dpi"] is None
+    assert [h["page"] for h in phrase_hits(data, KEY_PHRASES[2])["pixels"]] == [2]
+
+
 # ------------------------------------------------------------------ caching
 
 
@@ -296,7 +311,7 @@ def test_tesseract_dies_with_a_worker_killed_at_its_time_limit(tmp_path: Path) -
     limits = Limits(timeout=3, memory_bytes=768 * 1024 * 1024)
     [(_, result)] = list(run_extractions([("k", str(scan))], workers=1, limits=limits, ocr=job))
     assert result["status"] == "timeout"
-    assert result["reason"].startswith("OCR of a page took longer than 3 s")
+    assert result["reason"].startswith("OCR of a page took longer than 3 s (after 0 of 2 scanned")
     [(pid, cap)] = _pids(log)
     assert cap == str(768 * 1024)  # the worker's memory cap holds for Tesseract too (KiB)
     assert _dead(pid), "the OCR process outlived its killed worker"
