@@ -106,19 +106,21 @@ def _run(args: list[str], timeout: float = 20.0) -> str:
     )
 
 
-def installed_languages(command: str) -> list[str]:
-    """Recognition languages Tesseract has data for (``osd`` left out), sorted."""
+def trained_data(command: str) -> set[str]:
+    """Every trained data Tesseract has (``tesseract --list-langs``), ``osd`` included."""
     out = _run([command, "--list-langs"])
-    langs = [
+    return {
         line.strip()
-        for line in out.splitlines()[1:]
-        if line.strip() and not line.startswith(("List of", "Error", "Warning"))
-    ]
-    return sorted({lang for lang in langs if lang not in _NOT_LANGUAGES and " " not in lang})
+        for line in out.splitlines()
+        if line.strip()
+        and " " not in line.strip()
+        and not line.startswith(("List of", "Error", "Warning"))
+    }
 
 
-def _has_osd(command: str) -> bool:
-    return "osd" in _run([command, "--list-langs"]).split()
+def installed_languages(data: set[str]) -> list[str]:
+    """The recognition languages among ``trained_data`` (``osd`` left out), sorted."""
+    return sorted(data - _NOT_LANGUAGES)
 
 
 def tesseract_version(command: str) -> str:
@@ -149,8 +151,9 @@ def probe(
         )
     try:
         version = tesseract_version(exe)
-        installed = installed_languages(exe)
-        osd = _has_osd(exe)
+        data = trained_data(exe)
+        installed = installed_languages(data)
+        osd = "osd" in data
     except (OSError, subprocess.SubprocessError) as exc:
         return OcrStatus(None, f"OCR is off: {exe} does not run ({exc}); reinstall Tesseract.")
     wanted = (lang or DEFAULT_LANG).strip()
