@@ -14,7 +14,9 @@ import unicodedata
 from typing import Any
 
 # Part of every cache entry: bump when extraction output changes (PDF or DOCX).
-EXTRACTOR_VERSION = "extract-2"
+# extract-3: pages without a text layer moved from "ocr_pages" to "no_text_pages"; "ocr_pages"
+# now lists the pages read by OCR (indexer/ocr.py)
+EXTRACTOR_VERSION = "extract-3"
 
 # Statuses a file can end with (the report explains each).
 OK = "ok"
@@ -41,6 +43,9 @@ INDEXABLE = (OK,)
 
 #: a page with fewer characters than this is probably a scan and needs OCR
 MIN_PAGE_CHARS = 20
+#: ``ocr_engine`` of a result whose scanned pages OCR has not read (off or not installed); ""
+#: when the file has no such page, else the engine id of ``indexer.ocr.OcrSettings``
+OCR_NOT_RUN = "not run"
 #: the PDF header may be preceded by junk; readers accept it within the first KiB
 HEADER_WINDOW = 1024
 
@@ -137,7 +142,10 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
         "reason": "",
         "pages": pages,
         "info": info,
-        "ocr_pages": needs_ocr,
+        "no_text_pages": needs_ocr,  # under MIN_PAGE_CHARS: read by OCR when it is on
+        "ocr_pages": [],  # pages whose text came from OCR
+        "ocr_confidence": {},
+        "ocr_engine": OCR_NOT_RUN if needs_ocr else "",
         "warnings": warnings,
         "seconds": round(elapsed, 3),
     }

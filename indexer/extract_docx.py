@@ -1,7 +1,7 @@
 """Text per "page" from one Word (.docx) file, with the stdlib only (zipfile + expat).
 
 Returns the same dict as :func:`indexer.extract.extract_pdf` (``status``, ``reason``, ``pages``,
-``info``, ``ocr_pages``, ``warnings``, ``seconds``) and, like it, runs inside a worker process
+``info``, ``no_text_pages``, ``warnings``, ``seconds``) and, like it, runs inside a worker process
 (see ``indexer.pool``), writes nothing and never raises.
 
 **Pages.** A DOCX has no fixed pages: its layout is made by the program that opens it. Pages
@@ -28,7 +28,8 @@ tracked changes, field codes and the fallback copy of text boxes (``mc:Fallback`
 is refused outright as a possible "billion laughs" bomb), ``encrypted`` (a password-protected
 Word file), :data:`NOT_A_DOCUMENT` (recognisably something else: an HTML page, a PDF, a legacy
 ``.doc``, a zip without a Word document in it), ``no-text-layer`` (pages that hold only
-pictures: scans needing OCR; those pages are listed in ``ocr_pages``).
+pictures: scans needing OCR; those pages are listed in ``no_text_pages``; OCR reads PDFs
+only, see docs/ocr.md).
 
 **Metadata.** Title, author (``dc:creator``), subject, keywords and the created / modified
 dates from ``docProps/core.xml`` go into ``info`` under the keys the PDF extractor uses; the
@@ -468,7 +469,10 @@ def extract_docx(
         "reason": "",
         "pages": pages,
         "info": info,
-        "ocr_pages": needs_ocr,
+        "no_text_pages": needs_ocr,
+        "ocr_pages": [],
+        "ocr_confidence": {},
+        "ocr_engine": "",  # pictures in a Word file are not read by OCR
         "warnings": warnings,
         "seconds": round(elapsed, 3),
     }

@@ -21,7 +21,8 @@ from library.schema import SCHEMA_VERSION
 from library.taxonomy import Taxonomy
 
 #: bump when inference rules change, so documents are re-described on the next ingest
-METADATA_VERSION = 1
+#: 2: ocr_pages means "read by OCR" (was: "without a text layer", now no_text_pages)
+METADATA_VERSION = 2
 
 _JUNK_TITLE = re.compile(
     r"^(microsoft word|untitled|document\d*|slide \d+|\s*$)|\.(docx?|pdf|indd|pptx?)$", re.I
@@ -177,6 +178,9 @@ def build_record(
         themes=themes,
         theme_evidence={t: evidence[t].to_dict() for t in themes},
         ocr_pages=list(extraction.get("ocr_pages") or []),
+        ocr_confidence=dict(extraction.get("ocr_confidence") or {}),
+        no_text_pages=list(extraction.get("no_text_pages") or []),
+        ocr_engine=str(extraction.get("ocr_engine") or ""),
         metadata_source=source,
         size=size,
         mtime_ns=mtime_ns,

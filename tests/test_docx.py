@@ -149,7 +149,7 @@ def test_rendered_and_explicit_breaks_count_once(tmp_path: Path) -> None:
         "after the break.",
         "Last page.",
     ]
-    assert result["ocr_pages"] == [] and result["warnings"] == []
+    assert result["no_text_pages"] == [] and result["warnings"] == []
 
 
 def test_long_text_without_breaks_is_split_at_paragraphs(tmp_path: Path) -> None:
@@ -208,10 +208,10 @@ def test_pages_of_pictures_only_need_ocr(tmp_path: Path) -> None:
     scan = "<w:p><w:r><w:drawing/></w:r></w:p>"
     result = _extract(write_docx(tmp_path / "s.docx", document_xml(scan + PAGE_BREAK + scan)))
     assert result["status"] == "no-text-layer"
-    assert result["ocr_pages"] == [1, 2]
+    assert result["no_text_pages"] == [1, 2]
     mixed = scan + PAGE_BREAK + para("A page with enough real text on it.")
     result = _extract(write_docx(tmp_path / "mixed.docx", document_xml(mixed)))
-    assert result["status"] == "ok" and result["ocr_pages"] == [1]
+    assert result["status"] == "ok" and result["no_text_pages"] == [1]
 
 
 # ---------------------------------------------------------------------------- failures
