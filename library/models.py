@@ -27,6 +27,8 @@ class DocumentRecord:
     themes: list[str] = field(default_factory=list)
     theme_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)
+    # running headers and footers (library.layout keys): kept out of snippets and evidence
+    running_lines: list[str] = field(default_factory=list)
     metadata_source: dict[str, str] = field(
         default_factory=dict
     )  # field -> catalogue|pdf|filename|text

@@ -381,8 +381,9 @@ def _canvas_class(spec: Spec, pagesize: tuple[float, float], pdf_date: str) -> t
             self.setFont(font, fsize)
             self.setFillColor(GREY)
             top = height - 1.2 * cm
-            header, header_right = self._text("header", n, total), self._text(
-                "header_right", n, total
+            header, header_right = (
+                self._text("header", n, total),
+                self._text("header_right", n, total),
             )
             if str(chrome.get("alternate", "false")).lower() == "true":
                 header, header_right = (header, "") if n % 2 else ("", header_right)
