@@ -13,13 +13,7 @@ from __future__ import annotations
 import re
 
 from library.docview import DocumentView
-from library.naming_cases import parse_case_name
-from library.naming_kinds import (
-    document_kind_mentions,
-    parse_document_kind,
-    parse_review_type,
-    review_type_mentions,
-)
+from library.naming_kinds import parse_document_kind, parse_review_type, review_type_mentions
 from library.naming_text import normalise_text
 
 __all__ = ["infer_kind", "infer_review_type", "stated_kind", "stated_review_type"]
@@ -216,11 +210,3 @@ def infer_kind(view: DocumentView, title: str, title_source: str) -> tuple[str |
     ):
         return "overview-report", "text"
     return None, ""
-
-
-def case_in(text: str) -> str | None:
-    return parse_case_name(text)
-
-
-def kinds_in(text: str) -> list[str]:
-    return [k for _s, _e, k in document_kind_mentions(text)]

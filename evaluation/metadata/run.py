@@ -78,6 +78,27 @@ def infer_set(work: Path, names: list[str] | None = None) -> dict[str, dict[str,
     return out
 
 
+def infer_catalogued(folder: Path) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """(truth, predicted) for a folder described by a ``catalogue.csv`` (e.g. corpus/real):
+    each file extracted and its metadata inferred as if there were no catalogue."""
+    from indexer.extract import extract_pdf
+    from indexer.extract_docx import extract_docx
+    from library.metadata import infer
+
+    with (folder / "catalogue.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    truth: dict[str, dict[str, str]] = {}
+    predicted: dict[str, dict[str, str]] = {}
+    for row in rows:
+        path = folder / row["file"]
+        extract = extract_docx if path.suffix.lower() == ".docx" else extract_pdf
+        result = extract(str(path), max_bytes=300 * 1024 * 1024)
+        values, _source = infer(path, result["info"], result["pages"], result.get("lines"))
+        truth[row["file"]] = {f: row.get(f, "") for f in FIELDS}
+        predicted[row["file"]] = {f: values.get(f, "") for f in FIELDS}
+    return truth, predicted
+
+
 def _names(written: dict[str, Path]) -> dict[str, Path]:
     """Spec name -> rendered file."""
     specs = {spec.file: spec.name for spec in build.specs()}
@@ -153,7 +174,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--floor", type=float, help="exit 1 when a field's accuracy on the whole set is below"
     )
+    ap.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="FOLDER",
+        help="instead: infer the files of FOLDER without its catalogue.csv and compare with it",
+    )
     args = ap.parse_args(argv)
+    if args.catalogue:
+        truth, predicted = infer_catalogued(args.catalogue)
+        score = metrics.score(truth, predicted, FIELDS, NORMALISERS)
+        if args.json:
+            print(json.dumps(score.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            rows = [
+                [f, f"{metrics.percent(s.accuracy)} ({s.right}/{s.total})"]
+                for f, s in score.per_field.items()
+            ]
+            rows.append(["overall", metrics.percent(score.overall)])
+            print(metrics.table(["field", f"{args.catalogue} ({score.items} docs)"], rows))
+            print(f"\nmisses: {len(score.misses)}")
+            for m in score.misses:
+                print(f"  {m.item} {m.field}: expected {m.expected!r}, got {m.got!r}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="eval-metadata-") as tmp:
         work = args.work or Path(tmp)
         result = evaluate(work)
