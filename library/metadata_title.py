@@ -104,7 +104,7 @@ _JUNK_PDF_TITLE = re.compile(
     r"powerpoint\s+presentation|title$|no\s+title|pdf$|print$|report$|template|new\s+document|"
     r"\w+\.\w{2,4}$)"
     r"|\.(?:docx?|pdf|indd|pptx?|rtf|odt|xlsx?)\s*$|\bv\d+(?:\.\d+)*\b|\b(?:FINAL|DRAFT|TEMPLATE)\b"
-    r"|[\\/]",
+    r"|\\|^[A-Za-z]:/|\w/\S+\.\w{2,4}\b",  # a path: "S:\\SCR\\...", "C:/...", "docs/x.doc"
     re.IGNORECASE,
 )
 _STOP = frozenset(
