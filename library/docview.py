@@ -4,14 +4,15 @@ weakest.
 A reader names a document from its title and first page, not from a word on page 12. The view
 cuts an extracted document into the parts inference weighs differently:
 
-* ``title_lines``: the first page's lines, largest text first in importance, with font sizes
-  (a cover, or the top of page 1), running headers and page numbers removed;
-* ``headings``: those of them printed larger than the body text (title, kicker, subtitle);
-* ``running``: the running headers and footers, as printed (they name the report and the
-  partnership on every page);
-* ``front``: the first page's text without running lines, and the second page's when the first
-  is a cover;
-* ``body``: the first pages' text, for weak evidence only.
+* ``title_area``: the title page's lines above its text (all of a cover), with font sizes,
+  without running lines, page numbers and banners: title, kicker, subtitle, partnership, date;
+* ``headings``: those of them printed larger than the body text;
+* ``running_titles``: the running headers and footers that read as a header (they name the
+  report and the partnership on every page); ``running`` their keys, ``running_text`` all of
+  them as printed;
+* ``front``: the title page's text without running lines (and the next page's after a cover);
+* ``head()``, ``last``: the opening pages' and the last page's text, for weak evidence only;
+* ``clean``: every page without its running lines (what the tagger reads).
 
 Pure: built from the extraction's pages, ``lines`` and ``info``.
 """
@@ -87,7 +88,7 @@ class DocumentView:
     ) -> DocumentView:
         pages = [p or "" for p in pages]
         running = layout.find_running_lines(pages)
-        clean = [layout.strip_running(p, running) for p in pages]
+        clean = layout.strip_pages(pages, running)
         page_lines = layout.page_lines(lines)
         if not page_lines:  # no font sizes (an old cache entry): the text's lines, one size
             page_lines = _text_lines(pages[:HEAD_PAGES])

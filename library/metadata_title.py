@@ -22,8 +22,6 @@ __all__ = ["infer_title", "is_label", "meaningful_pdf_title"]
 
 #: the most a title may run to
 MAX_TITLE = 250
-#: a short printed title (at most this many words) takes the line printed beside it
-SHORT_TITLE_WORDS = 3
 
 # Words that name a kind of document or review, or a part of one, and nothing else: a line of
 # only these ("Executive Summary", "Contents", "Serious Case Review") labels a title but is
@@ -95,8 +93,7 @@ _META_LINE = re.compile(
     r"^\s*(?:(?:date|dates|published|publication|issued|issue|effective|version|v\d|author|"
     r"authors|reviewer|independent|lead|chair|commissioned|prepared|written|produced|approved|"
     r"agreed|inspection\s+dates?|review\s+date|report\s+date|report\s+published|updated|"
-    r"status|classification|"
-    r"re|ref|reference|our\s+ref)\b|\u00a9|copyright\b|\(c\)\s)",
+    r"status|classification|ref|reference|our\s+ref)\b|re\s*:|\u00a9|copyright\b|\(c\)\s)",
     re.IGNORECASE,
 )
 _JUNK_PDF_TITLE = re.compile(
@@ -287,7 +284,7 @@ def title_from_page(view: DocumentView) -> str | None:
                 break
             idx.append(idx[-1] + 1)
     title = _join([cands[i] for i in idx])
-    if len(title.split()) <= SHORT_TITLE_WORDS or _only_a_name(title):
+    if _only_a_name(title) or not _says_what(title):
         title = _with_neighbour(view, cands, idx, title)
     return _with_area(view, cands[idx[0]], title) or None
 
@@ -313,10 +310,27 @@ def _only_a_name(title: str) -> bool:
     return bool(case) and len(_words(title)) <= len(_words(case)) + 1
 
 
+def _runs_on(line: str, nxt: str) -> bool:
+    """Whether ``nxt`` continues ``line`` (starts in lower case, or ``line`` ends on a joining
+    word or mark)."""
+    if nxt[:1].islower() or nxt[:1].isdigit():
+        return True
+    return bool(
+        re.search(r"(?:[,:&-]|\b(?:of|and|for|the|in|into|on|to|by|from|with|a))$", line.rstrip())
+    )
+
+
+def _says_what(title: str) -> bool:
+    """The title names a kind of document or a review ("... Protocol", "Thematic Review")."""
+    return bool(parse_document_kind(title) or review_type_mentions(title))
+
+
 def _with_neighbour(view: DocumentView, cands: list[PageLine], idx: list[int], title: str) -> str:
-    """A short title ("Child T", "Westvale", "Bruising in babies") joined with the heading
-    printed beside it: the review-type line above or below ("Serious Case Review: Child T"),
-    else the subtitle below ("Bruising in babies: Information for parents and carers")."""
+    """A title that is only a name, or does not say what the document is, joined with the
+    heading printed beside it: a bare name with the review-type (or kind) line above or below
+    ("Serious Case Review: Child T"); any other with its subtitle below ("The Myth of Invisible
+    Men: Safeguarding children under 1 ...", "Westvale: Inspection of children's social care
+    services"), as such documents are cited."""
     above = idx[0] - 1 if idx[0] > 0 else None
     below = idx[-1] + 1 if idx[-1] + 1 < len(cands) else None
     # where nothing is printed larger, every line is a candidate neighbour
@@ -331,8 +345,16 @@ def _with_neighbour(view: DocumentView, cands: list[PageLine], idx: list[int], t
         )
 
     def joined(i: int, before: bool) -> str:
-        # at one size for all, a line's wrapped continuation cannot be told from the next line
-        line = _join([cands[j] for j in _block(cands, i)]) if sized else cands[i].text
+        # the neighbour and the lines it runs on into (a wrapped line continues a phrase:
+        # "Safeguarding children under 1" / "from non-accidental injury"), not the next
+        # heading ("What is exploitation?"); at one size for all, the line alone
+        block = [i]
+        for j in _block(cands, i) if sized else []:
+            prev = cands[block[-1]]
+            same_box = view.has_positions and prev.box == cands[j].box
+            if j == block[-1] + 1 and (same_box or _runs_on(prev.text, cands[j].text)):
+                block.append(j)
+        line = _join([cands[j] for j in block])
         return _tidy(f"{line}: {title}" if before else f"{title}: {line}")
 
     for i, before in ((above, True), (below, False)):
@@ -342,11 +364,10 @@ def _with_neighbour(view: DocumentView, cands: list[PageLine], idx: list[int], t
         for i, before in ((above, True), (below, False)):
             if usable(i) and is_label(cands[i].text):  # type: ignore[index]
                 return joined(i, before)  # type: ignore[arg-type]
-    if parse_document_kind(title) or review_type_mentions(title):
+    if _says_what(title):
         return title  # it says what the document is: "Non-mobile bruising pathway"
     if usable(below) and not is_label(cands[below].text):  # type: ignore[index]
-        line = _join([cands[j] for j in _block(cands, below)])  # type: ignore[arg-type]
-        return _tidy(f"{title}: {line}")
+        return joined(below, False)  # type: ignore[arg-type]
     return title
 
 
