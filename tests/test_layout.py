@@ -72,9 +72,11 @@ def test_running_header_found_once_and_stripped() -> None:
         clean = strip_running(page, running)
         assert HEADER not in clean and "Page" not in clean
         assert clean.splitlines() == _body(i + 1)
-    assert strip_pages(pages) == strip_pages(pages, running) == [
-        strip_running(p, running) for p in pages
-    ]
+    assert (
+        strip_pages(pages)
+        == strip_pages(pages, running)
+        == [strip_running(p, running) for p in pages]
+    )
 
 
 def test_header_missing_from_the_cover_is_still_found() -> None:

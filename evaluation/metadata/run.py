@@ -27,9 +27,10 @@ from evaluation.metadata import build
 HERE = Path(__file__).resolve().parent
 TRUTH = HERE / "truth.csv"
 FIELDS = ("title", "case", "partnership", "review_type", "document_kind", "date")
-#: dev: tuned on. held-out-1: written before tuning, looked at twice during the work (two
-#: general faults it showed were fixed). held-out-2: written after the tuning, run once.
-SPLITS = ("dev", "held-out-1", "held-out-2")
+#: dev: tuned on. held-out-1: written before tuning, looked at during the work (faults it
+#: showed were fixed). held-out-2: written after the tuning, run once, then a rule changed.
+#: held-out-3: written after the last rule change, run once. See docs/metadata.md.
+SPLITS = ("dev", "held-out-1", "held-out-2", "held-out-3")
 NORMALISERS = {"title": metrics.words, "case": metrics.words, "partnership": metrics.words}
 
 
