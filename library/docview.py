@@ -35,7 +35,7 @@ HEAD_PAGES = 3
 #: a first page with less text than this (after running lines) is a cover
 COVER_CHARS = 700
 #: a line this much larger than the body text is a heading (bold: a little less)
-HEADING_RATIO = 1.18
+HEADING_RATIO = 1.15
 BOLD_HEADING_RATIO = 1.1
 #: text this much larger than the body is a title; a later head page with it and a first page
 #: without any heading is the document's cover (after a page of notes)

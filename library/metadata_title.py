@@ -104,6 +104,8 @@ _JUNK_PDF_TITLE = re.compile(
     r"|\\|^[A-Za-z]:/|\w/\S+\.\w{2,4}\b",  # a path: "S:\\SCR\\...", "C:/...", "docs/x.doc"
     re.IGNORECASE,
 )
+# A numbered section heading ("1. Background", "2.1 Adoption"): the text, not the title page.
+_SECTION = re.compile(r"^\s*\d+(?:\.\d+)*\.\s|^\s*\d+\.\d+\s")
 _STOP = frozenset(
     [
         "the",
@@ -341,6 +343,7 @@ def _with_neighbour(view: DocumentView, cands: list[PageLine], idx: list[int], t
             i is not None
             and (view.is_heading(cands[i]) or not sized)
             and not _is_date_only(cands[i].text)
+            and not _SECTION.match(cands[i].text)  # "1. Background" opens the text
             and _near(cands[idx[0] if i < idx[0] else idx[-1]], cands[i])
         )
 
@@ -366,6 +369,8 @@ def _with_neighbour(view: DocumentView, cands: list[PageLine], idx: list[int], t
                 return joined(i, before)  # type: ignore[arg-type]
     if _says_what(title):
         return title  # it says what the document is: "Non-mobile bruising pathway"
+    if usable(above) and is_label(cands[above].text) and _says_what(cands[above].text):  # type: ignore[index]
+        return joined(above, True)  # type: ignore[arg-type]  # "Seven Minute Briefing: ..."
     if usable(below) and not is_label(cands[below].text):  # type: ignore[index]
         return joined(below, False)  # type: ignore[arg-type]
     return title

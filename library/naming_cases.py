@@ -226,7 +226,12 @@ def parse_case_name(text: str) -> str | None:
     return found
 
 
+# a subject in quotes ("Serious Case Review 'Child AB' Executive Summary")
+_QUOTED_SUBJECT = re.compile(rf"[{_LQ}]({_SUBJECT_WORDS}\s+{_ID_LETTERS})[{_LQ}]")
+
+
 def _parse_case_name(text: str) -> str | None:
+    text = _QUOTED_SUBJECT.sub(r"\1", text)
     for m in _SUBJECT.finditer(text):
         first = _subject_at(text, m.start())
         if first is None:
