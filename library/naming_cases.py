@@ -182,7 +182,7 @@ _NAME = r"[A-Z][a-z][A-Za-z'-]*"
 _SUBJECT = re.compile(
     rf"\b(?P<subject>{_SUBJECT_WORDS})\s+"
     rf"(?:(?P<qid>[{_LQ}](?P<qval>{_ID_LETTERS}|{_NAME})[{_LQ}])"
-    rf"|(?P<id>{_ID_LETTERS}|{_NAME})(?![A-Za-z0-9']))"
+    rf"|(?P<id>{_ID_LETTERS}|{_NAME})(?:'s)?(?![A-Za-z0-9']))"  # "Child G's", "Baby Theo's"
     rf"(?:\s+[{_LQ}](?P<pseudo>{_NAME}(?:\s{_NAME})?)[{_LQ}])?"
 )
 _JOINER = re.compile(r"\s*(?P<j>&|\band\b)\s*")
@@ -200,6 +200,8 @@ def _subject_at(text: str, pos: int) -> tuple[str, int] | None:
     if m is None:
         return None
     ident = m.group("qval") or m.group("id")
+    if ident.endswith("'s") and len(ident) > 3:  # a possessive: "Baby Theo's review"
+        ident = ident[:-2]
     if ident in _NOT_NAMES:
         return None
     subject = re.sub(r"\s+", " ", m.group("subject"))
