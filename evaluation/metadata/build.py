@@ -51,12 +51,8 @@ from __future__ import annotations
 import io
 import os
 import re
-import tomllib
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -75,158 +71,38 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-HERE = Path(__file__).resolve().parent
-DOCS = HERE / "docs"
-BANK = HERE / "text" / "bank.toml"
-NOTICE = (
-    "Fictional sample written for the Case Review Library evaluation: the children, families, "
-    "professionals and places in it are invented. It is not a real case review."
+from evaluation.metadata.docx import render_docx
+from evaluation.metadata.spec import (
+    BANK,
+    DOCS,
+    HERE,
+    Block,
+    Spec,
+    headings,
+    load_bank,
+    load_spec,
+    parse_body,
+    specs,
 )
+
+__all__ = [
+    "BANK",
+    "DOCS",
+    "HERE",
+    "Spec",
+    "build",
+    "load_bank",
+    "load_spec",
+    "render",
+    "render_docx",
+    "render_pdf",
+    "specs",
+]
+
 
 GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#EEF2F4")
 RULE = colors.HexColor("#9AA5AB")
-
-
-@dataclass
-class Spec:
-    name: str
-    data: dict[str, Any]
-    vars: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def file(self) -> str:
-        return str(self.data["file"])
-
-    def fill(self, text: str) -> str:
-        def sub(m: re.Match[str]) -> str:
-            key = m.group(1)
-            return self.vars.get(key, m.group(0))
-
-        return re.sub(r"\{([a-z_]+)\}", sub, text)
-
-
-def load_bank(path: Path = BANK) -> dict[str, str]:
-    with path.open("rb") as fh:
-        return {k: str(v) for k, v in tomllib.load(fh).items()}
-
-
-def load_spec(path: Path) -> Spec:
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    if "file" not in data:
-        raise ValueError(f"{path}: no file name")
-    values = {str(k): str(v) for k, v in (data.get("vars") or {}).items()}
-    return Spec(path.stem, data, values)
-
-
-def specs(names: list[str] | None = None) -> list[Spec]:
-    paths = sorted(DOCS.glob("*.toml"))
-    if names:
-        paths = [p for p in paths if p.stem in names]
-    return [load_spec(p) for p in paths]
-
-
-# ------------------------------------------------------------------------------ body markup
-
-
-@dataclass
-class Block:
-    kind: str  # h1 h2 para num bullet table box pagebreak
-    text: str = ""
-    label: str = ""
-    rows: list[list[str]] = field(default_factory=list)
-    children: list[Block] = field(default_factory=list)
-
-
-_NUM = re.compile(r"^(\d+(?:\.\d+){0,2}\.?)\s+(.*)$")
-
-
-def parse_body(spec: Spec, bank: dict[str, str]) -> list[Block]:
-    """The body markup of ``spec`` (with ``@include`` expanded) as blocks."""
-    lines: list[str] = []
-    for raw in spec.fill(str(spec.data.get("body", ""))).splitlines():
-        stripped = raw.strip()
-        if stripped.startswith("@include "):
-            name = stripped.split(None, 1)[1].strip()
-            if name not in bank:
-                raise ValueError(f"{spec.name}: no bank text {name!r}")
-            lines.extend(spec.fill(bank[name]).splitlines())
-            lines.append("")
-        else:
-            lines.append(raw)
-    stack: list[list[Block]] = [[]]
-    boxes: list[Block] = []
-    para: list[str] = []
-    para_kind = ("para", "")
-    rows: list[list[str]] = []
-
-    def flush() -> None:
-        nonlocal para, rows
-        if para:
-            stack[-1].append(Block(para_kind[0], " ".join(para), para_kind[1]))
-            para = []
-        if rows:
-            stack[-1].append(Block("table", rows=rows))
-            rows = []
-
-    for raw in lines:
-        line = raw.strip()
-        if line.startswith("|"):
-            if para:
-                flush()
-            rows.append([c.strip() for c in line.strip("|").split("|")])
-            continue
-        if rows:
-            flush()
-        if not line:
-            flush()
-            continue
-        if line.startswith("@"):
-            flush()
-            directive, _, arg = line[1:].partition(" ")
-            if directive == "pagebreak":
-                stack[-1].append(Block("pagebreak"))
-            elif directive == "box":
-                box = Block("box", label=arg.strip())
-                boxes.append(box)
-                stack.append(box.children)
-            elif directive == "endbox":
-                stack.pop()
-                stack[-1].append(boxes.pop())
-            else:
-                raise ValueError(f"{spec.name}: unknown directive {line!r}")
-            continue
-        m = re.match(r"^(#{1,2})\s+(.*)$", line)
-        if m:
-            flush()
-            stack[-1].append(Block("h1" if len(m.group(1)) == 1 else "h2", m.group(2)))
-            continue
-        m = _NUM.match(line)
-        if m and not para:
-            flush()
-            para, para_kind = [m.group(2)], ("num", m.group(1))
-            continue
-        if line.startswith("- "):
-            flush()
-            para, para_kind = [line[2:]], ("bullet", "")
-            continue
-        if not para:
-            para_kind = ("para", "")
-        para.append(line)
-    flush()
-    if len(stack) != 1:
-        raise ValueError(f"{spec.name}: unclosed @box")
-    return stack[0]
-
-
-def headings(blocks: list[Block]) -> list[str]:
-    out: list[str] = []
-    for b in blocks:
-        if b.kind == "h1":
-            out.append(b.text)
-        out.extend(headings(b.children))
-    return out
 
 
 # ------------------------------------------------------------------------------------ PDF
@@ -462,113 +338,6 @@ def render_pdf(spec: Spec, bank: dict[str, str]) -> bytes:
     finally:
         if saved is not None:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-    return buf.getvalue()
-
-
-# ----------------------------------------------------------------------------------- DOCX
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/docProps/core.xml" '
-    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    "</Types>"
-)
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="word/document.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
-    'metadata/core-properties" Target="docProps/core.xml"/>'
-    "</Relationships>"
-)
-
-
-def _w_para(text: str, *, style: str = "", size: float = 0, bold: bool = False) -> str:
-    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
-    rpr = ""
-    if size or bold:
-        rpr = "<w:rPr>" + ("<w:b/>" if bold else "")
-        rpr += f'<w:sz w:val="{int(size * 2)}"/>' if size else ""
-        rpr += "</w:rPr>"
-    plain = re.sub(r"\*\*?(.+?)\*\*?", r"\1", text)
-    return f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{escape(plain)}</w:t></w:r></w:p>'
-
-
-def _w_blocks(blocks: list[Block]) -> list[str]:
-    out: list[str] = []
-    for b in blocks:
-        if b.kind == "h1":
-            out.append(_w_para(b.text, style="Heading1"))
-        elif b.kind == "h2":
-            out.append(_w_para(b.text, style="Heading2"))
-        elif b.kind in ("para", "bullet"):
-            out.append(_w_para(b.text))
-        elif b.kind == "num":
-            out.append(_w_para(f"{b.label} {b.text}"))
-        elif b.kind == "pagebreak":
-            out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
-        elif b.kind == "table":
-            rows = "".join(
-                "<w:tr>" + "".join(f"<w:tc>{_w_para(c)}</w:tc>" for c in r) + "</w:tr>"
-                for r in b.rows
-            )
-            out.append(f"<w:tbl>{rows}</w:tbl>")
-        elif b.kind == "box":
-            if b.label:
-                out.append(_w_para(b.label, style="Heading2"))
-            out.extend(_w_blocks(b.children))
-    return out
-
-
-def render_docx(spec: Spec, bank: dict[str, str]) -> bytes:
-    parts: list[str] = []
-    for item in spec.data.get("front") or []:
-        parts.append(
-            _w_para(
-                spec.fill(str(item["text"])),
-                style=str(item.get("style", "")),
-                size=float(item.get("size", 0)),
-                bold=bool(item.get("bold", False)),
-            )
-        )
-    if spec.data.get("cover"):
-        parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
-    parts.extend(_w_blocks(parse_body(spec, bank)))
-    body = "".join(parts)
-    document = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W}">'
-        f"<w:body>{body}<w:sectPr/></w:body></w:document>"
-    )
-    info = spec.data.get("pdf") or {}
-    core = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(spec.fill(str(info.get('title', ''))))}</dc:title>"
-        f"<dc:creator>{escape(spec.fill(str(info.get('author', ''))))}</dc:creator>"
-        '<dcterms:created xsi:type="dcterms:W3CDTF">'
-        f"{info.get('created', '2020-01-01')}T09:00:00Z</dcterms:created>"
-        "</cp:coreProperties>"
-    )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in (
-            ("[Content_Types].xml", _CONTENT_TYPES),
-            ("_rels/.rels", _RELS),
-            ("word/document.xml", document),
-            ("docProps/core.xml", core),
-        ):
-            # a fixed timestamp: the same spec gives the same bytes
-            zf.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
     return buf.getvalue()
 
 
