@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from library import naming
-from library.catalogue import CatalogueRow
+from library.catalogue import METADATA_COLUMNS, CatalogueRow
 from library.models import DocumentRecord
 from library.paths import stored_path
 from library.schema import SCHEMA_VERSION
@@ -138,18 +138,7 @@ def build_record(
     shown, exact = stored_path(path)
     values, source = infer(Path(shown), extraction.get("info") or {}, pages)
     if row is not None:
-        for field in (
-            "title",
-            "case",
-            "partnership",
-            "review_type",
-            "document_kind",
-            "date",
-            "source_url",
-            "licence",
-            "attribution",
-            "case_id",
-        ):
+        for field in METADATA_COLUMNS:
             v = row.get(field)
             if v:
                 values[field] = v
