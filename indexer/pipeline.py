@@ -15,20 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.cache import ExtractionCache, ocr_stale, sha256_file
+from indexer.cache import ExtractionCache, ocr_stale
 from indexer.catalogue_lookup import (
     CATALOGUE_ROOT,
     CATALOGUE_ROOT_HEX,
     catalogue_reporter,
     load_catalogue_for,
-    load_catalogues,
 )
-from indexer.discover import RefusedError, discover
-from indexer.extract import INDEXABLE, OK, TOO_LARGE, failure
+from indexer.discover import RefusedError, discover, sha256_regular_file
+from indexer.extract import failure
 from indexer.ocr import OcrJob, OcrPageCache, probe
 from indexer.pool import Limits, run_extractions
 from indexer.progress import Progress
-from indexer.report import MISSING, NOT_A_FILE, UNREADABLE, FileOutcome, IngestReport
+from indexer.report import FileOutcome, IngestReport
+from indexer.statuses import INDEXABLE, FileStatus
 from library import store
 from library.catalogue import Catalogue
 from library.config import DataDir
@@ -180,11 +180,14 @@ def ingest(
             except OSError as exc:
                 report.files.append(
                     FileOutcome(
-                        display_path(path), MISSING, exc.strerror or str(exc), action="skipped"
+                        display_path(path),
+                        FileStatus.MISSING,
+                        exc.strerror or str(exc),
+                        action="skipped",
                     )
                 )
                 continue
-            load_catalogues(catalogue, path, root, on_error=catalogue_reporter(report))
+            catalogue.load_for(path, root, on_error=catalogue_reporter(report))
             items.append(_Item(path, root, st.st_size, st.st_mtime_ns))
         _assign_ids(items, existing)
 
@@ -271,7 +274,7 @@ def _plan(
                 report.files.append(
                     FileOutcome(
                         display_path(it.path),
-                        OK,
+                        FileStatus.OK,
                         action="unchanged",
                         doc_id=it.doc_id,
                         pages=old.page_count,
@@ -298,7 +301,7 @@ def _extract_and_index(
     pending: list[_Item] = []
 
     def index_one(it: _Item, result: dict[str, Any], extracted: bool) -> None:
-        status = result.get("status", "corrupt")
+        status = FileStatus(result.get("status", FileStatus.CORRUPT))
         out = FileOutcome(
             display_path(it.path),
             status,
@@ -347,15 +350,15 @@ def _extract_and_index(
             reason = (
                 f"{it.size / _MB:,.1f} MB is over the --max-file-mb limit of {opts.max_file_mb}"
             )
-            index_one(it, failure(TOO_LARGE, reason), extracted=False)
+            index_one(it, failure(FileStatus.TOO_LARGE, reason), extracted=False)
             continue
         if not it.sha:
             try:
-                it.sha = sha256_file(it.path, max_bytes=max_bytes)
+                it.sha = sha256_regular_file(it.path, max_bytes=max_bytes)
             except RefusedError as exc:
                 # as when refused at discovery: an unreadable file may be readable again
                 # tomorrow, a pipe may give way to the file; the indexed version stays
-                keep = exc.status in (UNREADABLE, NOT_A_FILE)
+                keep = exc.status in (FileStatus.UNREADABLE, FileStatus.NOT_A_FILE)
                 index_one(it, failure(exc.status, exc.reason, keep_indexed=keep), False)
                 continue
         cached = cache.get(
@@ -424,7 +427,7 @@ def _carry_over(
         if pages is None:
             return FileOutcome(
                 rec.path,
-                "missing",
+                FileStatus.MISSING,
                 "dropped by the rebuild: no cached extraction and no pages in the old index; "
                 "re-ingest the file",
                 action="removed",
@@ -433,7 +436,7 @@ def _carry_over(
         updater.upsert(rec, pages)
         return FileOutcome(
             rec.path,
-            OK,
+            FileStatus.OK,
             action="unchanged",
             doc_id=rec.id,
             pages=len(pages),

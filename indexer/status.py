@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from indexer.cache import ExtractionCache, sha256_file
+from indexer.cache import ExtractionCache
 from indexer.catalogue_lookup import CATALOGUE_ROOT, load_catalogue_for
-from indexer.discover import RefusedError
+from indexer.discover import RefusedError, sha256_regular_file
 from library import store
 from library.catalogue import Catalogue, CatalogueError
 from library.config import DataDir
@@ -61,7 +61,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
             st = p.stat()
             if (st.st_size, st.st_mtime_ns) != (d.size, d.mtime_ns):
                 try:
-                    changed = sha256_file(p) != d.sha256
+                    changed = sha256_regular_file(p) != d.sha256
                 except RefusedError as exc:  # never opened in a way that could block
                     problems.append(
                         {"doc": d.id, "problem": "file-unreadable", "detail": exc.reason}

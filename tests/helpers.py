@@ -14,7 +14,11 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from indexer.pipeline import IngestOptions
+
 ROOT = Path(__file__).resolve().parent.parent
+#: the ingest options of most tests: no progress bar, two extraction workers
+INGEST_OPTS = IngestOptions(progress=False, workers=2)
 #: ../shared beside the checkout (real PDFs, listing pages), or REVIEWLIB_SHARED
 SHARED = Path(os.environ.get("REVIEWLIB_SHARED") or ROOT.parent / "shared")
 

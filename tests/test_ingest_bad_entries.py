@@ -29,8 +29,7 @@ from typing import Any
 import pytest
 from helpers import filler_pages, make_pdf
 
-from indexer.cache import sha256_file
-from indexer.discover import RefusedError, discover
+from indexer.discover import RefusedError, discover, sha256_regular_file
 from library.models import SearchRequest
 from library.search import Library
 
@@ -211,23 +210,23 @@ def test_hashing_refuses_a_pipe_without_blocking(tmp_path: Path) -> None:
     # the pipe as the pipeline could meet it: listed as a file, swapped for a pipe since
     fifo = tmp_path / "swapped.pdf"
     os.mkfifo(fifo)
-    t, box = _in_thread(sha256_file, fifo)
+    t, box = _in_thread(sha256_regular_file, fifo)
     if t.is_alive():  # release the blocked open() so the thread ends, then fail
         fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
         os.close(fd)
-        pytest.fail("sha256_file blocked on a named pipe")
+        pytest.fail("sha256_regular_file blocked on a named pipe")
     (exc,) = box
     assert isinstance(exc, RefusedError) and exc.status == "not-a-file"
 
 
 def test_hashing_stops_at_the_size_limit(tmp_path: Path) -> None:
-    t, box = _in_thread(sha256_file, Path("/dev/zero"))
+    t, box = _in_thread(sha256_regular_file, Path("/dev/zero"))
     assert not t.is_alive(), "hashing /dev/zero never ended"
     assert isinstance(box[0], RefusedError) and box[0].status == "not-a-file"
     grown = tmp_path / "grown.pdf"
     grown.write_bytes(b"%PDF-" + b"x" * (2 * MB))
     with pytest.raises(RefusedError) as info:
-        sha256_file(grown, max_bytes=MB)
+        sha256_regular_file(grown, max_bytes=MB)
     assert info.value.status == "too-large"
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from bench.ocr_set import KEY_PHRASES, PAGES, make_scan, text_pdf
 from indexer import cache as extraction_cache
-from indexer.cache import sha256_file
+from indexer.discover import sha256_regular_file
 from indexer.extract import OCR_NOT_RUN
 from indexer.ocr import OcrJob, OcrLanguageError, OcrPageCache, OcrSettings, probe, tsv_text
 from indexer.pipeline import IngestOptions, ingest
@@ -114,7 +114,7 @@ def test_a_scan_saved_at_72_dpi_is_read_at_its_own_pixels(tmp_path: Path, tesser
     data = tmp_path / "var"
     report = ingest([scan.parent], data, options=IngestOptions(progress=False, workers=1))
     assert outcome(report, "pixels.pdf").ocr_pages == [1, 2]
-    cached = OcrPageCache(data / "ocr").get(sha256_file(scan), 2, probe().settings.key)
+    cached = OcrPageCache(data / "ocr").get(sha256_regular_file(scan), 2, probe().settings.key)
     assert cached is not None and cached["dpi"] is None
     assert [h["page"] for h in phrase_hits(data, KEY_PHRASES[2])["pixels"]] == [2]
 
@@ -384,7 +384,7 @@ def test_scans_of_pdf_oddities_end_with_a_status_within_the_limit(
     # the JBIG2 scan's speech bubble is read (too short a page to count as text)
     jbig2 = by_name["contrib_pdf-with-jbig2.pdf"]
     assert jbig2.ocr_pages == [1]
-    sha = sha256_file(Path(jbig2.path))
+    sha = sha256_regular_file(Path(jbig2.path))
     page = OcrPageCache(data / "ocr").get(sha, 1, probe().settings.key)
     assert page is not None and "Doesn't" in page["text"], page
     # an RC4 file without /ID: its scanned page 2 is read and searchable

@@ -24,8 +24,9 @@ import pytest
 from helpers import filler_pages, make_pdf
 
 from indexer import pool as pool_mod
-from indexer.extract import STATUSES, extract_pdf
+from indexer.extract import extract_pdf
 from indexer.pool import Limits, run_extractions
+from indexer.statuses import EXTRACTION_STATUSES
 from library.models import SearchRequest
 from library.search import Library
 
@@ -177,7 +178,7 @@ def test_every_file_has_an_outcome_and_good_files_are_indexed(mixed: dict[str, A
     assert files["odd/zero-bytes.pdf"]["status"] == "empty"
     assert files["odd/truncated.pdf"]["status"] in ("corrupt", "empty", "ok")
     for rel, f in files.items():
-        assert f["status"] in STATUSES, rel
+        assert f["status"] in EXTRACTION_STATUSES, rel
         if f["status"] != "ok":
             assert f["reason"], f"{rel} failed without a reason"
             assert f["action"] == "skipped"
@@ -289,7 +290,7 @@ def test_no_file_runs_past_its_limit(shared: Path) -> None:
     assert results[_rel(SLOW)]["status"] == "timeout"
     assert "longer than" in results[_rel(SLOW)]["reason"]
     assert slowest[1] < limit + 30.0, slowest
-    assert all(r["status"] in STATUSES for r in results.values())
+    assert all(r["status"] in EXTRACTION_STATUSES for r in results.values())
     assert time.monotonic() - t0 < 600
 
 

@@ -34,6 +34,7 @@ from indexer.harvest.connect import (
     build_guarded_opener,
 )
 from indexer.harvest.netpolicy import AddressPolicy, HostScope, url_host
+from library.errors import ReviewLibError
 
 __all__ = ["FetchError", "FetchResult", "Fetcher", "sniff_document_type"]
 
@@ -45,7 +46,7 @@ MIN_RATE = 1024
 MAX_CRAWL_DELAY = 60.0
 
 
-class FetchError(Exception):
+class FetchError(ReviewLibError):
     """A request that did not produce a usable response.
 
     ``status`` is a short machine-readable code (``http-error``, ``timeout``,

@@ -37,6 +37,7 @@ from indexer.harvest.results import (
     now,
 )
 from indexer.harvest.state import STATE_NAME, HarvestState
+from library.files import sha256_file
 from library.naming import slugify
 
 __all__ = [
@@ -56,14 +57,6 @@ PARTS_DIR = ".harvest-parts"
 MAX_DETAIL_PAGES = 50
 # Outcomes that depend on which listing linked the URL: another listing may fetch it.
 _SCOPE_STATUSES = frozenset({"off-site"})
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _url_key(url: str) -> str:
@@ -371,7 +364,7 @@ class _Harvester:
             base.status = "not-a-document"
             base.reason = f"the body is {looks} ({ctype}, {res.size} bytes)"
             return base
-        sha = _sha256(part)
+        sha = sha256_file(part)
         base.sha256 = sha
         info = {
             "etag": res.headers.get("etag"),
