@@ -29,12 +29,13 @@ from typing import Any
 from indexer.discover import sha256_regular_file
 from indexer.extract import MIN_PAGE_CHARS, clean_text
 from indexer.statuses import FileStatus
+from library import settings
 from library.errors import ReviewLibError
 from library.files import atomic_write
 
 #: part of the engine id: bump when rendering or the reading of Tesseract's output changes
 OCR_VERSION = "ocr-1"
-DEFAULT_LANG = "eng"
+DEFAULT_LANG: str = settings.default("OCR_LANG")
 #: one line saying how to turn OCR on where Tesseract is missing (Debian/Ubuntu)
 INSTALL_HINT = "sudo apt-get install tesseract-ocr tesseract-ocr-eng"
 #: a scan is rendered at its own resolution, kept within these bounds (measured in

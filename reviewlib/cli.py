@@ -14,8 +14,24 @@ import click
 from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
 from library.paths import display_path
+from library.settings import BY_NAME
 
 EXIT_FAILED_FILES = 3
+
+
+def _range(name: str, kind: type[click.IntRange] | type[click.FloatRange]) -> Any:
+    """The click type of setting ``name``, with its bounds (library.settings)."""
+    s = BY_NAME[name]
+    return kind(s.minimum, s.maximum)
+
+
+def _default(name: str) -> Any:
+    return BY_NAME[name].default
+
+
+def _envvar(name: str) -> str:
+    """The environment variable of a ``serve`` setting (``reviewlib serve`` reads it)."""
+    return BY_NAME[name].env
 
 
 def _fail(exc: ReviewLibError) -> None:
@@ -64,30 +80,30 @@ def _data_dir(ctx: click.Context) -> Path:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Extraction processes (default: all cores).",
+    type=_range("INGEST_WORKERS", click.IntRange),
+    default=_default("INGEST_WORKERS"),
+    help=BY_NAME["INGEST_WORKERS"].help,
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(1, 3600),
-    default=90.0,
+    type=_range("TIMEOUT", click.FloatRange),
+    default=_default("TIMEOUT"),
     show_default=True,
-    help="Seconds allowed per file.",
+    help=BY_NAME["TIMEOUT"].help,
 )
 @click.option(
     "--memory-mb",
-    type=click.IntRange(128, 65536),
-    default=1024,
+    type=_range("MEMORY_MB", click.IntRange),
+    default=_default("MEMORY_MB"),
     show_default=True,
-    help="Memory cap per extraction worker.",
+    help=BY_NAME["MEMORY_MB"].help,
 )
 @click.option(
     "--max-file-mb",
-    type=click.IntRange(1, 10000),
-    default=300,
+    type=_range("MAX_FILE_MB", click.IntRange),
+    default=_default("MAX_FILE_MB"),
     show_default=True,
-    help="Larger files are reported as too-large.",
+    help=BY_NAME["MAX_FILE_MB"].help,
 )
 @click.option("--wait", is_flag=True, help="Wait for another running ingest instead of refusing.")
 @click.option(
@@ -112,9 +128,9 @@ def _data_dir(ctx: click.Context) -> Path:
 )
 @click.option(
     "--ocr-lang",
-    default=None,
+    default=None,  # not given: OCR_LANG, and no error where Tesseract is missing
     metavar="LANGS",
-    help="Tesseract languages of the scans, e.g. eng or eng+fra (default: eng).",
+    help=f"{BY_NAME['OCR_LANG'].help} Default: {_default('OCR_LANG')}.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -215,14 +231,20 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     default="relevance",
     show_default=True,
 )
-@click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1, _default("MAX_PAGE")), default=1, show_default=True)
+@click.option(
+    "--per-page",
+    type=click.IntRange(1, _default("MAX_PER_PAGE")),
+    default=_default("PER_PAGE"),
+    show_default=True,
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
     "--budget",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Seconds the search may take before it answers with what it has (default 3; 0: no limit).",
+    type=_range("SEARCH_BUDGET_SECONDS", click.FloatRange),
+    default=_default("SEARCH_BUDGET_SECONDS"),
+    show_default=True,
+    help=BY_NAME["SEARCH_BUDGET_SECONDS"].help,
 )
 @click.pass_context
 def search(
@@ -238,11 +260,11 @@ def search(
     page: int,
     per_page: int,
     as_json: bool,
-    budget: float | None,
+    budget: float,
 ) -> None:
     """Search inside every page. QUERY uses the syntax of the help page."""
     from library.api import result_to_json
-    from library.budget import DEFAULT_SEARCH_BUDGET, budget_from_setting, skipped_notice
+    from library.budget import budget_from_setting, skipped_notice
     from library.models import SearchRequest
     from library.search import Library
 
@@ -260,7 +282,7 @@ def search(
     )
     lib = Library(
         _data_dir(ctx),
-        budget=budget_from_setting(DEFAULT_SEARCH_BUDGET if budget is None else budget),
+        budget=budget_from_setting(budget),
     )
     try:
         with lib.searcher() as s:
@@ -374,20 +396,43 @@ def status(ctx: click.Context, check: bool, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--host", default=_default("HOST"), envvar=_envvar("HOST"), show_default=True, show_envvar=True
+)
+@click.option(
+    "--port",
+    type=_range("PORT", click.IntRange),
+    default=_default("PORT"),
+    envvar=_envvar("PORT"),
+    show_default=True,
+    show_envvar=True,
+)
+@click.option(
+    "--workers",
+    type=_range("WORKERS", click.IntRange),
+    default=_default("WORKERS"),
+    envvar=_envvar("WORKERS"),
+    show_default=True,
+    show_envvar=True,
+    help=BY_NAME["WORKERS"].help,
+)
 @click.option(
     "--threads",
-    type=click.IntRange(1, 64),
-    default=8,  # web.serve.DEFAULT_THREADS (not imported here: flask loads only for serve)
+    type=_range("THREADS", click.IntRange),
+    default=_default("THREADS"),
+    envvar=_envvar("THREADS"),
     show_default=True,
-    help="Threads per worker: each slow client holds one.",
+    show_envvar=True,
+    help=BY_NAME["THREADS"].help,
 )
 @click.option("--dev", is_flag=True, help="Flask's development server (reloads, debugger off).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
-    """Serve the site (gunicorn: worker processes of several threads)."""
+    """Serve the site (gunicorn: worker processes of several threads).
+
+    Every setting of the site can be given as a REVIEWLIB_<NAME> environment variable, e.g.
+    REVIEWLIB_PER_PAGE=20 (docs/settings.md).
+    """
     from web.serve import run_server
 
     run_server(_data_dir(ctx), host=host, port=port, workers=workers, threads=threads, dev=dev)

@@ -4,9 +4,11 @@ pages."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -19,6 +21,36 @@ from indexer.pipeline import IngestOptions
 ROOT = Path(__file__).resolve().parent.parent
 #: the ingest options of most tests: no progress bar, two extraction workers
 INGEST_OPTS = IngestOptions(progress=False, workers=2)
+
+
+def _reviewlib_command() -> tuple[str, ...]:
+    exe = Path(sys.executable).parent / "reviewlib"  # the venv's entry point
+    return (str(exe),) if exe.exists() else (sys.executable, "-m", "reviewlib.cli")
+
+
+#: how the tests start the ``reviewlib`` command as a real process
+REVIEWLIB = _reviewlib_command()
+
+
+def run_reviewlib(
+    *args: str,
+    data: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300,
+    **options: object,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``reviewlib [--data-dir DATA] ARGS`` and capture its text output.
+
+    ``env`` is added to this process's environment (NO_COLOR is set); ``options`` go to
+    ``subprocess.run`` (``cwd``, ``preexec_fn``...).
+    """
+    cmd = [*REVIEWLIB, *(["--data-dir", str(data)] if data is not None else []), *args]
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        cmd, capture_output=True, text=True, env=full_env, timeout=timeout, **options
+    )
+
+
 #: ../shared beside the checkout (real PDFs, listing pages), or REVIEWLIB_SHARED
 SHARED = Path(os.environ.get("REVIEWLIB_SHARED") or ROOT.parent / "shared")
 
