@@ -385,14 +385,40 @@ def status(ctx: click.Context, check: bool, as_json: bool) -> None:
     """What the library holds, and (with --check) any drift from the files and the cache."""
     from indexer.status import library_status
 
-    info = library_status(_data_dir(ctx), check=check)
+    st = library_status(_data_dir(ctx), check=check)
     if as_json:
-        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(st.to_dict(), indent=2, ensure_ascii=False))
     else:
-        for line in info["lines"]:
-            click.echo(line)
-    if check and info.get("problems"):
+        click.echo("\n".join(_status_lines(st)))
+    if check and st.problems:
         sys.exit(1)
+
+
+def _status_lines(st: Any) -> list[str]:
+    """``reviewlib status`` as text (``st``: an ``indexer.status.LibraryStatus``)."""
+    from library.schema import SCHEMA_VERSION
+
+    schema = f"schema v{st.schema_version}"
+    if not st.schema_current:
+        schema += f", code expects v{SCHEMA_VERSION}"
+    lines = [
+        f"Data directory: {st.data_dir}",
+        f"Index: {st.index} ({schema})",
+        f"Documents: {st.documents}  pages: {st.pages:,}  cases: {st.cases}  "
+        f"cache entries: {st.cache_entries}",
+        *st.taxonomy.describe(),
+    ]
+    if st.last_ingest is not None:
+        li = st.last_ingest
+        lines.append(
+            f"Last ingest: {li.get('started')} ({li.get('seconds')} s) {li.get('statuses')}"
+        )
+    if st.checked and st.problems:
+        lines.append(f"{len(st.problems)} problem(s):")
+        lines.extend(f"  {p['problem']:15} {p['doc']} {p['detail']}" for p in st.problems)
+    elif st.checked:
+        lines.append("Check: index, files, catalogue and cache agree.")
+    return lines
 
 
 @main.command()

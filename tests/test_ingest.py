@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import filler_pages, make_pdf
 
-from indexer.pipeline import IngestOptions, ingest
+from indexer.pipeline import IngestOptions, ingest, rebuild
 from library.config import DataDir
 from library.models import SearchRequest
 from library.search import Library
@@ -236,3 +236,14 @@ def test_page_counts(tmp_path: Path, data_dir: Path, pages: int) -> None:
     with Library(data_dir).searcher() as s:
         assert s.document("doc").page_count == pages
         assert "Page 1 of the sample" in s.page_text("doc", 1)
+
+
+def test_rebuild_works_on_a_copy_of_the_options(tmp_path: Path, data_dir: Path) -> None:
+    make_pdf(tmp_path / "docs" / "one.pdf", filler_pages(2, seed="rebuild options"))
+    ingest([tmp_path / "docs"], data_dir, options=OPTS)
+    opts = IngestOptions(progress=False, workers=1)
+    report = rebuild(data_dir, options=opts)
+    assert report.rebuilt and report.documents_in_index == 1
+    assert opts == IngestOptions(progress=False, workers=1)  # the caller's options unchanged
+    again = ingest([tmp_path / "docs"], data_dir, options=opts)
+    assert not again.rebuilt and again.actions() == {"unchanged": 1}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import filler_pages, make_pdf, run_reviewlib
 
 from indexer import pipeline
 from indexer.cache import ExtractionCache
@@ -129,7 +129,10 @@ def test_status_check_reports_each_kind_of_drift(library_tree: tuple[Path, Path]
         ("cache-missing", "report"),
         ("stale-metadata", "plan"),
     }, info["problems"]
-    text = "\n".join(library_status(data, check=True)["lines"])
+    st = library_status(data, check=True)
+    assert {(p["problem"], p["doc"]) for p in st.problems} == _problems(info)
+    assert st.to_dict() == info  # the JSON is the data, as the CLI prints it
+    text = run_reviewlib("status", "--check", data=data).stdout
     assert "4 problem(s)" in text and "file-missing" in text
 
     # A damaged cache entry is reported too (present, but unreadable).
