@@ -24,6 +24,7 @@ ENV_PREFIX = "REVIEWLIB_"
 #: where each scope's settings are read from, for the table in docs/settings.md
 SCOPES = {
     "ingest": "`reviewlib ingest` options",
+    "harvest": "`reviewlib harvest` options",
     "search": "the site (environment) and `reviewlib search`",
     "site": "the site (environment)",
     "serve": "`reviewlib serve` (option or environment)",
@@ -52,14 +53,14 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     optional: bool = False
-    env_name: str = ""  # default: REVIEWLIB_<name>; "" for ingest settings (not read)
+    env_name: str = ""  # default: REVIEWLIB_<name>; none for ingest and harvest settings
 
     @property
     def env(self) -> str:
         """The environment variable that sets it ("" when none does)."""
         if self.env_name:
             return self.env_name
-        return "" if self.scope == "ingest" else ENV_PREFIX + self.name
+        return "" if self.scope in ("ingest", "harvest") else ENV_PREFIX + self.name
 
     def parse(self, raw: str, source: str = "") -> Any:
         """``raw`` (an environment variable's text) as this setting's value, checked."""
@@ -176,6 +177,50 @@ SETTINGS: tuple[Setting, ...] = (
         "ingest",
         "Tesseract languages of the scans, e.g. eng or eng+fra.",
         cli="--ocr-lang",
+    ),
+    # ---- harvest: fetching from partnership sites -------------------------------------------
+    Setting(
+        "HARVEST_RATE_LIMIT",
+        1.0,
+        float,
+        "harvest",
+        "Seconds between requests to the same host.",
+        cli="harvest --rate-limit",
+        minimum=0,
+    ),
+    Setting(
+        "HARVEST_TIMEOUT",
+        30.0,
+        float,
+        "harvest",
+        "Seconds to wait for a connection or for the next bytes of an answer.",
+        cli="harvest --timeout",
+        minimum=1,
+    ),
+    Setting(
+        "HARVEST_DEADLINE",
+        300.0,
+        float,
+        "harvest",
+        "Seconds one download (page or document, redirects included) may take in all.",
+        cli="harvest --deadline",
+        minimum=1,
+    ),
+    Setting(
+        "HARVEST_MAX_MB",
+        200,
+        int,
+        "harvest",
+        "Larger downloads are refused (MB).",
+        minimum=1,
+    ),
+    Setting(
+        "HARVEST_USER_AGENT",
+        "CaseReviewLibrary-harvester/0.1 (+https://example.invalid/case-review-library)",
+        str,
+        "harvest",
+        "The User-Agent header of every request.",
+        cli="harvest --user-agent",
     ),
     # ---- search: what one search may cost and show ------------------------------------------
     Setting(

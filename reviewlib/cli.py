@@ -15,23 +15,9 @@ from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
 from library.paths import display_path
 from library.settings import BY_NAME
+from reviewlib.options import default, setting_option
 
 EXIT_FAILED_FILES = 3
-
-
-def _range(name: str, kind: type[click.IntRange] | type[click.FloatRange]) -> Any:
-    """The click type of setting ``name``, with its bounds (library.settings)."""
-    s = BY_NAME[name]
-    return kind(s.minimum, s.maximum)
-
-
-def _default(name: str) -> Any:
-    return BY_NAME[name].default
-
-
-def _envvar(name: str) -> str:
-    """The environment variable of a ``serve`` setting (``reviewlib serve`` reads it)."""
-    return BY_NAME[name].env
 
 
 def _fail(exc: ReviewLibError) -> None:
@@ -78,33 +64,10 @@ def _data_dir(ctx: click.Context) -> Path:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--workers",
-    type=_range("INGEST_WORKERS", click.IntRange),
-    default=_default("INGEST_WORKERS"),
-    help=BY_NAME["INGEST_WORKERS"].help,
-)
-@click.option(
-    "--timeout",
-    type=_range("TIMEOUT", click.FloatRange),
-    default=_default("TIMEOUT"),
-    show_default=True,
-    help=BY_NAME["TIMEOUT"].help,
-)
-@click.option(
-    "--memory-mb",
-    type=_range("MEMORY_MB", click.IntRange),
-    default=_default("MEMORY_MB"),
-    show_default=True,
-    help=BY_NAME["MEMORY_MB"].help,
-)
-@click.option(
-    "--max-file-mb",
-    type=_range("MAX_FILE_MB", click.IntRange),
-    default=_default("MAX_FILE_MB"),
-    show_default=True,
-    help=BY_NAME["MAX_FILE_MB"].help,
-)
+@setting_option("--workers", "INGEST_WORKERS", show_default=False)
+@setting_option("--timeout", "TIMEOUT")
+@setting_option("--memory-mb", "MEMORY_MB")
+@setting_option("--max-file-mb", "MAX_FILE_MB")
 @click.option("--wait", is_flag=True, help="Wait for another running ingest instead of refusing.")
 @click.option(
     "--strict",
@@ -130,7 +93,7 @@ def _data_dir(ctx: click.Context) -> Path:
     "--ocr-lang",
     default=None,  # not given: OCR_LANG, and no error where Tesseract is missing
     metavar="LANGS",
-    help=f"{BY_NAME['OCR_LANG'].help} Default: {_default('OCR_LANG')}.",
+    help=f"{BY_NAME['OCR_LANG'].help} Default: {default('OCR_LANG')}.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -231,21 +194,10 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     default="relevance",
     show_default=True,
 )
-@click.option("--page", type=click.IntRange(1, _default("MAX_PAGE")), default=1, show_default=True)
-@click.option(
-    "--per-page",
-    type=click.IntRange(1, _default("MAX_PER_PAGE")),
-    default=_default("PER_PAGE"),
-    show_default=True,
-)
+@click.option("--page", type=click.IntRange(1, default("MAX_PAGE")), default=1, show_default=True)
+@setting_option("--per-page", "PER_PAGE", help=None)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option(
-    "--budget",
-    type=_range("SEARCH_BUDGET_SECONDS", click.FloatRange),
-    default=_default("SEARCH_BUDGET_SECONDS"),
-    show_default=True,
-    help=BY_NAME["SEARCH_BUDGET_SECONDS"].help,
-)
+@setting_option("--budget", "SEARCH_BUDGET_SECONDS")
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -422,35 +374,10 @@ def _status_lines(st: Any) -> list[str]:
 
 
 @main.command()
-@click.option(
-    "--host", default=_default("HOST"), envvar=_envvar("HOST"), show_default=True, show_envvar=True
-)
-@click.option(
-    "--port",
-    type=_range("PORT", click.IntRange),
-    default=_default("PORT"),
-    envvar=_envvar("PORT"),
-    show_default=True,
-    show_envvar=True,
-)
-@click.option(
-    "--workers",
-    type=_range("WORKERS", click.IntRange),
-    default=_default("WORKERS"),
-    envvar=_envvar("WORKERS"),
-    show_default=True,
-    show_envvar=True,
-    help=BY_NAME["WORKERS"].help,
-)
-@click.option(
-    "--threads",
-    type=_range("THREADS", click.IntRange),
-    default=_default("THREADS"),
-    envvar=_envvar("THREADS"),
-    show_default=True,
-    show_envvar=True,
-    help=BY_NAME["THREADS"].help,
-)
+@setting_option("--host", "HOST")
+@setting_option("--port", "PORT")
+@setting_option("--workers", "WORKERS")
+@setting_option("--threads", "THREADS")
 @click.option("--dev", is_flag=True, help="Flask's development server (reloads, debugger off).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool) -> None:

@@ -56,6 +56,9 @@ def test_reviewlib_variables_change_the_site(
     assert len(set_["results"]) == 3
     assert [len(r["hits"]) for r in set_["results"]] == [1, 1, 1]
     assert set_["results"][0]["id"] == plain["results"][0]["id"]
+    help_ = _search(env, corpus_index, monkeypatch, "/help.json").get_json()
+    (per_page,) = [p for p in help_["parameters"] if p["name"] == "per_page"]
+    assert per_page["meaning"].endswith("(1 to 100, default 3)")
 
 
 def test_page_and_year_bounds_come_from_the_settings(

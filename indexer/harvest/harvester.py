@@ -37,6 +37,7 @@ from indexer.harvest.results import (
     now,
 )
 from indexer.harvest.state import STATE_NAME, HarvestState
+from library import settings
 from library.files import sha256_file
 from library.naming import slugify
 
@@ -49,9 +50,7 @@ __all__ = [
     "harvest",
 ]
 
-DEFAULT_USER_AGENT = (
-    "CaseReviewLibrary-harvester/0.1 (+https://example.invalid/case-review-library)"
-)
+DEFAULT_USER_AGENT: str = settings.default("HARVEST_USER_AGENT")
 CACHE_DIR = ".harvest-cache"
 PARTS_DIR = ".harvest-parts"
 MAX_DETAIL_PAGES = 50
@@ -424,11 +423,11 @@ def harvest(
     urls: list[str],
     dest: Path,
     *,
-    rate_limit: float = 1.0,
+    rate_limit: float = settings.default("HARVEST_RATE_LIMIT"),
     user_agent: str = DEFAULT_USER_AGENT,
-    timeout: float = 30,
-    deadline: float = 300,
-    max_bytes: int = 200 * 1024 * 1024,
+    timeout: float = settings.default("HARVEST_TIMEOUT"),
+    deadline: float = settings.default("HARVEST_DEADLINE"),
+    max_bytes: int = settings.default("HARVEST_MAX_MB") * 1024 * 1024,
     partnership: str | None = None,
     allow_hosts: Sequence[str] = (),
     allow_private: bool = False,
