@@ -77,6 +77,23 @@ def _values(args: MultiDict[str, str], name: str) -> list[str]:
     return out
 
 
+def _ids(
+    args: MultiDict[str, str], name: str, known: Iterable[str], what: str, listed: str | None
+) -> list[str]:
+    """The values of parameter ``name``, lower-cased, each one of ``known`` (else a 400 whose
+    hint lists them after ``listed``, or sends to the themes page)."""
+    vocabulary = list(known)
+    allowed = set(vocabulary)
+    ids = [v.lower() for v in _values(args, name)]
+    for value in ids:
+        if value not in allowed:
+            hint = "The themes page lists every theme and its id."
+            if listed:
+                hint = f"{listed}: {', '.join(vocabulary)}."
+            raise ParameterError(f"There is no {what} {value[:60]!r}.", hint=hint)
+    return ids
+
+
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""
@@ -102,28 +119,9 @@ class SearchParams:
         max_per_page: int = settings.default("MAX_PER_PAGE"),
     ) -> SearchParams:
         q = " ".join((args.get("q") or "").split())
-        themes = [t.lower() for t in _values(args, "theme")]
-        known = set(theme_ids)
-        for t in themes:
-            if t not in known:
-                raise ParameterError(
-                    f"There is no theme {t[:60]!r}.",
-                    hint="The themes page lists every theme and its id.",
-                )
-        types = [t.lower() for t in _values(args, "type")]
-        for t in types:
-            if t not in naming.REVIEW_TYPES:
-                raise ParameterError(
-                    f"There is no review type {t[:60]!r}.",
-                    hint="Review types: " + ", ".join(naming.REVIEW_TYPES) + ".",
-                )
-        kinds = [k.lower() for k in _values(args, "kind")]
-        for k in kinds:
-            if k not in naming.DOCUMENT_KINDS:
-                raise ParameterError(
-                    f"There is no document kind {k[:60]!r}.",
-                    hint="Document kinds: " + ", ".join(naming.DOCUMENT_KINDS) + ".",
-                )
+        themes = _ids(args, "theme", set(theme_ids), "theme", None)
+        types = _ids(args, "type", naming.REVIEW_TYPES, "review type", "Review types")
+        kinds = _ids(args, "kind", naming.DOCUMENT_KINDS, "document kind", "Document kinds")
         partnerships = [p[:100] for p in _values(args, "partnership")]
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
