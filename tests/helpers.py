@@ -10,6 +10,7 @@ import textwrap
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -17,6 +18,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from indexer.pipeline import IngestOptions
+from library import store
+from library.config import DataDir
+from library.models import DocumentHit, SearchRequest, SearchResult
+from library.search import Library
+from library.writer import indexed_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the ingest options of most tests: no progress bar, two extraction workers
@@ -65,6 +71,50 @@ def shared_folder(name: str = "") -> Path:
             "(REVIEWLIB_SHARED names another copy)"
         )
     return path
+
+
+def marker(i: int, prefix: str = "marker", suffix: str = "x") -> str:
+    """A made-up word unique to document ``i`` (no stemmer or speller maps it to another)."""
+    return prefix + chr(97 + i // 26) + chr(97 + i % 26) + suffix
+
+
+def search(data: Path, q: str, **request: Any) -> SearchResult:
+    """One search of the library in ``data`` (50 documents a page unless ``request`` says)."""
+    with Library(data).searcher() as s:
+        return s.search(SearchRequest(q=q, **{"per_page": 50, **request}))
+
+
+def assert_only_on_page(data: Path, phrase: str, doc_id: str, page: int) -> DocumentHit:
+    """``phrase`` is found in one document, on one page, and its snippet marks it; the hit."""
+    res = search(data, phrase)
+    assert res.total == 1
+    hit = res.hits[0]
+    assert hit.document.id == doc_id
+    assert hit.pages == [page]
+    assert [h.page for h in hit.hits] == [page]
+    assert "<mark>" in hit.hits[0].snippet
+    return hit
+
+
+def snapshot(data: Path) -> dict[str, Any] | None:
+    """Every document of the live index (full record) and every page text; None when there is
+    no index yet. Also checks that no page entry outlives its document's page count."""
+    d = DataDir(data)
+    if store.current_generation(d) is None:
+        return None
+    docs = indexed_documents(store.open_index(d))
+    out: dict[str, Any] = {}
+    lib = Library(data)
+    try:
+        with lib.searcher() as s:
+            for doc_id, rec in sorted(docs.items()):
+                pages = [s.page_text(doc_id, n) for n in range(1, rec.page_count + 1)]
+                out[doc_id] = (rec.to_dict(), pages)
+            n_pages = len(list(s.raw.document_numbers(level="page")))
+            assert n_pages == sum(r.page_count for r in docs.values()), "stray page entries"
+    finally:
+        lib.close()
+    return out
 
 
 FILLER = (

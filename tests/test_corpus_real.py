@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from library import naming
 from library.catalogue import COLUMNS
 from library.files import sha256_file
 
-ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpus" / "real"
 CATALOGUE = REAL / "catalogue.csv"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"

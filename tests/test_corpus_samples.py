@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTPage, LTTextContainer
 
 from library.catalogue import COLUMNS
 from library.files import sha256_file
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus" / "samples"
 SRC = SAMPLES / "src"
 CATALOGUE = SAMPLES / "catalogue.csv"

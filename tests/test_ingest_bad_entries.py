@@ -27,13 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import filler_pages, make_pdf, run_reviewlib
 
 from indexer.discover import RefusedError, discover, sha256_regular_file
 from library.models import SearchRequest
 from library.search import Library
 
-BIN = Path(sys.executable).parent / "reviewlib"
 TIMEOUT = 240  # seconds: a deadlock guard, far above the few seconds these runs take
 MB = 1024 * 1024
 _PR_CAPBSET_DROP = 24
@@ -54,14 +53,9 @@ def _drop_file_permission_override() -> None:
 
 
 def cli(*args: str, data: Path, as_plain_user: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN), "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        preexec_fn=_drop_file_permission_override if as_plain_user else None,
-        env=dict(os.environ, NO_COLOR="1"),
-    )
+    """The CLI, as root or (``as_plain_user``) without root's override of file permissions."""
+    preexec = _drop_file_permission_override if as_plain_user else None
+    return run_reviewlib(*args, data=data, timeout=TIMEOUT, preexec_fn=preexec)
 
 
 def _one_line_error(r: subprocess.CompletedProcess) -> str:
@@ -298,13 +292,7 @@ def test_proc_and_a_file_as_data_dir_are_one_line_errors(
 def test_data_dir_from_the_environment_is_checked_the_same_way(tmp_path: Path) -> None:
     a_file = tmp_path / "not-a-dir"
     a_file.write_text("x")
-    r = subprocess.run(
-        [str(BIN), "themes"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=dict(os.environ, REVIEWLIB_DATA=str(a_file)),
-    )
+    r = run_reviewlib("themes", env={"REVIEWLIB_DATA": str(a_file)}, timeout=TIMEOUT)
     assert "is a file, not a folder" in _one_line_error(r)
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from helpers import run_reviewlib
 
 from bench.ocr_set import KEY_PHRASES, PAGES, make_scan, text_pdf
 from indexer import cache as extraction_cache
@@ -23,14 +22,6 @@ from indexer.pool import Limits, run_extractions
 from library.api import hit_to_json
 from library.models import SearchRequest
 from library.search import Library
-
-BIN = Path(sys.executable).parent / "reviewlib"
-
-
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN), *args], capture_output=True, text=True, env=env or dict(os.environ), timeout=600
-    )
 
 
 def phrase_hits(data: Path, phrase: str) -> dict[str, list[dict]]:
@@ -215,7 +206,7 @@ def test_without_tesseract_ingest_works_and_says_once_how_to_turn_ocr_on(
     make_scan(src / "scan.pdf", PAGES[:1], seed=7)
     (src / "text.pdf").write_bytes(text_pdf(PAGES[1:3]))
     env = dict(os.environ, PATH=str(tmp_path / "empty-bin"))
-    r = cli("--data-dir", str(tmp_path / "var"), "ingest", "-q", str(src), env=env)
+    r = run_reviewlib("--data-dir", str(tmp_path / "var"), "ingest", "-q", str(src), env=env)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     assert "no-text-layer" in r.stdout and "scan.pdf" in r.stdout
@@ -233,7 +224,7 @@ def test_without_tesseract_ingest_works_and_says_once_how_to_turn_ocr_on(
 def test_no_ocr_option_says_how_to_turn_it_back_on(tmp_path: Path, tesseract: str) -> None:
     src = tmp_path / "in"
     make_scan(src / "scan.pdf", PAGES[:1], seed=8)
-    r = cli("--data-dir", str(tmp_path / "var"), "ingest", "-q", "--no-ocr", str(src))
+    r = run_reviewlib("--data-dir", str(tmp_path / "var"), "ingest", "-q", "--no-ocr", str(src))
     assert r.returncode == 0, r.stderr
     assert "scan.pdf: no page has 20+ characters of text: a scan that needs OCR" in r.stdout
     off = [ln for ln in r.stdout.splitlines() if "OCR is off" in ln]
@@ -246,7 +237,9 @@ def test_unknown_ocr_language_is_a_one_line_error_naming_the_installed_ones(
     src = tmp_path / "in"
     (src).mkdir()
     for bad in ("xyz", "eng+klingon", "eng;rm -rf"):
-        r = cli("--data-dir", str(tmp_path / "var"), "ingest", "--ocr-lang", bad, str(src))
+        r = run_reviewlib(
+            "--data-dir", str(tmp_path / "var"), "ingest", "--ocr-lang", bad, str(src)
+        )
         assert r.returncode == 1, (bad, r.stdout, r.stderr)
         err = r.stderr.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("Error: "), err
