@@ -316,7 +316,7 @@ class IngestRun:
 
     def _index_one(self, it: IngestItem, result: dict[str, Any], extracted: bool) -> None:
         """Put one file's outcome in the index (or take it out) and in the report."""
-        out = _outcome(it, result, extracted)
+        out = FileOutcome.from_result(display_path(it.path), it.doc_id, result, extracted)
         if out.status in INDEXABLE:
             self.updater.upsert(self._record(it, result), result["pages"])
             out.action = "updated" if it.known else "added"
@@ -441,24 +441,6 @@ class IngestRun:
         # Still under the lock: the next ingest's sweep removes temp report files it finds,
         # and must not find this one half-written.
         report.write(self.data.reports)
-
-
-def _outcome(it: IngestItem, result: dict[str, Any], extracted: bool) -> FileOutcome:
-    """The report's entry for one extraction result (``action`` is set by the caller)."""
-    return FileOutcome(
-        display_path(it.path),
-        FileStatus(result.get("status", FileStatus.CORRUPT)),
-        result.get("reason", ""),
-        doc_id=it.doc_id,
-        pages=len(result.get("pages") or []),
-        extracted=extracted,
-        seconds=float(result.get("seconds") or 0.0),
-        ocr_pages=list(result.get("ocr_pages") or []),
-        no_text_pages=list(result.get("no_text_pages") or []),
-        # pages Tesseract read in this run (a cached result's count is of an earlier run)
-        ocr_run=int(result.get("ocr_run") or 0) if extracted else 0,
-        warnings=list(result.get("warnings") or [])[:20],
-    )
 
 
 def _old_pages(old_ix: Any, rec: DocumentRecord) -> list[str] | None:

@@ -32,6 +32,27 @@ class FileOutcome:
     def __post_init__(self) -> None:
         self.status = FileStatus(self.status)
 
+    @classmethod
+    def from_result(
+        cls, path: str, doc_id: str, result: dict[str, Any], extracted: bool
+    ) -> FileOutcome:
+        """The entry of one extraction result (``extracted``: by this run, not from the cache);
+        the caller sets ``action``."""
+        return cls(
+            path,
+            FileStatus(result.get("status", FileStatus.CORRUPT)),
+            result.get("reason", ""),
+            doc_id=doc_id,
+            pages=len(result.get("pages") or []),
+            extracted=extracted,
+            seconds=float(result.get("seconds") or 0.0),
+            ocr_pages=list(result.get("ocr_pages") or []),
+            no_text_pages=list(result.get("no_text_pages") or []),
+            # pages Tesseract read in this run (a cached result's count is of an earlier run)
+            ocr_run=int(result.get("ocr_run") or 0) if extracted else 0,
+            warnings=list(result.get("warnings") or [])[:20],
+        )
+
 
 @dataclass
 class IngestReport:
