@@ -119,6 +119,12 @@ class IngestRun:
     data directory, a new taxonomy); :meth:`run` does the rest under the ingest lock.
     """
 
+    # set by the steps of run(), in this order
+    in_use: TaxonomyInUse  # the taxonomy this run tags with
+    target: Path  # the generation written: the live one, or a new one for a rebuild
+    updater: IndexUpdater  # the changes of this run, committed at once
+    progress: Progress
+
     def __init__(
         self,
         paths: Sequence[Path | str],

@@ -35,6 +35,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     make_docx(src / f"{WORD}.docx", pages, title="Learning Review Child W")
     pdf_pages = filler_pages(3, seed="pdf")
     pdf_pages[2] += " A torn frenulum in a baby is a sign of physical abuse."
+    # the text names its case: a PDF title naming a case the document never prints is a
+    # template's leftover and is not used (docs/metadata.md)
+    pdf_pages[0] += " This learning review concerns Child P."
     make_pdf(src / f"{PDF}.pdf", pdf_pages, title="Learning Review Child P")
     data = tmp_path_factory.mktemp("docx-var")
     report = ingest([src], data, options=IngestOptions(progress=False, workers=2))
