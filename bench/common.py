@@ -10,6 +10,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -289,6 +290,55 @@ class CpuWindow:
         wall = time.perf_counter() - self.wall
         others = (_busy_seconds() - self.busy) - (_own_cpu() - self.own)
         return round(max(0.0, others / wall), 2) if wall > 0 else 0.0
+
+
+def page_rate(
+    pages: int, seconds: float, cpu: CpuWindow, *, digits: int = 1, **extra: Any
+) -> dict[str, Any]:
+    """One speed figure: pages, seconds, pages per second, ``extra`` figures, and the cores
+    other processes kept busy meanwhile."""
+    return {
+        "pages": pages,
+        "seconds": round(seconds, 2),
+        "pages_per_s": round(pages / seconds, digits),
+        **extra,
+        "others_cores": cpu.others_cores(),
+    }
+
+
+#: the request side of every wrk script: the paths in turn, from the first
+_WRK_REQUESTS = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+"""
+
+
+def wrk(
+    url: str,
+    paths: Sequence[str],
+    done_lua: str,
+    *,
+    seconds: float,
+    connections: int,
+    request_timeout: str,
+) -> subprocess.CompletedProcess[str]:
+    """Run wrk on ``url`` asking for ``paths`` in turn (at most 2 threads); ``done_lua`` is the
+    script's ``done`` function, which prints the figures for the caller to read."""
+    script = _WRK_REQUESTS % ", ".join(json.dumps(p) for p in paths) + done_lua
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(script)
+    try:
+        return subprocess.run(
+            ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{max(1, int(seconds))}s",
+             "--timeout", request_timeout, "-s", fh.name, url],
+            capture_output=True, text=True, timeout=seconds + 60,
+        )  # fmt: skip
+    finally:
+        os.unlink(fh.name)
 
 
 class Stopwatch:

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.common import CpuWindow, log, ratio
+from bench.common import CpuWindow, log, page_rate, ratio
 
 
 def _pdfium_file(path: str) -> int:
@@ -50,13 +50,7 @@ def pdfium_rate(files: list[Path], procs: int) -> dict[str, Any]:
     else:
         with mp.get_context("fork").Pool(procs) as pool:
             pages = sum(pool.imap_unordered(_pdfium_file, paths, chunksize=1))
-    wall = time.perf_counter() - t
-    return {
-        "pages": pages,
-        "seconds": round(wall, 2),
-        "pages_per_s": round(pages / wall, 1),
-        "others_cores": cpu.others_cores(),
-    }
+    return page_rate(pages, time.perf_counter() - t, cpu)
 
 
 def pdftotext_rate(files: list[Path], procs: int) -> dict[str, Any] | None:
@@ -67,13 +61,7 @@ def pdftotext_rate(files: list[Path], procs: int) -> dict[str, Any] | None:
     t = time.perf_counter()
     with ThreadPoolExecutor(procs) as ex:
         pages = sum(ex.map(_pdftotext_file, paths))
-    wall = time.perf_counter() - t
-    return {
-        "pages": pages,
-        "seconds": round(wall, 2),
-        "pages_per_s": round(pages / wall, 1),
-        "others_cores": cpu.others_cores(),
-    }
+    return page_rate(pages, time.perf_counter() - t, cpu)
 
 
 def pipeline_rate(files: list[Path], workers: int) -> dict[str, Any]:
@@ -93,15 +81,9 @@ def pipeline_rate(files: list[Path], workers: int) -> dict[str, Any]:
         else:
             failed += 1
         worker_seconds += float(result.get("seconds") or 0.0)
+    busy = round(worker_seconds, 1)
     wall = time.perf_counter() - t
-    return {
-        "pages": pages,
-        "failed_files": failed,
-        "seconds": round(wall, 2),
-        "pages_per_s": round(pages / wall, 2),
-        "worker_busy_s": round(worker_seconds, 1),
-        "others_cores": cpu.others_cores(),
-    }
+    return page_rate(pages, wall, cpu, digits=2, failed_files=failed, worker_busy_s=busy)
 
 
 def run(files: list[Path], cores: int) -> dict[str, Any]:

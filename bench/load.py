@@ -30,6 +30,11 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 REPO = Path(__file__).resolve().parent.parent
+if not __package__:  # run as a file (python bench/load.py): import bench from this checkout
+    sys.path.insert(0, str(REPO))
+
+from bench.common import wrk  # noqa: E402
+
 HOST = "127.0.0.1"  # loopback only, never configurable
 MAX_REQUESTS = 2_000_000  # a hard bound for the Python generator, whatever the duration
 
@@ -190,17 +195,11 @@ def build_paths(base_url: str, rnd: random.Random, count: int = 400) -> list[str
 
 
 # ---- generators ---------------------------------------------------------------------------
-WRK_SCRIPT = """
-local paths = {%s}
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", paths[(n %% #paths) + 1])
-end
+WRK_DONE = """
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    "RESULT %%d %%d %%d %%d %%d %%d %%d %%d %%d %%d\\n",
+    "RESULT %d %d %d %d %d %d %d %d %d %d\\n",
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99)))
 end
@@ -208,32 +207,14 @@ end
 
 
 def run_wrk(base_url: str, paths: list[str], duration: int, connections: int) -> dict[str, Any]:
-    lua = ", ".join(json.dumps(p) for p in paths)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(WRK_SCRIPT % lua)
-        script = fh.name
-    try:
-        done = subprocess.run(
-            [
-                "wrk",
-                "-t",
-                str(min(2, connections)),
-                "-c",
-                str(connections),
-                "-d",
-                f"{duration}s",
-                "--timeout",
-                "10s",
-                "-s",
-                script,
-                base_url + "/",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=duration + 60,
-        )
-    finally:
-        os.unlink(script)
+    done = wrk(
+        base_url + "/",
+        paths,
+        WRK_DONE,
+        seconds=duration,
+        connections=connections,
+        request_timeout="10s",
+    )
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
     if done.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import CpuWindow, log, ratio
+from bench.common import CpuWindow, log, page_rate, ratio
 from bench.ocr_set import KEY_PHRASES, MARKER, PAGES, make_scan, recall, text_pdf, words
 
 DPIS = (150, 200, 300)
@@ -118,21 +118,11 @@ def throughput(work: Path, *, copies: int = 2) -> dict[str, Any]:
         cpu = CpuWindow()
         results, secs = _extract(scans, workers, _ocr_job(work))
         pages = sum(len(r.get("ocr_pages") or []) for r in results)
-        out[f"ocr_{workers}"] = {
-            "pages": pages,
-            "seconds": round(secs, 2),
-            "pages_per_s": round(pages / secs, 2),
-            "others_cores": cpu.others_cores(),
-        }
+        out[f"ocr_{workers}"] = page_rate(pages, secs, cpu, digits=2)
         cpu = CpuWindow()
         results, secs = _extract(texts, workers, None)
         pages = sum(len(r.get("pages") or []) for r in results)
-        out[f"pdfminer_{workers}"] = {
-            "pages": pages,
-            "seconds": round(secs, 2),
-            "pages_per_s": round(pages / secs, 2),
-            "others_cores": cpu.others_cores(),
-        }
+        out[f"pdfminer_{workers}"] = page_rate(pages, secs, cpu, digits=2)
 
     def rate(key: str) -> float:
         return float(out[key]["pages_per_s"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
 import signal
 import socket
@@ -31,21 +30,16 @@ from bench.common import (
     percentile,
     process_tree,
     ratio,
+    wrk,
 )
 from bench.searching import QUERIES, Query
 
-_LUA = """
-local paths = {%s}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1])
-end
+_LUA_DONE = """
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    "JSON {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"p50_us\\": %%d, \\"p95_us\\": %%d, " ..
-    "\\"p99_us\\": %%d, \\"max_us\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d}\\n",
+    "JSON {\\"requests\\": %d, \\"duration_us\\": %d, \\"p50_us\\": %d, \\"p95_us\\": %d, " ..
+    "\\"p99_us\\": %d, \\"max_us\\": %d, \\"errors\\": %d, \\"non2xx\\": %d}\\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
     latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, e.status))
 end
@@ -124,18 +118,14 @@ class Server:
 
 
 def _wrk(port: int, paths: list[str], seconds: float, conns: int) -> dict[str, Any]:
-    lua = _LUA % ", ".join(json.dumps(p) for p in paths)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(lua)
-        script = fh.name
-    try:
-        res = subprocess.run(
-            ["wrk", f"-t{min(conns, 2)}", f"-c{conns}", f"-d{max(1, int(seconds))}s",
-             "--timeout", "30s", "-s", script, f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, timeout=seconds + 60,
-        )  # fmt: skip
-    finally:
-        os.unlink(script)
+    res = wrk(
+        f"http://127.0.0.1:{port}",
+        paths,
+        _LUA_DONE,
+        seconds=seconds,
+        connections=conns,
+        request_timeout="30s",
+    )
     line = next((ln for ln in res.stdout.splitlines() if ln.startswith("JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no figures: {res.stdout[-800:]} {res.stderr[-800:]}")

@@ -7,39 +7,13 @@ killed ingest leaves either the whole entry or none of it.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from indexer.discover import RefusedError, open_regular_file
-from indexer.extract import EXTRACTOR_VERSION, TIMEOUT, TOO_LARGE
-from indexer.report import UNREADABLE
-
-
-def sha256_file(path: Path, *, max_bytes: int | None = None, bufsize: int = 1 << 20) -> str:
-    """The content hash of a regular file.
-
-    Raises :class:`RefusedError` for anything else (never opened in a way that could block),
-    for a file that cannot be read, and for one that turns out longer than ``max_bytes``
-    (the size was checked before, but a file can grow, and some report a size of 0).
-    """
-    h = hashlib.sha256()
-    total = 0
-    with open_regular_file(path) as fh:
-        try:
-            while chunk := fh.read(bufsize):
-                total += len(chunk)
-                if max_bytes is not None and total > max_bytes:
-                    raise RefusedError(
-                        TOO_LARGE, f"more than {max_bytes:,} bytes were read: over the limit"
-                    )
-                h.update(chunk)
-        except OSError as exc:
-            raise RefusedError(UNREADABLE, f"reading failed: {exc.strerror or exc}") from exc
-    return h.hexdigest()
+from indexer.extract import EXTRACTOR_VERSION
+from indexer.statuses import FileStatus
+from library.files import atomic_write
 
 
 def ocr_stale(read_by: str, ocr_engine: str | None) -> bool:
@@ -77,7 +51,7 @@ class ExtractionCache:
         if ocr_stale(entry.get("ocr_engine", ""), ocr_engine):
             return None
         if (
-            entry.get("status") == TIMEOUT
+            entry.get("status") == FileStatus.TIMEOUT
             and timeout is not None
             and timeout > float(entry.get("timeout") or 0)
         ):
@@ -88,16 +62,13 @@ class ExtractionCache:
         entry = dict(result, extractor=EXTRACTOR_VERSION, sha256=sha)
         path = self._path(sha)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json.gz")
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-                gz.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # its temp file is .tmp-* (sweep_temp); the folder is not fsync'd: an entry lost to a
+        # crash is extracted again
+        with (
+            atomic_write(path, prefix=".tmp-", suffix=".json.gz", sync_dir=False) as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
+        ):
+            gz.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
 
     def has(self, sha: str) -> bool:
         return self._path(sha).is_file()

@@ -21,14 +21,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from indexer.report import MISSING, NOT_A_FILE, UNREADABLE, FileOutcome
+from indexer.report import FileOutcome
+from indexer.statuses import FileStatus
+from library.errors import FileTooLargeError, ReviewLibError
+from library.files import sha256_of
 from library.paths import display_path
 
 #: file types ingest picks up in folders (indexer.pool extracts each by its suffix)
 SUFFIXES = (".pdf", ".docx")
 
 
-class RefusedError(Exception):
+class RefusedError(ReviewLibError):
     """An entry the ingest will not read: its status and the reason for the report."""
 
     def __init__(self, status: str, reason: str) -> None:
@@ -70,14 +73,16 @@ def refusal(path: Path, exc: OSError) -> RefusedError:
     """The status and reason for an entry that ``stat`` or ``open`` failed on."""
     code = exc.errno
     if code == errno.ELOOP:
-        return RefusedError(NOT_A_FILE, "a symbolic link that loops back on itself")
+        return RefusedError(FileStatus.NOT_A_FILE, "a symbolic link that loops back on itself")
     if code in (errno.ENOENT, errno.ENOTDIR):
         if path.is_symlink():
-            return RefusedError(MISSING, f"a broken symbolic link to {_link_target(path)}")
-        return RefusedError(MISSING, "no such file or folder")
+            return RefusedError(
+                FileStatus.MISSING, f"a broken symbolic link to {_link_target(path)}"
+            )
+        return RefusedError(FileStatus.MISSING, "no such file or folder")
     if code in (errno.EACCES, errno.EPERM):
-        return RefusedError(UNREADABLE, f"permission denied: {_user()} may not read it")
-    return RefusedError(UNREADABLE, f"cannot be read: {exc.strerror or exc}")
+        return RefusedError(FileStatus.UNREADABLE, f"permission denied: {_user()} may not read it")
+    return RefusedError(FileStatus.UNREADABLE, f"cannot be read: {exc.strerror or exc}")
 
 
 def check_regular(path: Path, mode: int) -> None:
@@ -85,7 +90,9 @@ def check_regular(path: Path, mode: int) -> None:
     file."""
     if not stat.S_ISREG(mode):
         note = f" (a symbolic link to {_link_target(path)})" if path.is_symlink() else ""
-        raise RefusedError(NOT_A_FILE, f"{_kind(mode)}{note}: only regular files are read")
+        raise RefusedError(
+            FileStatus.NOT_A_FILE, f"{_kind(mode)}{note}: only regular files are read"
+        )
 
 
 def open_regular_file(path: Path) -> BinaryIO:
@@ -105,6 +112,24 @@ def open_regular_file(path: Path) -> BinaryIO:
         os.close(fd)
         raise
     return os.fdopen(fd, "rb")
+
+
+def sha256_regular_file(path: Path, *, max_bytes: int | None = None) -> str:
+    """The content hash of a regular file (``library.files.sha256_of``), for the ingest.
+
+    Raises :class:`RefusedError` for anything else (never opened in a way that could block),
+    for a file that cannot be read, and for one that turns out longer than ``max_bytes``
+    (the size was checked before, but a file can grow, and some report a size of 0).
+    """
+    with open_regular_file(path) as fh:
+        try:
+            return sha256_of(fh, max_bytes=max_bytes, name=str(path))
+        except FileTooLargeError as exc:
+            raise RefusedError(FileStatus.TOO_LARGE, str(exc)) from exc
+        except OSError as exc:
+            raise RefusedError(
+                FileStatus.UNREADABLE, f"reading failed: {exc.strerror or exc}"
+            ) from exc
 
 
 def _outcome(path: Path, refused: RefusedError) -> FileOutcome:
@@ -130,7 +155,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileO
             refused.append(_outcome(path, refusal(path, exc)))
             return
         except RuntimeError:  # Python < 3.13: a loop made between stat and resolve
-            refused.append(_outcome(path, RefusedError(NOT_A_FILE, "a symbolic link loop")))
+            refused.append(
+                _outcome(path, RefusedError(FileStatus.NOT_A_FILE, "a symbolic link loop"))
+            )
             return
         except RefusedError as exc:
             refused.append(_outcome(path, exc))
@@ -160,7 +187,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileO
                         _outcome(
                             here / d,
                             RefusedError(
-                                NOT_A_FILE,
+                                FileStatus.NOT_A_FILE,
                                 "a symbolic link to a folder: not followed (it could loop); "
                                 "ingest the folder itself",
                             ),

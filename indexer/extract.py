@@ -14,34 +14,13 @@ import time
 import unicodedata
 from typing import Any
 
+from indexer.statuses import FileStatus
+
 # Part of every cache entry: bump when extraction output changes (PDF or DOCX).
 # extract-3: pages without a text layer moved from "ocr_pages" to "no_text_pages"; "ocr_pages"
 # now lists the pages read by OCR (indexer/ocr.py)
 # and ``lines`` (the first pages' text lines with font size and position).
 EXTRACTOR_VERSION = "extract-3"
-
-# Statuses a file can end with (the report explains each).
-OK = "ok"
-ENCRYPTED = "encrypted"
-CORRUPT = "corrupt"
-NOT_A_PDF = "not-a-pdf"
-NOT_A_DOCUMENT = "not-a-document"  # a .docx that is something else
-EMPTY = "empty"
-TIMEOUT = "timeout"
-TOO_LARGE = "too-large"
-NO_TEXT_LAYER = "no-text-layer"
-STATUSES = (
-    OK,
-    ENCRYPTED,
-    CORRUPT,
-    NOT_A_PDF,
-    NOT_A_DOCUMENT,
-    EMPTY,
-    TIMEOUT,
-    TOO_LARGE,
-    NO_TEXT_LAYER,
-)
-INDEXABLE = (OK,)
 
 #: a page with fewer characters than this is probably a scan and needs OCR
 MIN_PAGE_CHARS = 20
@@ -165,7 +144,7 @@ def layout_lines(ltpage: Any, number: int) -> list[dict[str, Any]]:
     return out
 
 
-def failure(status: str, reason: str, **extra: Any) -> dict[str, Any]:
+def failure(status: FileStatus, reason: str, **extra: Any) -> dict[str, Any]:
     return {"status": status, "reason": reason, "pages": [], "info": {}, **extra}
 
 
@@ -175,17 +154,17 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
     try:
         size = os.path.getsize(path)
     except OSError as exc:
-        return failure(CORRUPT, f"cannot read file: {exc.strerror or exc}")
+        return failure(FileStatus.CORRUPT, f"cannot read file: {exc.strerror or exc}")
     if size == 0:
-        return failure(EMPTY, "the file is 0 bytes")
+        return failure(FileStatus.EMPTY, "the file is 0 bytes")
     if size > max_bytes:
-        return failure(TOO_LARGE, f"{size:,} bytes is over the {max_bytes:,}-byte limit")
+        return failure(FileStatus.TOO_LARGE, f"{size:,} bytes is over the {max_bytes:,}-byte limit")
     with open(path, "rb") as fh:
         head = fh.read(HEADER_WINDOW)
     if b"%PDF-" not in head:
         sniff = head.lstrip()[:15].lower()
         kind = "an HTML page" if sniff.startswith((b"<!doctype", b"<html")) else "not a PDF"
-        return failure(NOT_A_PDF, f"no %PDF header: the file is {kind}")
+        return failure(FileStatus.NOT_A_PDF, f"no %PDF header: the file is {kind}")
 
     outcome = _run_pdfminer(path, fallback_xref=False)
     if isinstance(outcome, dict) and outcome.get("retry"):
@@ -195,7 +174,7 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
         outcome = _run_pdfminer(path, fallback_xref=True)
         if isinstance(outcome, dict):
             outcome.pop("retry", None)
-            if outcome.get("status") == CORRUPT:
+            if outcome.get("status") == FileStatus.CORRUPT:
                 outcome["reason"] = f"{first_reason}; a scan for objects found nothing readable"
             return outcome
         outcome[1].insert(0, f"{first_reason}: read by scanning the file for objects")
@@ -205,10 +184,10 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
 
     elapsed = time.monotonic() - started
     if not pages:
-        return failure(EMPTY, "the PDF has no pages", info=info, seconds=elapsed)
+        return failure(FileStatus.EMPTY, "the PDF has no pages", info=info, seconds=elapsed)
     needs_ocr = [i for i, t in enumerate(pages, start=1) if len(t) < MIN_PAGE_CHARS]
     result: dict[str, Any] = {
-        "status": OK,
+        "status": FileStatus.OK,
         "reason": "",
         "pages": pages,
         "info": info,
@@ -221,7 +200,7 @@ def extract_pdf(path: str, *, max_bytes: int) -> dict[str, Any]:
         "seconds": round(elapsed, 3),
     }
     if len(needs_ocr) == len(pages):
-        result["status"] = NO_TEXT_LAYER
+        result["status"] = FileStatus.NO_TEXT_LAYER
         result["reason"] = (
             f"no page has {MIN_PAGE_CHARS}+ characters of text: a scan that needs OCR"
         )
@@ -296,21 +275,22 @@ def _run_pdfminer(
             device.close()
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         return failure(
-            ENCRYPTED, f"needs a password or uses unsupported encryption ({type(exc).__name__})"
+            FileStatus.ENCRYPTED,
+            f"needs a password or uses unsupported encryption ({type(exc).__name__})",
         )
     except MemoryError:
-        return failure(TOO_LARGE, "extraction went over the worker's memory cap")
+        return failure(FileStatus.TOO_LARGE, "extraction went over the worker's memory cap")
     except RecursionError:
         reason = "the cross-reference chain or page tree loops on itself"
         if not pages and not fallback_xref:
-            return failure(CORRUPT, reason, retry=True)
-        return failure(CORRUPT, reason + " (recursion limit)")
+            return failure(FileStatus.CORRUPT, reason, retry=True)
+        return failure(FileStatus.CORRUPT, reason + " (recursion limit)")
     except (PDFSyntaxError, PSException) as exc:
         if not pages:
-            return failure(CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
+            return failure(FileStatus.CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
         warnings.append(f"stopped after page {len(pages)}: {type(exc).__name__}: {exc}"[:300])
     except Exception as exc:  # pdfminer raises KeyError/TypeError/... on malformed input
         if not pages:
-            return failure(CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
+            return failure(FileStatus.CORRUPT, f"malformed PDF: {type(exc).__name__}: {exc}"[:300])
         warnings.append(f"stopped after page {len(pages)}: {type(exc).__name__}: {exc}"[:300])
     return pages, warnings, info, lines

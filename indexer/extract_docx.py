@@ -26,7 +26,7 @@ tracked changes, field codes and the fallback copy of text boxes (``mc:Fallback`
 ``max_bytes`` or the document part unpacks to more than :data:`MAX_XML_BYTES`: a zip bomb),
 ``corrupt`` (not a readable zip, a damaged part, or XML declaring a DOCTYPE or entities, which
 is refused outright as a possible "billion laughs" bomb), ``encrypted`` (a password-protected
-Word file), :data:`NOT_A_DOCUMENT` (recognisably something else: an HTML page, a PDF, a legacy
+Word file), ``not-a-document`` (recognisably something else: an HTML page, a PDF, a legacy
 ``.doc``, a zip without a Word document in it), ``no-text-layer`` (pages that hold only
 pictures: scans needing OCR; those pages are listed in ``no_text_pages``; OCR reads PDFs
 only, see docs/ocr.md).
@@ -49,29 +49,21 @@ from typing import Any
 from xml.parsers import expat
 
 from indexer.extract import (
-    CORRUPT,
-    EMPTY,
-    ENCRYPTED,
     LAYOUT_LINES_PER_PAGE,
     LAYOUT_PAGES,
     MIN_PAGE_CHARS,
-    NO_TEXT_LAYER,
-    OK,
-    TOO_LARGE,
     clean_text,
     failure,
 )
+from indexer.statuses import FileStatus
 
 __all__ = [
     "MAX_XML_BYTES",
-    "NOT_A_DOCUMENT",
     "PAGE_CHARS",
     "RENDERED_PAGE_CHARS",
     "extract_docx",
 ]
 
-#: status of a file named .docx that is something else (an error page, a PDF, a .doc)
-NOT_A_DOCUMENT = "not-a-document"
 #: the most the main document part may unpack to (compressed size is capped by ``max_bytes``)
 MAX_XML_BYTES = 50 * 1024 * 1024
 #: the most a small part (relationships, document properties) may unpack to
@@ -452,20 +444,24 @@ def _sniff(head: bytes, path: str) -> dict[str, Any] | None:
         return None
     if head.startswith(_OLE_MAGIC):
         if _contains(path, _ENCRYPTED_PACKAGE):
-            return failure(ENCRYPTED, "a password-protected Word document (encrypted package)")
+            return failure(
+                FileStatus.ENCRYPTED, "a password-protected Word document (encrypted package)"
+            )
         return failure(
-            NOT_A_DOCUMENT,
+            FileStatus.NOT_A_DOCUMENT,
             "not a .docx file: it is a legacy Word .doc (or other OLE) file; "
             "save it as .docx or PDF",
         )
     sniff = head.lstrip()[:15].lower()
     if sniff.startswith((b"<!doctype", b"<html")):
-        return failure(NOT_A_DOCUMENT, "not a .docx file: the file is an HTML page")
+        return failure(FileStatus.NOT_A_DOCUMENT, "not a .docx file: the file is an HTML page")
     if b"%PDF-" in head:
-        return failure(NOT_A_DOCUMENT, "not a .docx file: the file is a PDF; rename it to .pdf")
+        return failure(
+            FileStatus.NOT_A_DOCUMENT, "not a .docx file: the file is a PDF; rename it to .pdf"
+        )
     if sniff.startswith(b"{\\rtf"):
-        return failure(NOT_A_DOCUMENT, "not a .docx file: the file is RTF")
-    return failure(CORRUPT, "not a readable .docx file: no zip archive header")
+        return failure(FileStatus.NOT_A_DOCUMENT, "not a .docx file: the file is RTF")
+    return failure(FileStatus.CORRUPT, "not a readable .docx file: no zip archive header")
 
 
 def _contains(path: str, needle: bytes) -> bool:
@@ -486,14 +482,16 @@ def extract_docx(
     try:
         size = os.path.getsize(path)
         if size == 0:
-            return failure(EMPTY, "the file is 0 bytes")
+            return failure(FileStatus.EMPTY, "the file is 0 bytes")
         if size > max_bytes:
-            return failure(TOO_LARGE, f"{size:,} bytes is over the {max_bytes:,}-byte limit")
+            return failure(
+                FileStatus.TOO_LARGE, f"{size:,} bytes is over the {max_bytes:,}-byte limit"
+            )
         with open(path, "rb") as fh:
             head = fh.read(1024)
         bad = _sniff(head, path)
     except OSError as exc:
-        return failure(CORRUPT, f"cannot read file: {exc.strerror or exc}")
+        return failure(FileStatus.CORRUPT, f"cannot read file: {exc.strerror or exc}")
     if bad is not None:
         return bad
 
@@ -504,7 +502,7 @@ def extract_docx(
             main = _main_part(zf)
             if main is None:
                 return failure(
-                    NOT_A_DOCUMENT,
+                    FileStatus.NOT_A_DOCUMENT,
                     "a zip archive without a Word document part (word/document.xml)",
                 )
             info = _read_info(zf, warnings)
@@ -519,21 +517,23 @@ def extract_docx(
                 },
             )
     except _TooLarge as exc:
-        return failure(TOO_LARGE, f"{exc}: a zip bomb or an unusually large document")
+        return failure(FileStatus.TOO_LARGE, f"{exc}: a zip bomb or an unusually large document")
     except _Refused as exc:
-        return failure(CORRUPT, str(exc))
+        return failure(FileStatus.CORRUPT, str(exc))
     except expat.ExpatError as exc:
-        return failure(CORRUPT, f"malformed XML in the document: {exc}"[:300])
+        return failure(FileStatus.CORRUPT, f"malformed XML in the document: {exc}"[:300])
     except RuntimeError as exc:  # zipfile: "File is encrypted, password required"
         if "encrypted" in str(exc).lower():
-            return failure(ENCRYPTED, "the zip archive is password-protected")
-        return failure(CORRUPT, f"damaged .docx: {type(exc).__name__}: {exc}"[:300])
+            return failure(FileStatus.ENCRYPTED, "the zip archive is password-protected")
+        return failure(FileStatus.CORRUPT, f"damaged .docx: {type(exc).__name__}: {exc}"[:300])
     except MemoryError:
-        return failure(TOO_LARGE, "extraction went over the worker's memory cap")
+        return failure(FileStatus.TOO_LARGE, "extraction went over the worker's memory cap")
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
-        return failure(CORRUPT, f"not a readable zip archive: {type(exc).__name__}: {exc}"[:300])
+        return failure(
+            FileStatus.CORRUPT, f"not a readable zip archive: {type(exc).__name__}: {exc}"[:300]
+        )
     except Exception as exc:  # a .docx from a hostile source must not crash the worker
-        return failure(CORRUPT, f"damaged .docx: {type(exc).__name__}: {exc}"[:300])
+        return failure(FileStatus.CORRUPT, f"damaged .docx: {type(exc).__name__}: {exc}"[:300])
 
     limit = RENDERED_PAGE_CHARS if collector.rendered_breaks else PAGE_CHARS
     pages: list[str] = []
@@ -548,14 +548,16 @@ def extract_docx(
                 lines.extend(_layout_lines(len(pages), [paras[i] for i in chunk], chunk_looks))
     elapsed = time.monotonic() - started
     if not any(pages) and not any(pictures):
-        return failure(EMPTY, "the document has no text", info=info, seconds=round(elapsed, 3))
+        return failure(
+            FileStatus.EMPTY, "the document has no text", info=info, seconds=round(elapsed, 3)
+        )
     needs_ocr = [
         i
         for i, (t, pic) in enumerate(zip(pages, pictures, strict=True), 1)
         if pic and len(t) < MIN_PAGE_CHARS
     ]
     result: dict[str, Any] = {
-        "status": OK,
+        "status": FileStatus.OK,
         "reason": "",
         "pages": pages,
         "info": info,
@@ -568,7 +570,7 @@ def extract_docx(
         "seconds": round(elapsed, 3),
     }
     if len(needs_ocr) == len(pages):
-        result["status"] = NO_TEXT_LAYER
+        result["status"] = FileStatus.NO_TEXT_LAYER
         result["reason"] = "the document's pages are pictures without text: scans that need OCR"
     elif needs_ocr:
         result["reason"] = f"{len(needs_ocr)} of {len(pages)} pages are pictures without text"

@@ -20,19 +20,22 @@ import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.extract import MIN_PAGE_CHARS, NO_TEXT_LAYER, OK, clean_text
+from indexer.discover import sha256_regular_file
+from indexer.extract import MIN_PAGE_CHARS, clean_text
+from indexer.statuses import FileStatus
+from library import settings
 from library.errors import ReviewLibError
+from library.files import atomic_write
 
 #: part of the engine id: bump when rendering or the reading of Tesseract's output changes
 OCR_VERSION = "ocr-1"
-DEFAULT_LANG = "eng"
+DEFAULT_LANG: str = settings.default("OCR_LANG")
 #: one line saying how to turn OCR on where Tesseract is missing (Debian/Ubuntu)
 INSTALL_HINT = "sudo apt-get install tesseract-ocr tesseract-ocr-eng"
 #: a scan is rendered at its own resolution, kept within these bounds (measured in
@@ -199,14 +202,11 @@ class OcrPageCache:
     def put(self, sha: str, page: int, key: str, entry: dict[str, Any]) -> None:
         path = self._path(sha, page, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entry, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # temp file .tmp-* (sweep_temp); a page lost to a crash is read again
+        with atomic_write(
+            path, "w", encoding="utf-8", prefix=".tmp-", suffix=".json", sync_dir=False
+        ) as fh:
+            json.dump(entry, fh, ensure_ascii=False)
 
     def sweep_temp(self) -> int:
         """Remove temp files a killed worker left (call under the ingest lock)."""
@@ -218,7 +218,7 @@ class OcrPageCache:
         return removed
 
 
-class OcrFailed(Exception):
+class OcrFailed(ReviewLibError):
     """Tesseract could not read one page (the others go on)."""
 
 
@@ -390,8 +390,6 @@ def read_scanned_pages(
     clock on it). Sets ``ocr_pages``, ``ocr_confidence``, ``ocr_engine``, ``ocr_run`` (pages
     Tesseract read now) and ``ocr_cached``, and settles the status and reason again.
     """
-    from indexer.cache import sha256_file
-
     started = time.monotonic()
     todo = list(result.get("no_text_pages") or [])
     pages: list[str] = result["pages"]
@@ -403,7 +401,7 @@ def read_scanned_pages(
     result["ocr_run"] = result["ocr_cached"] = 0
     if not todo:
         return result
-    sha = sha256 or sha256_file(Path(path))
+    sha = sha256 or sha256_regular_file(Path(path))
     cache = OcrPageCache(Path(job.cache_root))
     pdf = None
     try:
@@ -476,7 +474,7 @@ def _merge(result: dict[str, Any], number: int, entry: dict[str, Any]) -> None:
 def settle(result: dict[str, Any]) -> dict[str, Any]:
     """Status and reason after OCR: ``ok`` with "N pages read by OCR", or ``no-text-layer``
     when no page has text even after OCR."""
-    if result.get("status") not in (OK, NO_TEXT_LAYER):
+    if result.get("status") not in (FileStatus.OK, FileStatus.NO_TEXT_LAYER):
         return result
     pages: list[str] = result["pages"]
     ocr_pages = sorted(result.get("ocr_pages") or [])
@@ -486,14 +484,14 @@ def settle(result: dict[str, Any]) -> dict[str, Any]:
     n = len(ocr_pages)
     read = f"{n} page{'s' if n != 1 else ''} read by OCR"
     if len(blank) == len(pages):
-        result["status"] = NO_TEXT_LAYER
+        result["status"] = FileStatus.NO_TEXT_LAYER
         result["reason"] = (
             f"no page has {MIN_PAGE_CHARS}+ characters of text, even after OCR "
             f"({result.get('ocr_engine', 'Tesseract').split(';')[0]}): pictures, blank pages "
             "or a scan too faint to read"
         )
     else:
-        result["status"] = OK
+        result["status"] = FileStatus.OK
         parts = [read] if n else []
         if blank:
             parts.append(f"{len(blank)} of {len(pages)} pages have no text even after OCR")

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from indexer.extract import CORRUPT, TIMEOUT, extract_pdf, failure
+from indexer.extract import extract_pdf, failure
 from indexer.extract_docx import extract_docx
 from indexer.ocr import OcrJob, read_scanned_pages
+from indexer.statuses import FileStatus
 
 #: a worker is replaced after this many files so memory fragmentation cannot pile up
 RECYCLE_AFTER = 40
@@ -94,13 +95,15 @@ def _worker_main(
         try:
             result = _extract(task, limits, ocr, conn)
         except MemoryError:
-            result = failure("too-large", "extraction went over the worker's memory cap")
+            result = failure(FileStatus.TOO_LARGE, "extraction went over the worker's memory cap")
         except BaseException as exc:  # keep the worker alive for the next file
-            result = failure(CORRUPT, f"extractor failed: {type(exc).__name__}: {exc}"[:300])
+            result = failure(
+                FileStatus.CORRUPT, f"extractor failed: {type(exc).__name__}: {exc}"[:300]
+            )
         try:
             conn.send(result)
         except Exception as exc:  # e.g. unpicklable: report instead of dying
-            conn.send(failure(CORRUPT, f"result could not be returned: {exc}"[:300]))
+            conn.send(failure(FileStatus.CORRUPT, f"result could not be returned: {exc}"[:300]))
 
 
 class _Worker:
@@ -201,11 +204,11 @@ def run_extractions(
                         w.proc.join(1)
                         code = w.proc.exitcode
                         why = f"signal {-code}" if code and code < 0 else f"exit code {code}"
-                        result = failure(CORRUPT, f"the extraction worker died ({why})")
+                        result = failure(FileStatus.CORRUPT, f"the extraction worker died ({why})")
                         replace = True
                 elif time.monotonic() - w.started > limits.timeout:
                     result = failure(
-                        TIMEOUT, w.timeout_reason(limits.timeout), timeout=limits.timeout
+                        FileStatus.TIMEOUT, w.timeout_reason(limits.timeout), timeout=limits.timeout
                     )
                     replace = True
                 if result is None:
@@ -213,7 +216,10 @@ def run_extractions(
                 key = w.task
                 w.task = None
                 if replace:
-                    w.kill() if result["status"] in (TIMEOUT, CORRUPT) else w.stop()
+                    if result["status"] in (FileStatus.TIMEOUT, FileStatus.CORRUPT):
+                        w.kill()
+                    else:
+                        w.stop()
                     w = pool[i] = _Worker(ctx, limits, ocr)
                 if queue:
                     nkey, npath = queue.pop()

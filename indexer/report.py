@@ -4,48 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-# What to do about each failed status: shown in the summary.
-ADVICE = {
-    "encrypted": "ask the publisher for an unprotected copy, or remove the password and re-ingest",
-    "corrupt": "re-download the file; if it opens in a viewer, save it again as PDF",
-    "not-a-pdf": "the download is probably an error page: fetch the real PDF",
-    "not-a-document": "the .docx is something else (an error page, a .doc): fetch the real file",
-    "empty": "the file has no content: re-download it",
-    "timeout": "re-run with a longer --timeout, or repair the file (e.g. qpdf --qdf)",
-    "too-large": "raise --max-file-mb / --memory-mb, or split the file",
-    # with OCR off, the line saying how to turn it on (IngestReport.ocr["note"]) replaces this
-    "no-text-layer": "no text even after OCR: pictures, blank pages or a scan too faint to read",
-    "missing": "check the path",
-    "bad-catalogue": "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder)",
-    "not-a-file": "only regular files are read (not pipes, devices, looping links or links to "
-    "folders): point the ingest at the real file or folder",
-    "unreadable": "give the user running the ingest read access (e.g. chmod a+r), or copy the "
-    "file somewhere it can read",
-}
-#: status of a catalogue.csv that could not be read (its rows are ignored, the ingest goes on)
-BAD_CATALOGUE = "bad-catalogue"
-#: a path given, or a link found, that leads to nothing
-MISSING = "missing"
-#: an entry that is not a regular file (pipe, device, socket, looping link, link to a folder):
-#: never opened, since reading it could block for ever or never end
-NOT_A_FILE = "not-a-file"
-#: a regular file (or folder) the ingest's user may not read, or that fails when read
-UNREADABLE = "unreadable"
+from indexer.statuses import FileStatus
+from library.files import write_atomic
 
 
 @dataclass
 class FileOutcome:
     path: str
-    #: ok | encrypted | corrupt | not-a-pdf | not-a-document | empty | timeout | too-large |
-    #: no-text-layer | missing | not-a-file | unreadable | bad-catalogue
-    status: str
+    status: FileStatus  # a plain string (read from the cache) is made a FileStatus
     reason: str = ""
     action: str = ""  # added | updated | unchanged | removed | skipped
     doc_id: str = ""
@@ -56,6 +28,30 @@ class FileOutcome:
     no_text_pages: list[int] = field(default_factory=list)  # pages left without text
     ocr_run: int = 0  # pages Tesseract read during this ingest (0: from a cache, or none)
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.status = FileStatus(self.status)
+
+    @classmethod
+    def from_result(
+        cls, path: str, doc_id: str, result: dict[str, Any], extracted: bool
+    ) -> FileOutcome:
+        """The entry of one extraction result (``extracted``: by this run, not from the cache);
+        the caller sets ``action``."""
+        return cls(
+            path,
+            FileStatus(result.get("status", FileStatus.CORRUPT)),
+            result.get("reason", ""),
+            doc_id=doc_id,
+            pages=len(result.get("pages") or []),
+            extracted=extracted,
+            seconds=float(result.get("seconds") or 0.0),
+            ocr_pages=list(result.get("ocr_pages") or []),
+            no_text_pages=list(result.get("no_text_pages") or []),
+            # pages Tesseract read in this run (a cached result's count is of an earlier run)
+            ocr_run=int(result.get("ocr_run") or 0) if extracted else 0,
+            warnings=list(result.get("warnings") or [])[:20],
+        )
 
 
 @dataclass
@@ -89,7 +85,7 @@ class IngestReport:
 
     @property
     def failed(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status != "ok"]
+        return [f for f in self.files if f.status != FileStatus.OK]
 
     @property
     def extracted(self) -> int:
@@ -97,12 +93,12 @@ class IngestReport:
 
     @property
     def pages(self) -> int:
-        return sum(f.pages for f in self.files if f.status == "ok")
+        return sum(f.pages for f in self.files if f.status == FileStatus.OK)
 
     def ocr_counts(self) -> dict[str, Any]:
         """OCR figures of this run: pages read by OCR in the files ingested, how many of them
         Tesseract read now (the others came from a cache), and files with such pages."""
-        ok = [f for f in self.files if f.status == "ok"]
+        ok = [f for f in self.files if f.status == FileStatus.OK]
         return {
             **self.ocr,
             "pages_read_by_ocr": sum(len(f.ocr_pages) for f in ok),
@@ -137,12 +133,10 @@ class IngestReport:
         self.report_path = str(path)
         text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
         for target in (path, reports_dir / "latest.json"):
-            fd, tmp = tempfile.mkstemp(dir=reports_dir, prefix=".report-")
             # paths are stored displayable (library.paths); should a lone surrogate still slip
-            # into a reason, it is written as the JSON escape it stands for, not a crash
-            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
+            # into a reason, it is written as the JSON escape it stands for, not a crash.
+            # Temp files are .report-* (library.store.sweep_leftovers).
+            write_atomic(target, text, errors="backslashreplace", prefix=".report-")
         return path
 
     def summary(self) -> str:
@@ -164,10 +158,10 @@ class IngestReport:
             if len(failed) > 25:
                 lines.append(f"  … and {len(failed) - 25} more (see the report)")
             for status in sorted({f.status for f in failed}):
-                if status == "no-text-layer" and not self.ocr.get("enabled", True):
+                if status == FileStatus.NO_TEXT_LAYER and not self.ocr.get("enabled", True):
                     continue  # the OCR line below says how to read them
-                if status in ADVICE:
-                    lines.append(f"  {status}: {ADVICE[status]}")
+                if status.advice:
+                    lines.append(f"  {status}: {status.advice}")
         if self.taxonomy and not self.taxonomy.get("builtin"):
             lines.append(f"Themes from the taxonomy {self.taxonomy.get('source')}.")
         oc = self.ocr_counts()
@@ -178,7 +172,7 @@ class IngestReport:
                 f"indexed file(s) read by OCR; Tesseract read {oc['pages_ocr_run']:,} page(s) "
                 "in this run (the others came from the cache)."
             )
-        partial = [f for f in self.files if f.status == "ok" and f.no_text_pages]
+        partial = [f for f in self.files if f.status == FileStatus.OK and f.no_text_pages]
         if partial:
             lines.append(f"{len(partial)} indexed file(s) have pages without text.")
         if self.ocr and not self.ocr.get("enabled"):

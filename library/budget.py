@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
+from library import settings
 from library.errors import SearchTimeoutError
 
 #: Seconds one search may take, by default (the site's SEARCH_BUDGET_SECONDS, the CLI's
 #: --budget). A plain search takes milliseconds; a few seconds leave room for a busy machine.
-DEFAULT_SEARCH_BUDGET = 3.0
+DEFAULT_SEARCH_BUDGET: float = settings.default("SEARCH_BUDGET_SECONDS")
 
 #: How the stages a search can leave out are named to a user.
 STAGES = {

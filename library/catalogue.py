@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from library.errors import CatalogueError
+from library.files import atomic_write
 
 CATALOGUE_NAME = "catalogue.csv"
 
@@ -30,10 +32,13 @@ COLUMNS: tuple[str, ...] = (
     "sha256",
     "notes",
 )
+#: the columns that describe a document, ``title`` to ``attribution``: a catalogue value wins
+#: over an inferred one (library.metadata); the harvester never overwrites one a person filled in
+METADATA_COLUMNS: tuple[str, ...] = COLUMNS[
+    COLUMNS.index("title") : COLUMNS.index("attribution") + 1
+]
 
-
-class CatalogueError(ValueError):
-    """A catalogue file that cannot be read (bad header, bad encoding)."""
+__all__ = ["CATALOGUE_NAME", "COLUMNS", "METADATA_COLUMNS", "Catalogue", "CatalogueError"]
 
 
 @dataclass
@@ -59,20 +64,22 @@ def read_catalogue(csv_path: Path) -> dict[Path, CatalogueRow]:
         with csv_path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or "file" not in reader.fieldnames:
-                raise CatalogueError(f"{csv_path}: the header row must have a 'file' column")
+                raise CatalogueError(csv_path, "the header row must have a 'file' column")
             for line_no, raw in enumerate(reader, start=2):
                 rel = (raw.get("file") or "").strip()
                 if not rel:
                     continue
                 if os.path.isabs(rel) or ".." in Path(rel).parts:
                     raise CatalogueError(
-                        f"{csv_path}:{line_no}: 'file' must be a path inside the catalogue's folder"
+                        csv_path,
+                        "'file' must be a path inside the catalogue's folder",
+                        line=line_no,
                     )
                 path = (base / rel).resolve()
                 clean = {k: (v or "").strip() for k, v in raw.items() if k}
                 rows[path] = CatalogueRow(path=path, fields=clean)
     except UnicodeDecodeError as exc:
-        raise CatalogueError(f"{csv_path}: not UTF-8 ({exc})") from exc
+        raise CatalogueError(csv_path, f"not UTF-8 ({exc})") from exc
     return rows
 
 
@@ -92,18 +99,28 @@ class Catalogue:
         self._rows.update(read_catalogue(csv_path))
         self.sources.append(csv_path)
 
-    def load_for(self, file_path: Path, root: Path | None = None) -> None:
-        """Load every catalogue.csv from the file's folder up to ``root`` (inclusive)."""
-        file_path = file_path.resolve()
-        stop = root.resolve() if root else None
-        folder = file_path.parent
-        while True:
-            candidate = folder / CATALOGUE_NAME
-            if candidate.is_file():
+    def load_for(
+        self,
+        file_path: Path,
+        root: Path | None = None,
+        *,
+        on_error: Callable[[CatalogueError], None] | None = None,
+    ) -> None:
+        """Load every catalogue.csv from the file's folder up to ``root`` (inclusive).
+
+        With ``on_error``, a catalogue that cannot be read goes to it (as a CatalogueError
+        naming the file) and the others are still read, so one bad file cannot stop an ingest.
+        """
+        for candidate in catalogue_files(file_path, root):
+            try:
                 self.load(candidate)
-            if stop is None or folder == stop or folder == folder.parent:
-                break
-            folder = folder.parent
+            except (CatalogueError, csv.Error, OSError) as exc:
+                if on_error is None:
+                    raise
+                if not isinstance(exc, CatalogueError):
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                    exc = CatalogueError(candidate, str(reason))
+                on_error(exc)
 
     def row(self, file_path: Path) -> CatalogueRow | None:
         return self._rows.get(file_path.resolve())
@@ -115,26 +132,40 @@ class Catalogue:
         return self._rows.values()
 
 
+def catalogue_files(file_path: Path, root: Path | None = None) -> Iterator[Path]:
+    """The catalogue.csv files that may describe ``file_path``, nearest first: in its folder,
+    then in each parent up to ``root`` (inclusive; None: its own folder only)."""
+    folder = Path(file_path).resolve().parent
+    stop = root.resolve() if root else None
+    while True:
+        candidate = folder / CATALOGUE_NAME
+        if candidate.is_file():
+            yield candidate
+        if stop is None or folder == stop or folder == folder.parent:
+            return
+        folder = folder.parent
+
+
 def write_catalogue(csv_path: Path, rows: Iterable[dict[str, str]]) -> None:
     """Write rows atomically (temp file + rename), keeping unknown columns at the end."""
     rows = list(rows)
     extra = sorted({k for r in rows for k in r} - set(COLUMNS))
     header = list(COLUMNS) + extra
     csv_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=csv_path.parent, prefix=".catalogue-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
-            writer.writeheader()
-            for r in rows:
-                writer.writerow({k: r.get(k, "") for k in header})
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; a catalogue is meant to be shared
-        os.replace(tmp, csv_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # a catalogue is meant to be shared: 0644, not mkstemp's 0600
+    with atomic_write(
+        csv_path,
+        "w",
+        encoding="utf-8",
+        newline="",
+        prefix=".catalogue-",
+        suffix=".tmp",
+        permissions=0o644,
+    ) as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: r.get(k, "") for k in header})
 
 
 def upsert_rows(csv_path: Path, new_rows: Iterable[dict[str, str]]) -> None:

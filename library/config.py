@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from library.errors import DataDirError
+from library.settings import BY_NAME
 
-DATA_ENV = "REVIEWLIB_DATA"
-DEFAULT_DATA_DIR = Path("var")
+DATA_ENV: str = BY_NAME["DATA_DIR"].env  # REVIEWLIB_DATA
+DEFAULT_DATA_DIR: Path = BY_NAME["DATA_DIR"].default
 
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from library import naming
-from library.catalogue import CatalogueRow
+from library.catalogue import METADATA_COLUMNS, CatalogueRow
 from library.docview import DocumentView, humanise_filename
 from library.metadata_dates import infer_date
 from library.metadata_kinds import infer_kind, infer_review_type
@@ -110,18 +110,7 @@ def build_record(
     )
     values, source = infer_view(view)
     if row is not None:
-        for field in (
-            "title",
-            "case",
-            "partnership",
-            "review_type",
-            "document_kind",
-            "date",
-            "source_url",
-            "licence",
-            "attribution",
-            "case_id",
-        ):
+        for field in METADATA_COLUMNS:
             v = row.get(field)
             if v:
                 values[field] = v

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from library import settings
 from library.paths import restored_path
 
 
@@ -110,8 +111,8 @@ class SearchRequest:
     year_to: int | None = None
     sort: str = "relevance"  # or "date" (newest first) or "date-asc"
     page: int = 1
-    per_page: int = 10
-    snippets: int = 3
+    per_page: int = settings.default("PER_PAGE")
+    snippets: int = settings.default("SNIPPETS")
     suggest: bool = True  # offer a respelling when few documents match
 
 

@@ -22,6 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from library.config import DataDir, data_dir_error
 from library.errors import IndexLockedError, IndexMissingError
+from library.files import write_atomic
 from library.schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "SCHEMA_VERSION"
@@ -34,15 +35,6 @@ GENERATION_GONE: tuple[type[Exception], ...] = (
     IndexMissingError,
     windex.EmptyIndexError,
 )
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def current_generation(data: DataDir) -> Path | None:
@@ -79,7 +71,7 @@ def create_generation(data: DataDir) -> Path:
 
 def activate(data: DataDir, gen: Path) -> None:
     """Make ``gen`` the live index, then remove older generations."""
-    _write_atomic(data.current_file, gen.name)
+    write_atomic(data.current_file, gen.name)  # its temp file: .CURRENT-* (sweep_leftovers)
     for old in data.root.glob("index-*"):
         if old.is_dir() and old != gen:
             shutil.rmtree(old, ignore_errors=True)

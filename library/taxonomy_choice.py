@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +30,7 @@ from typing import Any
 
 from library.config import DataDir
 from library.errors import IndexMissingError, TaxonomyError
+from library.files import write_atomic
 from library.paths import display_path, restored_path, stored_path
 from library.store import current_generation
 from library.taxonomy import DEFAULT_TAXONOMY, Taxonomy
@@ -207,7 +207,7 @@ def remember_taxonomy(gen: Path, in_use: TaxonomyInUse) -> None:
         return
     # the bytes loaded, not the file now: the documents were tagged with these
     if in_use.taxonomy.source != gen / COPY_NAME:
-        _write_atomic(gen / COPY_NAME, in_use.taxonomy.raw)
+        write_atomic(gen / COPY_NAME, in_use.taxonomy.raw)
     record = {
         "source": in_use.source,
         "source_hex": in_use.source_hex,
@@ -215,20 +215,7 @@ def remember_taxonomy(gen: Path, in_use: TaxonomyInUse) -> None:
         "chosen": in_use.chosen,
         "copy": COPY_NAME,
     }
-    _write_atomic(record_path, json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(record_path, json.dumps(record, indent=2, ensure_ascii=False))
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:

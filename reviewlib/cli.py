@@ -14,6 +14,8 @@ import click
 from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
 from library.paths import display_path
+from library.settings import BY_NAME
+from reviewlib.options import default, setting_option
 
 EXIT_FAILED_FILES = 3
 
@@ -62,33 +64,10 @@ def _data_dir(ctx: click.Context) -> Path:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Extraction processes (default: all cores).",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(1, 3600),
-    default=90.0,
-    show_default=True,
-    help="Seconds allowed per file.",
-)
-@click.option(
-    "--memory-mb",
-    type=click.IntRange(128, 65536),
-    default=1024,
-    show_default=True,
-    help="Memory cap per extraction worker.",
-)
-@click.option(
-    "--max-file-mb",
-    type=click.IntRange(1, 10000),
-    default=300,
-    show_default=True,
-    help="Larger files are reported as too-large.",
-)
+@setting_option("--workers", "INGEST_WORKERS", show_default=False)
+@setting_option("--timeout", "TIMEOUT")
+@setting_option("--memory-mb", "MEMORY_MB")
+@setting_option("--max-file-mb", "MAX_FILE_MB")
 @click.option("--wait", is_flag=True, help="Wait for another running ingest instead of refusing.")
 @click.option(
     "--strict",
@@ -112,9 +91,9 @@ def _data_dir(ctx: click.Context) -> Path:
 )
 @click.option(
     "--ocr-lang",
-    default=None,
+    default=None,  # not given: OCR_LANG, and no error where Tesseract is missing
     metavar="LANGS",
-    help="Tesseract languages of the scans, e.g. eng or eng+fra (default: eng).",
+    help=f"{BY_NAME['OCR_LANG'].help} Default: {default('OCR_LANG')}.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -215,15 +194,10 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     default="relevance",
     show_default=True,
 )
-@click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1, default("MAX_PAGE")), default=1, show_default=True)
+@setting_option("--per-page", "PER_PAGE", help=None)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Seconds the search may take before it answers with what it has (default 3; 0: no limit).",
-)
+@setting_option("--budget", "SEARCH_BUDGET_SECONDS")
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -238,11 +212,11 @@ def search(
     page: int,
     per_page: int,
     as_json: bool,
-    budget: float | None,
+    budget: float,
 ) -> None:
     """Search inside every page. QUERY uses the syntax of the help page."""
     from library.api import result_to_json
-    from library.budget import DEFAULT_SEARCH_BUDGET, budget_from_setting, skipped_notice
+    from library.budget import budget_from_setting, skipped_notice
     from library.models import SearchRequest
     from library.search import Library
 
@@ -260,7 +234,7 @@ def search(
     )
     lib = Library(
         _data_dir(ctx),
-        budget=budget_from_setting(DEFAULT_SEARCH_BUDGET if budget is None else budget),
+        budget=budget_from_setting(budget),
     )
     try:
         with lib.searcher() as s:
@@ -363,31 +337,55 @@ def status(ctx: click.Context, check: bool, as_json: bool) -> None:
     """What the library holds, and (with --check) any drift from the files and the cache."""
     from indexer.status import library_status
 
-    info = library_status(_data_dir(ctx), check=check)
+    st = library_status(_data_dir(ctx), check=check)
     if as_json:
-        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(st.to_dict(), indent=2, ensure_ascii=False))
     else:
-        for line in info["lines"]:
-            click.echo(line)
-    if check and info.get("problems"):
+        click.echo("\n".join(_status_lines(st)))
+    if check and st.problems:
         sys.exit(1)
 
 
+def _status_lines(st: Any) -> list[str]:
+    """``reviewlib status`` as text (``st``: an ``indexer.status.LibraryStatus``)."""
+    from library.schema import SCHEMA_VERSION
+
+    schema = f"schema v{st.schema_version}"
+    if not st.schema_current:
+        schema += f", code expects v{SCHEMA_VERSION}"
+    lines = [
+        f"Data directory: {st.data_dir}",
+        f"Index: {st.index} ({schema})",
+        f"Documents: {st.documents}  pages: {st.pages:,}  cases: {st.cases}  "
+        f"cache entries: {st.cache_entries}",
+        *st.taxonomy.describe(),
+    ]
+    if st.last_ingest is not None:
+        li = st.last_ingest
+        lines.append(
+            f"Last ingest: {li.get('started')} ({li.get('seconds')} s) {li.get('statuses')}"
+        )
+    if st.checked and st.problems:
+        lines.append(f"{len(st.problems)} problem(s):")
+        lines.extend(f"  {p['problem']:15} {p['doc']} {p['detail']}" for p in st.problems)
+    elif st.checked:
+        lines.append("Check: index, files, catalogue and cache agree.")
+    return lines
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
-@click.option(
-    "--threads",
-    type=click.IntRange(1, 64),
-    default=8,  # web.serve.DEFAULT_THREADS (not imported here: flask loads only for serve)
-    show_default=True,
-    help="Threads per worker: each slow client holds one.",
-)
+@setting_option("--host", "HOST")
+@setting_option("--port", "PORT")
+@setting_option("--workers", "WORKERS")
+@setting_option("--threads", "THREADS")
 @click.option("--dev", is_flag=True, help="Flask's development server (reloads, debugger off).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
-    """Serve the site (gunicorn: worker processes of several threads)."""
+    """Serve the site (gunicorn: worker processes of several threads).
+
+    Every setting of the site can be given as a REVIEWLIB_<NAME> environment variable, e.g.
+    REVIEWLIB_PER_PAGE=20 (docs/settings.md).
+    """
     from web.serve import run_server
 
     run_server(_data_dir(ctx), host=host, port=port, workers=workers, threads=threads, dev=dev)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from indexer.harvest.harvester import DEFAULT_USER_AGENT, HarvestReport
+from indexer.harvest.harvester import HarvestReport
 from indexer.harvest.harvester import harvest as run_harvest
 from indexer.harvest.netpolicy import parse_host_pattern, parse_network
 from library.config import resolve_data_dir
+from reviewlib.options import setting_option
 
 
 def _data_dir(ctx: click.Context) -> Path:
@@ -60,27 +61,9 @@ def _print_summary(report: HarvestReport) -> None:
 @click.option(
     "--partnership", default=None, help="Area name for every file (overrides the page's)."
 )
-@click.option(
-    "--rate-limit",
-    type=click.FloatRange(min=0),
-    default=1.0,
-    show_default=True,
-    help="Seconds between requests to the same host.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for a connection or for the next bytes of an answer.",
-)
-@click.option(
-    "--deadline",
-    type=click.FloatRange(min=1),
-    default=300.0,
-    show_default=True,
-    help="Seconds one download (page or document, redirects included) may take in all.",
-)
+@setting_option("--rate-limit", "HARVEST_RATE_LIMIT")
+@setting_option("--timeout", "HARVEST_TIMEOUT")
+@setting_option("--deadline", "HARVEST_DEADLINE")
 @click.option(
     "--allow-host",
     "allow_hosts",
@@ -103,9 +86,7 @@ def _print_summary(report: HarvestReport) -> None:
     callback=_each(parse_network),
     help="Also connect to addresses in CIDR, e.g. 10.1.0.0/16 (repeatable).",
 )
-@click.option(
-    "--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header."
-)
+@setting_option("--user-agent", "HARVEST_USER_AGENT")
 @click.option(
     "--ingest/--no-ingest",
     default=False,

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # helpers.ROOT, once tests/ is on the path
 CORPUS = ROOT / "corpus"
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -41,6 +43,20 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = ingest([CORPUS], data, options=IngestOptions(progress=False, timeout=1800.0))
     assert not report.failed, report.summary()
     return data
+
+
+@pytest.fixture(scope="module")
+def app(corpus_index: Path) -> Flask:
+    """The site over the shipped corpus (a test module may define its own ``app``)."""
+    from web import create_app
+
+    return create_app({"DATA_DIR": corpus_index, "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the module's ``app``."""
+    return app.test_client()
 
 
 @pytest.fixture

@@ -104,7 +104,16 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-BARNET_HTML = """<!DOCTYPE html>
+#: the documents of Child G as both Barnet listing pages (this site's and the parser tests') link them
+CHILD_G_LINKS = """<h3>Learning Review Child G, July 2019</h3>
+<p><a href="/docs/child-g-briefing-note.pdf">Briefing note: Child G</a></p>
+<p><a href="/docs/nmc-protocol-2019.pdf">Non-mobile children bruising and injury protocol 2019</a></p>
+<p><a href="/docs/nmc-pathway-2019.docx">Pathway for non-mobile children bruising and injury 2019</a></p>
+<p><a href="/docs/leaflet.pdf">Leaflet for parents and carers</a></p>
+"""
+
+BARNET_HTML = (
+    """<!DOCTYPE html>
 <html><head><meta charset="utf-8">
 <title>Child Safeguarding Practice Reviews | Barnet Safeguarding Children Partnership</title></head>
 <body>
@@ -116,12 +125,9 @@ BARNET_HTML = """<!DOCTYPE html>
 (formerly known as a Serious Case Review or SCR) should be carried out.</p>
 <p>For more information about Rapid Reviews and the referral pathway, see
 <a href="/docs/referral.pdf">Barnet's referral document</a>.</p>
-<h3>Learning Review Child G, July 2019</h3>
-<p><a href="/docs/child-g-briefing-note.pdf">Briefing note: Child G</a></p>
-<p><a href="/docs/nmc-protocol-2019.pdf">Non-mobile children bruising and injury protocol 2019</a></p>
-<p><a href="/docs/nmc-pathway-2019.docx">Pathway for non-mobile children bruising and injury 2019</a></p>
-<p><a href="/docs/leaflet.pdf">Leaflet for parents and carers</a></p>
-<h3>SCR Child E, January 2018</h3>
+"""
+    + CHILD_G_LINKS
+    + """<h3>SCR Child E, January 2018</h3>
 <p><a href="/docs/child-e-report.pdf">Child E report</a></p>
 <p><a href="/docs/Child%20E%20report%20(final).pdf">Child E report (accessible version)</a></p>
 <p><a href="/old/child-e-action-plan.pdf">Child E action plan</a></p>
@@ -136,6 +142,7 @@ BARNET_HTML = """<!DOCTYPE html>
 <p><a href="mailto:lscb@example.invalid">Email us</a></p>
 </body></html>
 """
+)
 
 CHILD_S_HTML = """<html><head><title>Child S | Barnet Safeguarding Children Partnership</title></head>
 <body><h1>SCR Child S, 2008</h1><p><a href="/docs/child-s-report.pdf">Child S report</a></p></body></html>

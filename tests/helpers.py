@@ -4,17 +4,59 @@ pages."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from indexer.pipeline import IngestOptions
+from library import store
+from library.config import DataDir
+from library.models import DocumentHit, SearchRequest, SearchResult
+from library.search import Library
+from library.writer import indexed_documents
+
 ROOT = Path(__file__).resolve().parent.parent
+#: the ingest options of most tests: no progress bar, two extraction workers
+INGEST_OPTS = IngestOptions(progress=False, workers=2)
+
+
+def _reviewlib_command() -> tuple[str, ...]:
+    exe = Path(sys.executable).parent / "reviewlib"  # the venv's entry point
+    return (str(exe),) if exe.exists() else (sys.executable, "-m", "reviewlib.cli")
+
+
+#: how the tests start the ``reviewlib`` command as a real process
+REVIEWLIB = _reviewlib_command()
+
+
+def run_reviewlib(
+    *args: str,
+    data: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300,
+    **options: object,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``reviewlib [--data-dir DATA] ARGS`` and capture its text output.
+
+    ``env`` is added to this process's environment (NO_COLOR is set); ``options`` go to
+    ``subprocess.run`` (``cwd``, ``preexec_fn``...).
+    """
+    cmd = [*REVIEWLIB, *(["--data-dir", str(data)] if data is not None else []), *args]
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        cmd, capture_output=True, text=True, env=full_env, timeout=timeout, **options
+    )
+
+
 #: ../shared beside the checkout (real PDFs, listing pages), or REVIEWLIB_SHARED
 SHARED = Path(os.environ.get("REVIEWLIB_SHARED") or ROOT.parent / "shared")
 
@@ -29,6 +71,50 @@ def shared_folder(name: str = "") -> Path:
             "(REVIEWLIB_SHARED names another copy)"
         )
     return path
+
+
+def marker(i: int, prefix: str = "marker", suffix: str = "x") -> str:
+    """A made-up word unique to document ``i`` (no stemmer or speller maps it to another)."""
+    return prefix + chr(97 + i // 26) + chr(97 + i % 26) + suffix
+
+
+def search(data: Path, q: str, **request: Any) -> SearchResult:
+    """One search of the library in ``data`` (50 documents a page unless ``request`` says)."""
+    with Library(data).searcher() as s:
+        return s.search(SearchRequest(q=q, **{"per_page": 50, **request}))
+
+
+def assert_only_on_page(data: Path, phrase: str, doc_id: str, page: int) -> DocumentHit:
+    """``phrase`` is found in one document, on one page, and its snippet marks it; the hit."""
+    res = search(data, phrase)
+    assert res.total == 1
+    hit = res.hits[0]
+    assert hit.document.id == doc_id
+    assert hit.pages == [page]
+    assert [h.page for h in hit.hits] == [page]
+    assert "<mark>" in hit.hits[0].snippet
+    return hit
+
+
+def snapshot(data: Path) -> dict[str, Any] | None:
+    """Every document of the live index (full record) and every page text; None when there is
+    no index yet. Also checks that no page entry outlives its document's page count."""
+    d = DataDir(data)
+    if store.current_generation(d) is None:
+        return None
+    docs = indexed_documents(store.open_index(d))
+    out: dict[str, Any] = {}
+    lib = Library(data)
+    try:
+        with lib.searcher() as s:
+            for doc_id, rec in sorted(docs.items()):
+                pages = [s.page_text(doc_id, n) for n in range(1, rec.page_count + 1)]
+                out[doc_id] = (rec.to_dict(), pages)
+            n_pages = len(list(s.raw.document_numbers(level="page")))
+            assert n_pages == sum(r.page_count for r in docs.values()), "stray page entries"
+    finally:
+        lib.close()
+    return out
 
 
 FILLER = (

@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -15,11 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-#: how the tests start the command: this interpreter, the checkout's package
-REVIEWLIB = (sys.executable, "-m", "reviewlib.cli")
+from helpers import REVIEWLIB, ROOT
 
 
 def free_port() -> int:

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import filler_pages, make_pdf
-
-BIN = Path(sys.executable).parent / "reviewlib"
-
-
-def cli(
-    *args: str, data: Path | None = None, env: dict | None = None
-) -> subprocess.CompletedProcess:
-    full_env = dict(os.environ, **(env or {}))
-    cmd = [str(BIN)] + (["--data-dir", str(data)] if data else []) + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=300)
+from helpers import filler_pages, make_pdf, run_reviewlib
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +27,10 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_ingest_then_search_json(small: tuple[Path, Path]) -> None:
     data, src = small
-    r = cli("ingest", str(src), data=data)
+    r = run_reviewlib("ingest", str(src), data=data)
     assert r.returncode == 0, r.stderr
     assert "Ingested 2 files" in r.stdout and "2 added" in r.stdout
-    r = cli("search", "professional", "curiosity", "--json", data=data)
+    r = run_reviewlib("search", "professional", "curiosity", "--json", data=data)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert set(out) >= {"query", "total", "results", "facets", "suggestion"}
@@ -74,7 +61,9 @@ def test_ingest_then_search_json(small: tuple[Path, Path]) -> None:
 
 def test_search_text_output_and_filters(small: tuple[Path, Path]) -> None:
     data, _ = small
-    r = cli("search", "curiosity", "--theme", "professional-curiosity", "--sort", "date", data=data)
+    r = run_reviewlib(
+        "search", "curiosity", "--theme", "professional-curiosity", "--sort", "date", data=data
+    )
     assert r.returncode == 0
     assert "1 document(s) match" in r.stdout
     assert "p.4:" in r.stdout or "p.5:" in r.stdout
@@ -82,26 +71,26 @@ def test_search_text_output_and_filters(small: tuple[Path, Path]) -> None:
 
 def test_data_dir_from_environment(small: tuple[Path, Path]) -> None:
     data, _ = small
-    r = cli("status", env={"REVIEWLIB_DATA": str(data)})
+    r = run_reviewlib("status", env={"REVIEWLIB_DATA": str(data)})
     assert r.returncode == 0 and "Documents: 2" in r.stdout
 
 
 def test_second_ingest_reports_nothing_extracted(small: tuple[Path, Path]) -> None:
     data, src = small
-    r = cli("ingest", str(src), "--json", data=data)
+    r = run_reviewlib("ingest", str(src), "--json", data=data)
     rep = json.loads(r.stdout)
     assert rep["files_extracted"] == 0 and rep["actions"] == {"unchanged": 2}
 
 
 def test_bad_query_is_a_usage_error_not_a_traceback(small: tuple[Path, Path]) -> None:
     data, _ = small
-    r = cli("search", "nosuchfield:x", data=data)
+    r = run_reviewlib("search", "nosuchfield:x", data=data)
     assert r.returncode == 2
     assert "Unknown field" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_search_without_index_says_what_to_do(tmp_path: Path) -> None:
-    r = cli("search", "anything", data=tmp_path / "empty")
+    r = run_reviewlib("search", "anything", data=tmp_path / "empty")
     assert r.returncode == 1
     assert "reviewlib ingest" in r.stderr and "Traceback" not in r.stderr
 
@@ -111,16 +100,16 @@ def test_strict_exit_code_and_report(tmp_path: Path, shared: Path) -> None:
     make_pdf(src / "fine.pdf", filler_pages(2))
     shutil.copy(shared / "pdf-oddities/pdfminer-six/encryption_rc4-128.pdf", src / "locked.pdf")
     data = tmp_path / "var"
-    r = cli("ingest", str(src), data=data)
+    r = run_reviewlib("ingest", str(src), data=data)
     assert r.returncode == 0
     assert "encrypted" in r.stdout and "locked.pdf" in r.stdout
-    r = cli("ingest", "--strict", str(src), data=data)
+    r = run_reviewlib("ingest", "--strict", str(src), data=data)
     assert r.returncode == 3
 
 
 def test_themes_lists_the_taxonomy(small: tuple[Path, Path]) -> None:
     data, _ = small
-    r = cli("themes", "--json", data=data)
+    r = run_reviewlib("themes", "--json", data=data)
     themes = json.loads(r.stdout)
     assert len(themes) >= 30
     by_id = {t["id"]: t for t in themes}
@@ -130,6 +119,6 @@ def test_themes_lists_the_taxonomy(small: tuple[Path, Path]) -> None:
 
 def test_status_check_is_clean_after_ingest(small: tuple[Path, Path]) -> None:
     data, _ = small
-    r = cli("status", "--check", data=data)
+    r = run_reviewlib("status", "--check", data=data)
     assert r.returncode == 0, r.stdout
     assert "agree" in r.stdout

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from library import naming
+from library.catalogue import COLUMNS
+from library.files import sha256_file
 
-ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpus" / "real"
 CATALOGUE = REAL / "catalogue.csv"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-HEADER = [
-    "file",
-    "title",
-    "case",
-    "case_id",
-    "partnership",
-    "review_type",
-    "document_kind",
-    "date",
-    "source_url",
-    "licence",
-    "attribution",
-    "themes_expected",
-    "sha256",
-    "notes",
-]
+HEADER = list(COLUMNS)  # the catalogue's columns: the contract of every catalogue.csv
 REQUIRED = (
     "title",
     "partnership",
@@ -63,14 +48,6 @@ def _rows() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def test_header_is_the_contract():
     with CATALOGUE.open(newline="", encoding="utf-8") as fh:
         assert next(csv.reader(fh)) == HEADER
@@ -88,7 +65,7 @@ def test_rows_point_to_existing_files_with_matching_hash():
         path = REAL / rel
         assert path.is_file(), f"{rel}: file missing"
         assert re.fullmatch(r"[0-9a-f]{64}", row["sha256"]), f"{rel}: bad sha256 {row['sha256']!r}"
-        assert _sha256(path) == row["sha256"], f"{rel}: sha256 does not match the file"
+        assert sha256_file(path) == row["sha256"], f"{rel}: sha256 does not match the file"
 
 
 def test_every_pdf_has_a_row():

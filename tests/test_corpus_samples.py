@@ -8,38 +8,25 @@ check catalogue.csv against the files and against the vocabularies in docs/archi
 from __future__ import annotations
 
 import csv
-import hashlib
 import importlib.util
 import re
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTPage, LTTextContainer
 
-ROOT = Path(__file__).resolve().parent.parent
+from library.catalogue import COLUMNS
+from library.files import sha256_file
+
 SAMPLES = ROOT / "corpus" / "samples"
 SRC = SAMPLES / "src"
 CATALOGUE = SAMPLES / "catalogue.csv"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-HEADER = [
-    "file",
-    "title",
-    "case",
-    "case_id",
-    "partnership",
-    "review_type",
-    "document_kind",
-    "date",
-    "source_url",
-    "licence",
-    "attribution",
-    "themes_expected",
-    "sha256",
-    "notes",
-]
+HEADER = list(COLUMNS)  # the catalogue's columns: the contract of every catalogue.csv
 BRUISING_DOCS = {
     "learning-review-child-g.pdf",
     "child-g-briefing-note.pdf",
@@ -138,7 +125,7 @@ def test_catalogue_matches_files_and_hashes(rows, pdfs):
     assert [r["file"] for r in rows] == [p.name for p in pdfs]
     for row in rows:
         pdf = SAMPLES / row["file"]
-        assert row["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest(), row["file"]
+        assert row["sha256"] == sha256_file(pdf), row["file"]
         assert row["licence"] == "Fictional sample (project)"
         assert row["attribution"] == "Written for Case Review Library; fictional"
         assert row["source_url"] == ""

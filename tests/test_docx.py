@@ -12,27 +12,23 @@ from pathlib import Path
 
 import pytest
 from helpers import (
+    INGEST_OPTS,
     PAGE_BREAK,
+    assert_only_on_page,
     document_xml,
     filler_pages,
     make_docx,
     make_pdf,
     para,
+    search,
     write_docx,
 )
 
 from indexer.extract_docx import MAX_XML_BYTES, PAGE_CHARS, extract_docx
-from indexer.pipeline import IngestOptions, discover, ingest
-from library.models import SearchRequest
+from indexer.pipeline import discover, ingest
 from library.search import Library
 
-OPTS = IngestOptions(progress=False, workers=2)
 MB = 1024 * 1024
-
-
-def _search(data: Path, q: str) -> object:
-    with Library(data).searcher() as s:
-        return s.search(SearchRequest(q=q, per_page=50))
 
 
 # ------------------------------------------------------------------------------ ingest
@@ -51,16 +47,10 @@ def test_phrase_on_page_three_comes_back_on_page_three_only(tmp_path: Path, data
         author="Barnet Safeguarding Children Partnership",
     )
     make_pdf(tmp_path / "docs" / "other.pdf", filler_pages(3, seed="pdf"))
-    report = ingest([tmp_path / "docs"], data_dir, options=OPTS)
+    report = ingest([tmp_path / "docs"], data_dir, options=INGEST_OPTS)
     assert report.counts() == {"ok": 2}, report.summary()
 
-    res = _search(data_dir, '"torn frenulum noted"')
-    assert res.total == 1
-    hit = res.hits[0]
-    assert hit.document.id == "review"
-    assert hit.pages == [3]
-    assert [h.page for h in hit.hits] == [3]
-    assert "<mark>" in hit.hits[0].snippet
+    hit = assert_only_on_page(data_dir, '"torn frenulum noted"', "review", 3)
     assert hit.document.title == "Learning Review Child G"
     with Library(data_dir).searcher() as s:
         assert s.document("review").page_count == 5
@@ -94,7 +84,7 @@ def test_bad_docx_files_get_a_clear_status_and_the_batch_goes_on(
     (src / "empty.docx").write_bytes(b"")
     (src / "~$good.docx").write_bytes(b"\x0bWord lock file")  # skipped, not an error
 
-    report = ingest([src], data_dir, options=OPTS)
+    report = ingest([src], data_dir, options=INGEST_OPTS)
     by_name = {Path(f.path).name: f for f in report.files}
     assert {n: f.status for n, f in by_name.items()} == {
         "good.docx": "ok",
@@ -112,7 +102,7 @@ def test_bad_docx_files_get_a_clear_status_and_the_batch_goes_on(
     assert "zip" in by_name["random.docx"].reason
     assert all(f.reason for f in report.files if f.status != "ok")
     assert report.documents_in_index == 2
-    assert _search(data_dir, "neglect early help").hits[0].document.id == "good"
+    assert search(data_dir, "neglect early help").hits[0].document.id == "good"
     assert "not-a-document" in report.summary()
 
 

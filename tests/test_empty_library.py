@@ -6,14 +6,11 @@ NotImplementedError from Whoosh's column_reader (CLI traceback, HTTP 500)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import filler_pages, make_pdf
+from helpers import filler_pages, make_pdf, run_reviewlib
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -22,7 +19,6 @@ from reportlab.pdfgen import canvas
 from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
 from web import create_app
 
-BIN = Path(sys.executable).parent / "reviewlib"
 PAGES = ["/", "/.json", "/themes", "/themes.json"]
 SEARCHES = [
     {"q": "anything"},
@@ -49,50 +45,42 @@ def scanned_pdf(path: Path, pages: int = 2) -> Path:
     return path
 
 
-def cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN), "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NO_COLOR="1"),
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="module", params=["only-a-scan", "all-removed"])
 def empty_data(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp(request.param)
     src, data = root / "src", root / "var"
     if request.param == "only-a-scan":
         scanned_pdf(src / "scanned-review.pdf")
-        r = cli(data, "ingest", "--json", str(src))
+        r = run_reviewlib("ingest", "--json", str(src), data=data)
         assert r.returncode == 0, r.stderr
         statuses = [f["status"] for f in json.loads(r.stdout)["files"]]
         assert statuses == ["no-text-layer"], statuses
     else:
         # Index a document, delete its file, ingest the folder again: it is pruned.
         make_pdf(src / "review.pdf", filler_pages(2, seed="removed"), title="Removed review")
-        assert cli(data, "ingest", "-q", str(src)).returncode == 0
-        assert json.loads(cli(data, "search", "--json", "review").stdout)["total"] == 1
+        assert run_reviewlib("ingest", "-q", str(src), data=data).returncode == 0
+        assert (
+            json.loads(run_reviewlib("search", "--json", "review", data=data).stdout)["total"] == 1
+        )
         (src / "review.pdf").unlink()
-        r = cli(data, "ingest", "-q", str(src))
+        r = run_reviewlib("ingest", "-q", str(src), data=data)
         assert r.returncode == 0, r.stderr
     assert (data / "CURRENT").is_file()  # an index exists: it just holds no document
     return data
 
 
 def test_cli_search_says_there_are_no_documents_yet(empty_data: Path) -> None:
-    r = cli(empty_data, "search", "anything")
+    r = run_reviewlib("search", "anything", data=empty_data)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     assert EMPTY_LIBRARY in r.stdout and "reviewlib ingest PATH" in r.stdout
-    r = cli(empty_data, "search", "anything", "--theme", "neglect", "--json")
+    r = run_reviewlib("search", "anything", "--theme", "neglect", "--json", data=empty_data)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["total"] == 0 and out["results"] == []
     assert out["library_empty"] is True
     assert out["message"] == EMPTY_LIBRARY and out["hint"] == ADD_DOCUMENTS_HINT
-    themes = cli(empty_data, "themes")
+    themes = run_reviewlib("themes", data=empty_data)
     assert themes.returncode == 0, themes.stderr
     assert EMPTY_LIBRARY in themes.stdout
 
@@ -125,8 +113,8 @@ def test_a_library_with_documents_says_nothing_of_the_kind(tmp_path: Path) -> No
     src, data = tmp_path / "src", tmp_path / "var"
     make_pdf(src / "review.pdf", filler_pages(2, seed="kept"), title="Kept review")
     scanned_pdf(src / "scan.pdf")
-    assert cli(data, "ingest", "-q", str(src)).returncode == 0
-    r = cli(data, "search", "review")
+    assert run_reviewlib("ingest", "-q", str(src), data=data).returncode == 0
+    r = run_reviewlib("search", "review", data=data)
     assert r.returncode == 0 and EMPTY_LIBRARY not in r.stdout
     client = create_app({"DATA_DIR": data, "TESTING": True}).test_client()
     for path in ("/", "/themes", "/search"):

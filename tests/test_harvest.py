@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from harvest_site import (
     serve_site,
     sha,
 )
+from helpers import run_reviewlib
 
 from indexer.harvest.harvester import (
     DEFAULT_USER_AGENT,
@@ -40,8 +40,6 @@ from indexer.harvest.harvester import (
 )
 from library.catalogue import read_catalogue
 from reviewlib.harvest_cmd import harvest as harvest_cli
-
-BIN = Path(sys.executable).parent / "reviewlib"
 
 
 @pytest.fixture(autouse=True)
@@ -499,8 +497,7 @@ def test_cli_ingest_runs_the_real_pipeline_and_prints_its_summary(
     data = tmp_path / "var"
 
     def reviewlib(*args: str) -> subprocess.CompletedProcess:
-        cmd = [str(BIN), "--data-dir", str(data), *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        return run_reviewlib(*args, data=data)
 
     harvest_args = [site.url("/brent/cspr"), "--rate-limit", "0", "--allow-private", "--ingest"]
     r = reviewlib("harvest", *harvest_args)

@@ -5,16 +5,15 @@ ordered, escaped and chosen for the query's words."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from library.highlight import BETWEEN, Highlighter, matches, plain, porter_stemmer, snippet
 from library.schema import text_analyzer
 
-ROOT = Path(__file__).resolve().parent.parent
 ANALYZER = text_analyzer()
 STEM = porter_stemmer(ANALYZER)
 

@@ -8,19 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import INGEST_OPTS, assert_only_on_page, filler_pages, make_pdf, search
 
-from indexer.pipeline import IngestOptions, ingest
+from indexer.pipeline import IngestOptions, ingest, rebuild
 from library.config import DataDir
-from library.models import SearchRequest
 from library.search import Library
-
-OPTS = IngestOptions(progress=False, workers=2)
-
-
-def _search(data: Path, q: str, **kw) -> object:
-    with Library(data).searcher() as s:
-        return s.search(SearchRequest(q=q, per_page=50, **kw))
 
 
 def test_planted_phrase_is_reported_on_its_page_only(tmp_path: Path, data_dir: Path) -> None:
@@ -28,15 +20,9 @@ def test_planted_phrase_is_reported_on_its_page_only(tmp_path: Path, data_dir: P
     pages[6] = pages[6] + " The toddler had a torn frenulum noted by the dentist."
     make_pdf(tmp_path / "docs" / "twelve.pdf", pages)
     make_pdf(tmp_path / "docs" / "other.pdf", filler_pages(5, seed="other"))
-    report = ingest([tmp_path / "docs"], data_dir, options=OPTS)
+    report = ingest([tmp_path / "docs"], data_dir, options=INGEST_OPTS)
     assert report.counts() == {"ok": 2}
-    res = _search(data_dir, '"torn frenulum noted"')
-    assert res.total == 1
-    hit = res.hits[0]
-    assert hit.document.id == "twelve"
-    assert hit.pages == [7]
-    assert [h.page for h in hit.hits] == [7]
-    assert "<mark>" in hit.hits[0].snippet
+    assert_only_on_page(data_dir, '"torn frenulum noted"', "twelve", 7)
 
 
 def test_phrases_from_real_pdfs_come_back_on_the_printed_pages(corpus_index: Path) -> None:
@@ -60,7 +46,7 @@ def test_phrases_from_real_pdfs_come_back_on_the_printed_pages(corpus_index: Pat
             if phrase in " ".join(pdf[i].get_textpage().get_text_range().split()).lower()
         ]
         assert expected, f"test phrase {phrase!r} not in {rel}"
-        res = _search(corpus_index, f'"{phrase}"')
+        res = search(corpus_index, f'"{phrase}"')
         by_id = {h.document.id: h for h in res.hits}
         doc_id = Path(rel).stem
         assert doc_id in by_id, f"{phrase!r} did not find {doc_id}"
@@ -70,15 +56,15 @@ def test_phrases_from_real_pdfs_come_back_on_the_printed_pages(corpus_index: Pat
 def test_second_ingest_of_unchanged_files_extracts_nothing(tmp_path: Path, data_dir: Path) -> None:
     for i in range(4):
         make_pdf(tmp_path / "d" / f"r{i}.pdf", filler_pages(3, seed=f"doc {i}"))
-    first = ingest([tmp_path / "d"], data_dir, options=OPTS)
+    first = ingest([tmp_path / "d"], data_dir, options=INGEST_OPTS)
     assert first.extracted == 4 and first.actions() == {"added": 4}
-    second = ingest([tmp_path / "d"], data_dir, options=OPTS)
+    second = ingest([tmp_path / "d"], data_dir, options=INGEST_OPTS)
     assert second.extracted == 0
     assert second.actions() == {"unchanged": 4}
     assert not second.committed
     # Touching a file (new mtime, same bytes) re-hashes it but still extracts nothing.
     os.utime(tmp_path / "d" / "r1.pdf", ns=(1, 1))
-    third = ingest([tmp_path / "d"], data_dir, options=OPTS)
+    third = ingest([tmp_path / "d"], data_dir, options=INGEST_OPTS)
     assert third.extracted == 0
 
 
@@ -87,19 +73,19 @@ def test_incremental_update_change_add_remove(tmp_path: Path, data_dir: Path) ->
     make_pdf(d / "alpha.pdf", ["Alpha report about escalation policy."] + filler_pages(2))
     make_pdf(d / "beta.pdf", ["Beta report about a missing child."] + filler_pages(2))
     make_pdf(d / "gamma.pdf", ["Gamma report about the pathway."] + filler_pages(2))
-    ingest([d], data_dir, options=OPTS)
-    assert _search(data_dir, "gamma").total == 1
+    ingest([d], data_dir, options=INGEST_OPTS)
+    assert search(data_dir, "gamma").total == 1
 
     make_pdf(d / "alpha.pdf", ["Alpha report rewritten about housing."] + filler_pages(4))
     (d / "gamma.pdf").unlink()
     make_pdf(d / "delta.pdf", ["Delta report, newly published."] + filler_pages(1))
-    report = ingest([d], data_dir, options=OPTS)
+    report = ingest([d], data_dir, options=INGEST_OPTS)
     assert report.actions() == {"updated": 1, "unchanged": 1, "added": 1, "removed": 1}
     assert report.extracted == 2
-    assert _search(data_dir, "gamma").total == 0
-    assert _search(data_dir, "delta").total == 1
-    assert _search(data_dir, "escalation").total == 0
-    res = _search(data_dir, "housing")
+    assert search(data_dir, "gamma").total == 0
+    assert search(data_dir, "delta").total == 1
+    assert search(data_dir, "escalation").total == 0
+    res = search(data_dir, "housing")
     assert [h.document.id for h in res.hits] == ["alpha"]
     assert res.hits[0].document.page_count == 5
     with Library(data_dir).searcher() as s:
@@ -110,9 +96,9 @@ def test_incremental_update_change_add_remove(tmp_path: Path, data_dir: Path) ->
 def test_ingesting_another_folder_keeps_the_first(tmp_path: Path, data_dir: Path) -> None:
     make_pdf(tmp_path / "a" / "one.pdf", ["First folder document, indexed first."])
     make_pdf(tmp_path / "b" / "two.pdf", ["Second folder document, indexed next."])
-    ingest([tmp_path / "a"], data_dir, options=OPTS)
-    ingest([tmp_path / "b"], data_dir, options=OPTS)
-    assert _search(data_dir, "folder document").total == 2
+    ingest([tmp_path / "a"], data_dir, options=INGEST_OPTS)
+    ingest([tmp_path / "b"], data_dir, options=INGEST_OPTS)
+    assert search(data_dir, "folder document").total == 2
 
 
 def _themes_doc(mentions: int) -> list[str]:
@@ -125,7 +111,7 @@ def _themes_doc(mentions: int) -> list[str]:
 def test_theme_needs_enough_evidence(tmp_path: Path, data_dir: Path) -> None:
     make_pdf(tmp_path / "t" / "passing.pdf", _themes_doc(1))
     make_pdf(tmp_path / "t" / "strong.pdf", _themes_doc(4))
-    ingest([tmp_path / "t"], data_dir, options=OPTS)
+    ingest([tmp_path / "t"], data_dir, options=INGEST_OPTS)
     with Library(data_dir).searcher() as s:
         strong = s.document("strong")
         passing = s.document("passing")
@@ -134,7 +120,7 @@ def test_theme_needs_enough_evidence(tmp_path: Path, data_dir: Path) -> None:
     assert ev["mentions"] >= 4
     assert set(ev["pages"]) == {"1", "2", "3", "4"}
     assert "neglect" not in passing.themes
-    res = _search(data_dir, "", themes=["neglect"])
+    res = search(data_dir, "", themes=["neglect"])
     assert [h.document.id for h in res.hits] == ["strong"]
 
 
@@ -171,7 +157,7 @@ def test_metadata_inferred_without_catalogue(tmp_path: Path, data_dir: Path) -> 
         "Barnet Safeguarding Children Partnership\nLearning Review Child G\nPublished 17 March 2022"
     )
     make_pdf(tmp_path / "m" / "lr-report.pdf", [first] + filler_pages(3))
-    ingest([tmp_path / "m"], data_dir, options=OPTS)
+    ingest([tmp_path / "m"], data_dir, options=INGEST_OPTS)
     with Library(data_dir).searcher() as s:
         d = s.document("lr-report")
     assert d.partnership == "Barnet"
@@ -190,7 +176,7 @@ def test_catalogue_wins_and_links_a_case(tmp_path: Path, data_dir: Path) -> None
         "report.pdf,SCR Child E overview report,Child E,Barnet,scr,overview-report,2019-05\n"
         "plan.pdf,SCR Child E action plan,Child E,Barnet,scr,action-plan,2019-06-01\n"
     )
-    ingest([d], data_dir, options=OPTS)
+    ingest([d], data_dir, options=INGEST_OPTS)
     with Library(data_dir).searcher() as s:
         rep = s.document("report")
         assert rep.title == "SCR Child E overview report"
@@ -206,11 +192,11 @@ def test_schema_change_rebuilds_from_cache(tmp_path: Path, data_dir: Path, monke
 
     make_pdf(tmp_path / "s" / "one.pdf", ["Text of one."] + filler_pages(1))
     make_pdf(tmp_path / "s" / "two.pdf", ["Text of the second document."])
-    ingest([tmp_path / "s"], data_dir, options=OPTS)
+    ingest([tmp_path / "s"], data_dir, options=INGEST_OPTS)
     old = store.current_generation(DataDir(data_dir))
     for mod in (schema, store, metadata):
         monkeypatch.setattr(mod, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
-    report = ingest([tmp_path / "s"], data_dir, options=OPTS)
+    report = ingest([tmp_path / "s"], data_dir, options=INGEST_OPTS)
     assert report.rebuilt and report.extracted == 0
     new = store.current_generation(DataDir(data_dir))
     assert new != old and not old.exists()
@@ -221,7 +207,7 @@ def test_report_is_written_as_json(tmp_path: Path, data_dir: Path, shared: Path)
     src = tmp_path / "mix"
     make_pdf(src / "good.pdf", ["A good file with enough text to index."])
     shutil.copy(shared / "pdf-oddities/qpdf/bad1.pdf", src / "bad1.pdf")
-    report = ingest([src, tmp_path / "does-not-exist"], data_dir, options=OPTS)
+    report = ingest([src, tmp_path / "does-not-exist"], data_dir, options=INGEST_OPTS)
     data = json.loads((data_dir / "reports" / "latest.json").read_text())
     statuses = {Path(f["path"]).name: f["status"] for f in data["files"]}
     assert statuses == {"good.pdf": "ok", "bad1.pdf": "not-a-pdf", "does-not-exist": "missing"}
@@ -232,7 +218,18 @@ def test_report_is_written_as_json(tmp_path: Path, data_dir: Path, shared: Path)
 @pytest.mark.parametrize("pages", [1, 40])
 def test_page_counts(tmp_path: Path, data_dir: Path, pages: int) -> None:
     make_pdf(tmp_path / "p" / "doc.pdf", filler_pages(pages))
-    ingest([tmp_path / "p"], data_dir, options=OPTS)
+    ingest([tmp_path / "p"], data_dir, options=INGEST_OPTS)
     with Library(data_dir).searcher() as s:
         assert s.document("doc").page_count == pages
         assert "Page 1 of the sample" in s.page_text("doc", 1)
+
+
+def test_rebuild_works_on_a_copy_of_the_options(tmp_path: Path, data_dir: Path) -> None:
+    make_pdf(tmp_path / "docs" / "one.pdf", filler_pages(2, seed="rebuild options"))
+    ingest([tmp_path / "docs"], data_dir, options=INGEST_OPTS)
+    opts = IngestOptions(progress=False, workers=1)
+    report = rebuild(data_dir, options=opts)
+    assert report.rebuilt and report.documents_in_index == 1
+    assert opts == IngestOptions(progress=False, workers=1)  # the caller's options unchanged
+    again = ingest([tmp_path / "docs"], data_dir, options=opts)
+    assert not again.rebuilt and again.actions() == {"unchanged": 1}

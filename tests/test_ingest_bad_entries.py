@@ -27,14 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import filler_pages, make_pdf, run_reviewlib
 
-from indexer.cache import sha256_file
-from indexer.discover import RefusedError, discover
+from indexer.discover import RefusedError, discover, sha256_regular_file
 from library.models import SearchRequest
 from library.search import Library
 
-BIN = Path(sys.executable).parent / "reviewlib"
 TIMEOUT = 240  # seconds: a deadlock guard, far above the few seconds these runs take
 MB = 1024 * 1024
 _PR_CAPBSET_DROP = 24
@@ -55,14 +53,9 @@ def _drop_file_permission_override() -> None:
 
 
 def cli(*args: str, data: Path, as_plain_user: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN), "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        preexec_fn=_drop_file_permission_override if as_plain_user else None,
-        env=dict(os.environ, NO_COLOR="1"),
-    )
+    """The CLI, as root or (``as_plain_user``) without root's override of file permissions."""
+    preexec = _drop_file_permission_override if as_plain_user else None
+    return run_reviewlib(*args, data=data, timeout=TIMEOUT, preexec_fn=preexec)
 
 
 def _one_line_error(r: subprocess.CompletedProcess) -> str:
@@ -211,23 +204,23 @@ def test_hashing_refuses_a_pipe_without_blocking(tmp_path: Path) -> None:
     # the pipe as the pipeline could meet it: listed as a file, swapped for a pipe since
     fifo = tmp_path / "swapped.pdf"
     os.mkfifo(fifo)
-    t, box = _in_thread(sha256_file, fifo)
+    t, box = _in_thread(sha256_regular_file, fifo)
     if t.is_alive():  # release the blocked open() so the thread ends, then fail
         fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
         os.close(fd)
-        pytest.fail("sha256_file blocked on a named pipe")
+        pytest.fail("sha256_regular_file blocked on a named pipe")
     (exc,) = box
     assert isinstance(exc, RefusedError) and exc.status == "not-a-file"
 
 
 def test_hashing_stops_at_the_size_limit(tmp_path: Path) -> None:
-    t, box = _in_thread(sha256_file, Path("/dev/zero"))
+    t, box = _in_thread(sha256_regular_file, Path("/dev/zero"))
     assert not t.is_alive(), "hashing /dev/zero never ended"
     assert isinstance(box[0], RefusedError) and box[0].status == "not-a-file"
     grown = tmp_path / "grown.pdf"
     grown.write_bytes(b"%PDF-" + b"x" * (2 * MB))
     with pytest.raises(RefusedError) as info:
-        sha256_file(grown, max_bytes=MB)
+        sha256_regular_file(grown, max_bytes=MB)
     assert info.value.status == "too-large"
 
 
@@ -299,13 +292,7 @@ def test_proc_and_a_file_as_data_dir_are_one_line_errors(
 def test_data_dir_from_the_environment_is_checked_the_same_way(tmp_path: Path) -> None:
     a_file = tmp_path / "not-a-dir"
     a_file.write_text("x")
-    r = subprocess.run(
-        [str(BIN), "themes"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=dict(os.environ, REVIEWLIB_DATA=str(a_file)),
-    )
+    r = run_reviewlib("themes", env={"REVIEWLIB_DATA": str(a_file)}, timeout=TIMEOUT)
     assert "is a file, not a folder" in _one_line_error(r)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import shared_folder
+from harvest_site import CHILD_G_LINKS
+from helpers import ROOT, shared_folder
 
 from indexer.harvest.listing import (
     LinkedDocument,
@@ -21,7 +22,6 @@ from indexer.harvest.listing import (
 )
 from library.naming import DOCUMENT_KINDS, REVIEW_TYPES
 
-ROOT = Path(__file__).resolve().parents[1]
 BRENT_SEED = "000_8facd7bc97b46067.txt"
 BARNET_SEED = "002_5dee9fee2887c513.txt"
 
@@ -279,7 +279,8 @@ def test_brent_seed_page(seeds: Path) -> None:
 
 # ------------------------------------------------------------------------------ HTML variant
 
-BARNET_HTML = """<!DOCTYPE html>
+BARNET_HTML = (
+    """<!DOCTYPE html>
 <html><head><meta charset="utf-8">
 <title>Child Safeguarding Practice Reviews | Barnet Safeguarding Children Partnership</title></head>
 <body>
@@ -290,12 +291,9 @@ BARNET_HTML = """<!DOCTYPE html>
 <p>If a child is in immediate danger please call 999</p>
 <p>For more information about Rapid Reviews and the referral pathway, see
    <a href="/docs/referral.pdf">Barnet's referral document</a>.</p>
-<h3>Learning Review Child G, July 2019</h3>
-<p><a href="/docs/child-g-briefing-note.pdf">Briefing note: Child G</a></p>
-<p><a href="/docs/nmc-protocol-2019.pdf">Non-mobile children bruising and injury protocol 2019</a></p>
-<p><a href="/docs/nmc-pathway-2019.docx">Pathway for non-mobile children bruising and injury 2019</a></p>
-<p><a href="/docs/leaflet.pdf">Leaflet for parents and carers</a></p>
-<p><strong>SCR Child E, January 2018</strong></p>
+"""
+    + CHILD_G_LINKS
+    + """<p><strong>SCR Child E, January 2018</strong></p>
 <ul><li><a href="/docs/child-e-report.pdf">Child E report</a></li>
     <li><a href="/docs/child-e-action-plan.pdf">Child E action plan</a></li></ul>
 <h3>SCR Child A, May 2016</h3>
@@ -307,6 +305,7 @@ BARNET_HTML = """<!DOCTYPE html>
 Serious Case Reviews</a> conducted in England.</p>
 </main></body></html>
 """
+)
 
 SOUTHWARK_HTML = """<html><head><title>Serious case reviews - Southwark Council</title></head><body>
 <div class="banner"><p>Our online forms are working again</p></div>

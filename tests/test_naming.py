@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from library import naming
 from library.naming import (
@@ -26,8 +27,6 @@ from library.naming import (
     parse_review_type,
     slugify,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _ids_from_architecture(label: str) -> list[str]:

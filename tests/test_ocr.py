@@ -6,16 +6,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from helpers import run_reviewlib
 
 from bench.ocr_set import KEY_PHRASES, PAGES, make_scan, text_pdf
 from indexer import cache as extraction_cache
-from indexer.cache import sha256_file
+from indexer.discover import sha256_regular_file
 from indexer.extract import OCR_NOT_RUN
 from indexer.ocr import OcrJob, OcrLanguageError, OcrPageCache, OcrSettings, probe, tsv_text
 from indexer.pipeline import IngestOptions, ingest
@@ -23,14 +22,6 @@ from indexer.pool import Limits, run_extractions
 from library.api import hit_to_json
 from library.models import SearchRequest
 from library.search import Library
-
-BIN = Path(sys.executable).parent / "reviewlib"
-
-
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN), *args], capture_output=True, text=True, env=env or dict(os.environ), timeout=600
-    )
 
 
 def phrase_hits(data: Path, phrase: str) -> dict[str, list[dict]]:
@@ -114,7 +105,7 @@ def test_a_scan_saved_at_72_dpi_is_read_at_its_own_pixels(tmp_path: Path, tesser
     data = tmp_path / "var"
     report = ingest([scan.parent], data, options=IngestOptions(progress=False, workers=1))
     assert outcome(report, "pixels.pdf").ocr_pages == [1, 2]
-    cached = OcrPageCache(data / "ocr").get(sha256_file(scan), 2, probe().settings.key)
+    cached = OcrPageCache(data / "ocr").get(sha256_regular_file(scan), 2, probe().settings.key)
     assert cached is not None and cached["dpi"] is None
     assert [h["page"] for h in phrase_hits(data, KEY_PHRASES[2])["pixels"]] == [2]
 
@@ -215,7 +206,7 @@ def test_without_tesseract_ingest_works_and_says_once_how_to_turn_ocr_on(
     make_scan(src / "scan.pdf", PAGES[:1], seed=7)
     (src / "text.pdf").write_bytes(text_pdf(PAGES[1:3]))
     env = dict(os.environ, PATH=str(tmp_path / "empty-bin"))
-    r = cli("--data-dir", str(tmp_path / "var"), "ingest", "-q", str(src), env=env)
+    r = run_reviewlib("--data-dir", str(tmp_path / "var"), "ingest", "-q", str(src), env=env)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     assert "no-text-layer" in r.stdout and "scan.pdf" in r.stdout
@@ -233,7 +224,7 @@ def test_without_tesseract_ingest_works_and_says_once_how_to_turn_ocr_on(
 def test_no_ocr_option_says_how_to_turn_it_back_on(tmp_path: Path, tesseract: str) -> None:
     src = tmp_path / "in"
     make_scan(src / "scan.pdf", PAGES[:1], seed=8)
-    r = cli("--data-dir", str(tmp_path / "var"), "ingest", "-q", "--no-ocr", str(src))
+    r = run_reviewlib("--data-dir", str(tmp_path / "var"), "ingest", "-q", "--no-ocr", str(src))
     assert r.returncode == 0, r.stderr
     assert "scan.pdf: no page has 20+ characters of text: a scan that needs OCR" in r.stdout
     off = [ln for ln in r.stdout.splitlines() if "OCR is off" in ln]
@@ -246,7 +237,9 @@ def test_unknown_ocr_language_is_a_one_line_error_naming_the_installed_ones(
     src = tmp_path / "in"
     (src).mkdir()
     for bad in ("xyz", "eng+klingon", "eng;rm -rf"):
-        r = cli("--data-dir", str(tmp_path / "var"), "ingest", "--ocr-lang", bad, str(src))
+        r = run_reviewlib(
+            "--data-dir", str(tmp_path / "var"), "ingest", "--ocr-lang", bad, str(src)
+        )
         assert r.returncode == 1, (bad, r.stdout, r.stderr)
         err = r.stderr.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("Error: "), err
@@ -384,7 +377,7 @@ def test_scans_of_pdf_oddities_end_with_a_status_within_the_limit(
     # the JBIG2 scan's speech bubble is read (too short a page to count as text)
     jbig2 = by_name["contrib_pdf-with-jbig2.pdf"]
     assert jbig2.ocr_pages == [1]
-    sha = sha256_file(Path(jbig2.path))
+    sha = sha256_regular_file(Path(jbig2.path))
     page = OcrPageCache(data / "ocr").get(sha, 1, probe().settings.key)
     assert page is not None and "Doesn't" in page["text"], page
     # an RC4 file without /ID: its scanned page 2 is read and searchable

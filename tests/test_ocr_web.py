@@ -4,31 +4,21 @@ client and the real ``reviewlib`` command, on a real index of generated scans.""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import run_reviewlib
 
 from bench.ocr_set import KEY_PHRASES
 from web import create_app
 from web.present import page_ranges
 
-BIN = Path(sys.executable).parent / "reviewlib"
-
 
 @pytest.fixture(scope="module")
 def app(ocr_library) -> Flask:
     return create_app({"DATA_DIR": ocr_library["data"], "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def get(client: FlaskClient, url: str):
@@ -99,26 +89,13 @@ def test_search_results_mark_hits_from_ocr(client: FlaskClient) -> None:
 
 
 def test_cli_search_marks_hits_from_ocr(ocr_library) -> None:
-    data = str(ocr_library["data"])
-    env = dict(os.environ, NO_COLOR="1")
-    r = subprocess.run(
-        [str(BIN), "--data-dir", data, "search", f'"{KEY_PHRASES[5]}"', "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    data = ocr_library["data"]
+    r = run_reviewlib("search", f'"{KEY_PHRASES[5]}"', "--json", data=data, timeout=120)
     assert r.returncode == 0, r.stderr
     hits = {x["id"]: x["hits"] for x in json.loads(r.stdout)["results"]}
     assert hits["scanned-review"][0]["page"] == 5 and hits["scanned-review"][0]["ocr"] is True
     assert hits["mixed-review"][0]["ocr"] is False
-    r = subprocess.run(
-        [str(BIN), "--data-dir", data, "search", f'"{KEY_PHRASES[5]}"'],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    r = run_reviewlib("search", f'"{KEY_PHRASES[5]}"', data=data, timeout=120)
     assert "p.5 (text from OCR):" in r.stdout
     assert r.stdout.count("(text from OCR)") == 1  # the mixed file's page 5 is text
 

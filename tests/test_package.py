@@ -23,12 +23,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import FILLER, make_pdf
+from helpers import FILLER, ROOT, make_pdf
 from serving import Server, fetch
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("library", "indexer", "web", "reviewlib")
 #: what a build of the checkout must not read or carry along: at the top, and anywhere
 _NOT_SOURCE_TOP = {".git", ".venv", "var", "build", "dist", "tests/node_modules",

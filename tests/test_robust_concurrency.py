@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import INGEST_OPTS, REVIEWLIB, ROOT, filler_pages, make_pdf, marker, run_reviewlib
 
-from indexer.pipeline import IngestOptions, ingest
+from indexer.pipeline import ingest
 from library import store
 from library.config import DataDir
 from library.models import SearchRequest
@@ -35,24 +35,17 @@ from web import create_app
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-OPTS = IngestOptions(progress=False, workers=2)
 GUARD = 300.0  # seconds: only a hang takes this long, however busy the machine
 
 
-def _reviewlib() -> list[str]:
-    exe = ROOT / ".venv/bin/reviewlib"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "reviewlib.cli"]
-
-
-def _marker(i: int) -> str:
-    return "concur" + chr(97 + i // 26) + chr(97 + i % 26) + "q"
+def _word(i: int) -> str:
+    return marker(i, prefix="concur", suffix="q")
 
 
 def _make(folder: Path, first: int, count: int, pages: int = 2) -> None:
     for i in range(first, first + count):
         text = filler_pages(pages, seed=f"concurrency {i}")
-        text[0] += f" The word {_marker(i)} marks this report."
+        text[0] += f" The word {_word(i)} marks this report."
         make_pdf(folder / f"doc-{i:02d}.pdf", text, title=f"Concurrency review {i}")
 
 
@@ -231,10 +224,10 @@ def test_searches_keep_answering_during_ingest_and_rebuild(tmp_path: Path) -> No
     _make(src / "a", 0, 8)
     _make(src / "b", 8, 16)
     data = tmp_path / "var"
-    ingest([src / "a"], data, options=OPTS)
+    ingest([src / "a"], data, options=INGEST_OPTS)
     app = _app(data)
-    new_marker = _marker(20)
-    queries = ["", "review", new_marker, _marker(3)]
+    new_marker = _word(20)
+    queries = ["", "review", new_marker, _word(3)]
 
     # 1. During an ingest that adds 16 documents in one commit.
     threads, rc, out, err = _search_during(
@@ -260,7 +253,7 @@ def test_searches_keep_answering_during_ingest_and_rebuild(tmp_path: Path) -> No
 
     def rebuild() -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [*_reviewlib(), "--data-dir", str(data), "rebuild", "-q"],
+            [*REVIEWLIB, "--data-dir", str(data), "rebuild", "-q"],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -289,28 +282,18 @@ def test_second_ingest_refuses_naming_the_lock_or_waits(tmp_path: Path) -> None:
         _wait_for(lambda: _lock_held(data), "the first ingest to take its lock", first)
         # Without --wait: a clear refusal, at once (the first cannot finish before the gate
         # opens, so the refusal did not wait for it), naming the lock.
-        second = subprocess.run(
-            [*_reviewlib(), "--data-dir", str(data), "ingest", "-q", str(src / "c")],
-            capture_output=True,
-            text=True,
-            timeout=GUARD,
-        )
+        second = run_reviewlib("ingest", "-q", str(src / "c"), data=data, timeout=GUARD)
         assert second.returncode != 0
         assert "another ingest is running" in second.stderr
         assert "ingest.lock" in second.stderr and f"pid {first.pid}" in second.stderr
         assert "--wait" in second.stderr
         assert first.poll() is None
         # A rebuild refuses the same way.
-        rebuild = subprocess.run(
-            [*_reviewlib(), "--data-dir", str(data), "rebuild", "-q"],
-            capture_output=True,
-            text=True,
-            timeout=GUARD,
-        )
+        rebuild = run_reviewlib("rebuild", "-q", data=data, timeout=GUARD)
         assert rebuild.returncode != 0 and "ingest.lock" in rebuild.stderr
         # With --wait: it queues on the lock behind the first and then does its own work.
         waiting = subprocess.Popen(
-            [*_reviewlib(), "--data-dir", str(data), "ingest", "-q", "--wait", str(src / "c")],
+            [*REVIEWLIB, "--data-dir", str(data), "ingest", "-q", "--wait", str(src / "c")],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -330,14 +313,9 @@ def test_second_ingest_refuses_naming_the_lock_or_waits(tmp_path: Path) -> None:
     # Nothing corrupt: every document answers, and status --check finds no drift.
     with Library(data).searcher() as s:
         for i in list(range(12)) + list(range(40, 44)):
-            res = s.search(SearchRequest(q=_marker(i)))
+            res = s.search(SearchRequest(q=_word(i)))
             assert [h.document.id for h in res.hits] == [f"doc-{i:02d}"]
-    check = subprocess.run(
-        [*_reviewlib(), "--data-dir", str(data), "status", "--check"],
-        capture_output=True,
-        text=True,
-        timeout=GUARD,
-    )
+    check = run_reviewlib("status", "--check", data=data, timeout=GUARD)
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -357,6 +335,6 @@ def test_report_is_written_under_the_lock(tmp_path: Path, monkeypatch: pytest.Mo
         return real_write(self, reports_dir)
 
     monkeypatch.setattr(IngestReport, "write", write)
-    ingest([src], data, options=OPTS)
+    ingest([src], data, options=INGEST_OPTS)
     assert held == [True]
     assert len(list((data / "reports").glob("ingest-*.json"))) == 1

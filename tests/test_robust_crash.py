@@ -22,30 +22,29 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import INGEST_OPTS, REVIEWLIB, ROOT, filler_pages, make_pdf, marker, snapshot
 
-from indexer.pipeline import IngestOptions, ingest
+from indexer.pipeline import ingest
 from library import store
 from library.config import DataDir
 from library.errors import IndexLockedError, IndexMissingError
 from library.models import SearchRequest
 from library.search import Library
-from library.writer import indexed_documents
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240605
 N_GENERATED = 32
 KILLS_ANYWHERE = 12  # uniformly over the whole run
 KILLS_IN_COMMIT = 9  # inside the commit window
 KILLS_FIRST_RUN = 3  # the very first ingest into an empty data dir
 KILLS_REBUILD = 5  # `reviewlib rebuild`, plus one right after its swap of CURRENT
-OPTS = dict(progress=False, workers=2, timeout=60.0)
+OPTS = replace(INGEST_OPTS, timeout=60.0)
 
 RUNNER = textwrap.dedent(
     """
@@ -63,10 +62,6 @@ RUNNER = textwrap.dedent(
 )
 
 
-def _marker(i: int) -> str:
-    return "marker" + chr(97 + i // 26) + chr(97 + i % 26) + "x"
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> dict[str, Any]:
     """Source folders a/ (already indexed before the killed run) and b/ (new in it)."""
@@ -74,7 +69,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> dict[str, A
     for i in range(N_GENERATED):
         folder = "a" if i < 8 else "b"
         pages = filler_pages(2 + i % 2, seed=f"crash {i}")
-        pages[-1] += f" The unique word of this report is {_marker(i)}."
+        pages[-1] += f" The unique word of this report is {marker(i)}."
         make_pdf(src / folder / f"gen-{i:02d}.pdf", pages, title=f"Generated review {i}")
     odd = shared / "pdf-oddities"
     for rel in (
@@ -96,7 +91,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> dict[str, A
 
     # State before the killed runs: a/ only. Built once, copied for every trial.
     before = tmp_path_factory.mktemp("crash-before") / "var"
-    ingest([src / "a"], before, options=IngestOptions(**OPTS))
+    ingest([src / "a"], before, options=OPTS)
 
     # The uninterrupted run, timed from outside (what a kill schedule must cover).
     full = tmp_path_factory.mktemp("crash-full") / "var"
@@ -116,8 +111,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> dict[str, A
         "paths": paths,
         "runner": runner,
         "before": before,
-        "before_state": _snapshot(before),
-        "full_state": _snapshot(full),
+        "before_state": snapshot(before),
+        "full_state": snapshot(full),
         "timing": timing,
         "warm": warm,
         "warm_timing": warm_timing,
@@ -143,27 +138,6 @@ def _run_ingest(runner: Path, paths: list[Path], data: Path) -> dict[str, float]
     }
 
 
-def _snapshot(data: Path) -> dict[str, Any] | None:
-    """Every document (full record) and every page text; None when there is no index yet."""
-    d = DataDir(data)
-    if store.current_generation(d) is None:
-        return None
-    docs = indexed_documents(store.open_index(d))
-    out: dict[str, Any] = {}
-    lib = Library(data)
-    try:
-        with lib.searcher() as s:
-            for doc_id, rec in sorted(docs.items()):
-                pages = [s.page_text(doc_id, n) for n in range(1, rec.page_count + 1)]
-                out[doc_id] = (rec.to_dict(), pages)
-            # no stray page entries beyond the documents' page counts
-            n_pages = len(list(s.raw.document_numbers(level="page")))
-            assert n_pages == sum(r.page_count for r in docs.values())
-    finally:
-        lib.close()
-    return out
-
-
 def _check_cache(data: Path) -> int:
     """Every cache entry decompresses and parses; returns how many temp files were left."""
     entries = 0
@@ -185,12 +159,12 @@ def _search_works(data: Path, state: dict[str, Any] | None, rnd: random.Random) 
     try:
         with lib.searcher() as s:
             for i in rnd.sample(range(N_GENERATED), 4):
-                res = s.search(SearchRequest(q=_marker(i)))
+                res = s.search(SearchRequest(q=marker(i)))
                 ids = sorted(h.document.id for h in res.hits)
                 expected = sorted(
                     doc_id
                     for doc_id, (_rec, pages) in (state or {}).items()
-                    if any(_marker(i) in p for p in pages)
+                    if any(marker(i) in p for p in pages)
                 )
                 assert ids == expected, (i, ids)
                 for h in res.hits:  # on the last page, where it was planted
@@ -206,7 +180,7 @@ def _rerun(paths: list[Path], data: Path) -> Any:
     deadline = time.monotonic() + 60
     while True:
         try:
-            return ingest(paths, data, options=IngestOptions(**OPTS))
+            return ingest(paths, data, options=OPTS)
         except IndexLockedError:
             if time.monotonic() > deadline:
                 raise
@@ -310,7 +284,7 @@ def test_kills_during_ingest_lose_nothing(world: dict[str, Any]) -> None:
         trigger = _commit_phase(data, phase) if phase else None
         what = _kill_at(cmd_base + [str(data)], delay, trigger=trigger)
         # 1. The index answers with the last committed state: the old one or the new one.
-        state = _snapshot(data)
+        state = snapshot(data)
         label = f"kill {n} {delay:.3f}s after {phase or 'start'}: {what}"
         assert state in (prior, world["full_state"]), label
         outcomes.append("old" if state == prior else "new")
@@ -327,7 +301,7 @@ def test_kills_during_ingest_lose_nothing(world: dict[str, Any]) -> None:
         # 3. A re-run ends exactly where an uninterrupted run does, and cleans up.
         report = _rerun(world["paths"], data)
         assert not [f for f in report.files if f.status == "missing"]
-        assert _snapshot(data) == world["full_state"], label
+        assert snapshot(data) == world["full_state"], label
         assert _check_cache(data) == 0
         _no_leftovers(data)
         shutil.rmtree(data.parent, ignore_errors=True)
@@ -348,14 +322,12 @@ def test_kills_during_rebuild_keep_the_old_generation(world: dict[str, Any]) -> 
     shutil.copytree(world["before"], data)
     _rerun(world["paths"], data)
     full = world["full_state"]
-    assert _snapshot(data) == full
-    reviewlib = ROOT / ".venv/bin/reviewlib"
-    exe = [str(reviewlib)] if reviewlib.exists() else [sys.executable, "-m", "reviewlib.cli"]
-    cmd = exe + ["--data-dir", str(data), "rebuild", "-q"]
+    assert snapshot(data) == full
+    cmd = [*REVIEWLIB, "--data-dir", str(data), "rebuild", "-q"]
     t0 = time.monotonic()
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, timeout=300)
     rebuild_s = time.monotonic() - t0
-    assert _snapshot(data) == full
+    assert snapshot(data) == full
     results = []
     for k in range(KILLS_REBUILD):
         old = store.current_generation(DataDir(data))
@@ -367,7 +339,7 @@ def test_kills_during_rebuild_keep_the_old_generation(world: dict[str, Any]) -> 
         else:
             results.append("new generation live")
         assert live is not None and live.is_dir()
-        assert _snapshot(data) == full, f"rebuild kill {k} at {delay:.2f}s: {what}"
+        assert snapshot(data) == full, f"rebuild kill {k} at {delay:.2f}s: {what}"
         _search_works(data, full, rnd)
         _check_cache(data)
     # One more, right after the swap of CURRENT, while the old generation is being deleted.
@@ -383,7 +355,7 @@ def test_kills_during_rebuild_keep_the_old_generation(world: dict[str, Any]) -> 
     what = _kill_at(cmd, 0.0, trigger=swapped)
     live = store.current_generation(DataDir(data))
     assert live is not None and live != old, what
-    assert _snapshot(data) == full, f"rebuild kill after the swap: {what}"
+    assert snapshot(data) == full, f"rebuild kill after the swap: {what}"
     _search_works(data, full, rnd)
     results.append(f"after the swap: new generation live ({what})")
     assert results.count("old generation live") >= 2, results
@@ -391,5 +363,5 @@ def test_kills_during_rebuild_keep_the_old_generation(world: dict[str, Any]) -> 
     # A finished rebuild after all that: same documents, one generation, no leftovers.
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert _snapshot(data) == full
+    assert snapshot(data) == full
     _no_leftovers(data)

@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import REVIEWLIB, ROOT, filler_pages, make_pdf, run_reviewlib
 
 from indexer import pool as pool_mod
-from indexer.extract import STATUSES, extract_pdf
+from indexer.extract import extract_pdf
 from indexer.pool import Limits, run_extractions
+from indexer.statuses import EXTRACTION_STATUSES
 from library.models import SearchRequest
 from library.search import Library
 
-ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
 
 #: outcomes that do not depend on the machine's speed (pdfminer.six 2026xxxx); every other
@@ -135,9 +135,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> dict[str, A
         sys.executable,
         "-c",
         probe,
-        str(ROOT / ".venv/bin/reviewlib")
-        if (ROOT / ".venv/bin/reviewlib").exists()
-        else "reviewlib",
+        *REVIEWLIB,
         "--data-dir",
         str(data),
         "ingest",
@@ -177,7 +175,7 @@ def test_every_file_has_an_outcome_and_good_files_are_indexed(mixed: dict[str, A
     assert files["odd/zero-bytes.pdf"]["status"] == "empty"
     assert files["odd/truncated.pdf"]["status"] in ("corrupt", "empty", "ok")
     for rel, f in files.items():
-        assert f["status"] in STATUSES, rel
+        assert f["status"] in EXTRACTION_STATUSES, rel
         if f["status"] != "ok":
             assert f["reason"], f"{rel} failed without a reason"
             assert f["action"] == "skipped"
@@ -216,31 +214,18 @@ def test_time_and_memory_stay_bounded(mixed: dict[str, Any]) -> None:
 
 @pytest.mark.slow
 def test_strict_exits_non_zero_and_rerun_uses_the_cache(mixed: dict[str, Any]) -> None:
-    reviewlib = ROOT / ".venv/bin/reviewlib"
-    exe = str(reviewlib) if reviewlib.exists() else "reviewlib"
-    args = [
-        exe,
-        "--data-dir",
-        str(mixed["data"]),
-        "ingest",
-        "-q",
-        "--timeout",
-        str(mixed["timeout"]),
-    ]
+    data = mixed["data"]
+    args = ["ingest", "-q", "--timeout", str(mixed["timeout"])]
     args += [str(mixed["src"] / "odd"), str(mixed["src"] / "good")]
-    plain = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    plain = run_reviewlib(*args, data=data)
     assert plain.returncode == 0, plain.stderr
     assert "not indexed" in plain.stdout and "encrypted" in plain.stdout
-    strict = subprocess.run(args + ["--strict"], capture_output=True, text=True, timeout=300)
+    strict = run_reviewlib(*args, "--strict", data=data)
     assert strict.returncode == 3, (strict.returncode, strict.stdout, strict.stderr)
     # Nothing was extracted again: failures are cached too.
     assert "0 extracted" in strict.stdout
-    good_only = subprocess.run(
-        [exe, "--data-dir", str(mixed["data"]), "ingest", "-q", "--strict", "--no-prune"]
-        + [str(mixed["src"] / "good")],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    good_only = run_reviewlib(
+        "ingest", "-q", "--strict", "--no-prune", str(mixed["src"] / "good"), data=data
     )
     assert good_only.returncode == 0, good_only.stdout
 
@@ -289,7 +274,7 @@ def test_no_file_runs_past_its_limit(shared: Path) -> None:
     assert results[_rel(SLOW)]["status"] == "timeout"
     assert "longer than" in results[_rel(SLOW)]["reason"]
     assert slowest[1] < limit + 30.0, slowest
-    assert all(r["status"] in STATUSES for r in results.values())
+    assert all(r["status"] in EXTRACTION_STATUSES for r in results.values())
     assert time.monotonic() - t0 < 600
 
 
@@ -414,15 +399,13 @@ def test_a_broken_catalogue_is_reported_not_fatal(
     src = tmp_path / "src"
     _make_good(src / "sub")
     (src / "catalogue.csv").write_bytes(content)
-    reviewlib = ROOT / ".venv/bin/reviewlib"
-    exe = [str(reviewlib)] if reviewlib.exists() else [sys.executable, "-m", "reviewlib.cli"]
-    args = [*exe, "--data-dir", str(data_dir), "ingest", "-q", "--json", str(src)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    args = ["ingest", "-q", "--json", str(src)]
+    done = run_reviewlib(*args, data=data_dir)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     report = json.loads(done.stdout)
     bad = [f for f in report["files"] if f["path"].endswith("catalogue.csv")]
     assert len(bad) == 1 and bad[0]["status"] == "bad-catalogue" and bad[0]["reason"], bad
     assert report["statuses"]["ok"] == len(GOOD_PHRASES)
-    strict = subprocess.run(args + ["--strict"], capture_output=True, text=True, timeout=300)
+    strict = run_reviewlib(*args, "--strict", data=data_dir)
     assert strict.returncode == 3

@@ -7,13 +7,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import INGEST_OPTS, filler_pages, make_pdf, run_reviewlib, snapshot
 
 from indexer import pipeline
 from indexer.cache import ExtractionCache
@@ -24,20 +22,12 @@ from library.config import DataDir
 from library.search import Library
 from library.writer import indexed_documents
 
-ROOT = Path(__file__).resolve().parent.parent
-OPTS = IngestOptions(progress=False, workers=2)
-
 CATALOGUE = (
     "file,title,case,partnership,review_type,document_kind,date\n"
     "north/report.pdf,Learning review Child N,Child N,Barnet,learning-review,overview-report,2021\n"
     "north/deep/er/plan.pdf,Action plan Child N,Child N,Barnet,learning-review,action-plan,2021-06\n"
     "south/brief.pdf,Seven minute briefing Child S,Child S,Brent,cspr,7-minute-briefing,2022-01\n"
 )
-
-
-def _reviewlib() -> list[str]:
-    exe = ROOT / ".venv/bin/reviewlib"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "reviewlib.cli"]
 
 
 @pytest.fixture
@@ -50,31 +40,13 @@ def library_tree(tmp_path: Path) -> tuple[Path, Path]:
     make_pdf(src / "south" / "uncatalogued.pdf", ["A file with no catalogue row."])
     (src / "catalogue.csv").write_text(CATALOGUE)
     data = tmp_path / "var"
-    report = ingest([src], data, options=OPTS)
+    report = ingest([src], data, options=INGEST_OPTS)
     assert report.counts() == {"ok": 4}
     return src, data
 
 
-def _snapshot(data: Path) -> dict[str, Any]:
-    docs = indexed_documents(store.open_index(DataDir(data)))
-    lib = Library(data)
-    try:
-        with lib.searcher() as s:
-            return {
-                d: (rec.to_dict(), [s.page_text(d, n) for n in range(1, rec.page_count + 1)])
-                for d, rec in docs.items()
-            }
-    finally:
-        lib.close()
-
-
 def _check(data: Path) -> tuple[int, dict[str, Any]]:
-    done = subprocess.run(
-        [*_reviewlib(), "--data-dir", str(data), "status", "--check", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_reviewlib("status", "--check", "--json", data=data, timeout=120)
     return done.returncode, json.loads(done.stdout)
 
 
@@ -97,12 +69,7 @@ def test_status_check_is_clean_after_ingest(library_tree: tuple[Path, Path]) -> 
     assert rc == 0, info["problems"]
     assert info["problems"] == []
     assert info["documents"] == 4 and info["cache_entries"] == 4
-    plain = subprocess.run(
-        [*_reviewlib(), "--data-dir", str(data), "status", "--check"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    plain = run_reviewlib("status", "--check", data=data, timeout=120)
     assert plain.returncode == 0 and "agree" in plain.stdout
 
 
@@ -129,7 +96,10 @@ def test_status_check_reports_each_kind_of_drift(library_tree: tuple[Path, Path]
         ("cache-missing", "report"),
         ("stale-metadata", "plan"),
     }, info["problems"]
-    text = "\n".join(library_status(data, check=True)["lines"])
+    st = library_status(data, check=True)
+    assert {(p["problem"], p["doc"]) for p in st.problems} == _problems(info)
+    assert st.to_dict() == info  # the JSON is the data, as the CLI prints it
+    text = run_reviewlib("status", "--check", data=data).stdout
     assert "4 problem(s)" in text and "file-missing" in text
 
     # A damaged cache entry is reported too (present, but unreadable).
@@ -140,7 +110,7 @@ def test_status_check_reports_each_kind_of_drift(library_tree: tuple[Path, Path]
 
     # A re-ingest repairs it all: changed and stale files re-indexed, the missing file
     # pruned, the lost and damaged cache entries extracted again.
-    report = ingest([src], data, options=OPTS)
+    report = ingest([src], data, options=INGEST_OPTS)
     assert sorted(report.removed) == [str((src / "south" / "uncatalogued.pdf").resolve())]
     rc, info = _check(data)
     assert rc == 0, info["problems"]
@@ -153,7 +123,7 @@ def test_rebuild_recreates_the_same_index_without_extracting(
     library_tree: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, data = library_tree
-    before = _snapshot(data)
+    before = snapshot(data)
     gen = store.current_generation(DataDir(data))
 
     def no_extraction(tasks: Any, **_k: Any) -> Any:
@@ -168,25 +138,20 @@ def test_rebuild_recreates_the_same_index_without_extracting(
     new_gen = store.current_generation(DataDir(data))
     assert new_gen != gen and not gen.exists()  # type: ignore[union-attr]
     # exactly the same documents: metadata (the catalogue rows included) and page texts
-    assert _snapshot(data) == before
+    assert snapshot(data) == before
     rc, info = _check(data)
     assert rc == 0, info["problems"]
 
 
 def test_rebuild_cli_reports_and_extracts_nothing(library_tree: tuple[Path, Path]) -> None:
     _, data = library_tree
-    before = _snapshot(data)
-    done = subprocess.run(
-        [*_reviewlib(), "--data-dir", str(data), "rebuild", "-q"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    before = snapshot(data)
+    done = run_reviewlib("rebuild", "-q", data=data, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "Rebuilt the index: 4 documents" in done.stdout
     latest = json.loads((data / "reports" / "latest.json").read_text())
     assert latest["rebuilt"] is True and latest["files_extracted"] == 0
-    assert _snapshot(data) == before
+    assert snapshot(data) == before
 
 
 def test_rebuild_without_a_cache_entry_keeps_the_document(
@@ -194,7 +159,7 @@ def test_rebuild_without_a_cache_entry_keeps_the_document(
 ) -> None:
     """A lost cache entry must not silently drop a document from a rebuilt index."""
     _, data = library_tree
-    before = _snapshot(data)
+    before = snapshot(data)
     docs = indexed_documents(store.open_index(DataDir(data)))
     ExtractionCache(DataDir(data).cache)._path(docs["brief"].sha256).unlink()
     monkeypatch.setattr(pipeline, "run_extractions", lambda *a, **k: iter(()))
@@ -202,7 +167,7 @@ def test_rebuild_without_a_cache_entry_keeps_the_document(
     assert report.documents_in_index == 4
     kept = [f for f in report.files if f.doc_id == "brief"]
     assert kept and kept[0].status == "ok" and kept[0].warnings
-    assert _snapshot(data) == before
+    assert snapshot(data) == before
 
 
 def test_every_cache_entry_parses(library_tree: tuple[Path, Path]) -> None:
@@ -218,6 +183,6 @@ def test_every_cache_entry_parses(library_tree: tuple[Path, Path]) -> None:
     stray = files[0].parent / ".tmp-abandoned.json.gz"
     stray.write_bytes(b"\x1f\x8b half")
     assert len(ExtractionCache(DataDir(data).cache).shas()) == 4
-    ingest([], data, options=OPTS)
+    ingest([], data, options=INGEST_OPTS)
     assert not stray.exists()
     assert os.listdir(files[0].parent)

@@ -51,11 +51,6 @@ def searcher(corpus_index: Path) -> Iterator:
     lib.close()
 
 
-@pytest.fixture(scope="module")
-def app(corpus_index: Path) -> Flask:
-    return create_app({"DATA_DIR": corpus_index, "TESTING": True})
-
-
 class ExpiresAfterMatching(Deadline):
     """A clock that runs out while the documents are matched: what comes after (pages,
     snippets, the spelling suggestion, the count without filters) finds the budget spent."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from library.taxonomy import Taxonomy
 
-ROOT = Path(__file__).resolve().parents[1]
 THEMES_TOML = ROOT / "library" / "data" / "themes.toml"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 

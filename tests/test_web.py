@@ -32,16 +32,6 @@ SECURITY_HEADERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def app(corpus_index: Path) -> Flask:
-    return create_app({"DATA_DIR": corpus_index, "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def soup(resp) -> BeautifulSoup:
     return BeautifulSoup(resp.get_data(as_text=True), "html.parser")
 

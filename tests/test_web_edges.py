@@ -17,16 +17,6 @@ PDF = f"/documents/{CHILD_G}/pdf"
 CSS = "/static/style.css"
 
 
-@pytest.fixture(scope="module")
-def app(corpus_index: Path) -> Flask:
-    return create_app({"DATA_DIR": corpus_index, "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 # ---- redirects ----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("url", "target"),
@@ -100,6 +90,16 @@ def _future() -> str:
     return formatdate(4_000_000_000, usegmt=True)
 
 
+def _filled(headers: dict[str, str], whole: dict, url: str) -> dict[str, str]:
+    """The headers with {etag}, LONG_AGO and FUTURE replaced by the file's tag and dates."""
+    return {
+        k: v.replace("{etag}", whole[url + " etag"])
+        .replace("LONG_AGO", _long_ago())
+        .replace("FUTURE", _future())
+        for k, v in headers.items()
+    }
+
+
 @pytest.mark.parametrize("url", [PDF, CSS])
 @pytest.mark.parametrize(
     "headers",
@@ -116,10 +116,7 @@ def _future() -> str:
 def test_failed_precondition_is_412_without_a_body(
     client: FlaskClient, whole: dict, url: str, headers: dict[str, str]
 ) -> None:
-    sent = {
-        k: v.replace("{etag}", whole[url + " etag"]).replace("LONG_AGO", _long_ago())
-        for k, v in headers.items()
-    }
+    sent = _filled(headers, whole, url)
     for method in (client.get, client.head):
         resp = method(url, headers=sent)
         assert resp.status_code == 412, (sent, resp.status_code)
@@ -144,12 +141,7 @@ def test_failed_precondition_is_412_without_a_body(
 def test_passed_precondition_sends_the_whole_file(
     client: FlaskClient, whole: dict, url: str, headers: dict[str, str]
 ) -> None:
-    sent = {
-        k: v.replace("{etag}", whole[url + " etag"])
-        .replace("LONG_AGO", _long_ago())
-        .replace("FUTURE", _future())
-        for k, v in headers.items()
-    }
+    sent = _filled(headers, whole, url)
     resp = client.get(url, headers=sent)
     assert resp.status_code == 200, (sent, resp.status_code)
     assert resp.data == whole[url]
@@ -171,10 +163,7 @@ def test_passed_precondition_sends_the_whole_file(
 def test_not_modified_is_304_without_a_body(
     client: FlaskClient, whole: dict, url: str, headers: dict[str, str]
 ) -> None:
-    sent = {
-        k: v.replace("{etag}", whole[url + " etag"]).replace("FUTURE", _future())
-        for k, v in headers.items()
-    }
+    sent = _filled(headers, whole, url)
     resp = client.get(url, headers=sent)
     assert resp.status_code == 304, (sent, resp.status_code)
     assert resp.data == b""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from library import settings
 from library.query import MAX_WILDCARD_WORDS
 
 SYNTAX: list[dict[str, str]] = [
@@ -63,7 +64,7 @@ PARAMETERS: list[dict[str, str]] = [
     {"name": "year_to", "meaning": "the last year of publication (a whole number)"},
     {"name": "sort", "meaning": "relevance (the default), date (newest first) or date-asc"},
     {"name": "page", "meaning": "the page of results, from 1"},
-    {"name": "per_page", "meaning": "documents per page of results (1 to 100, default 10)"},
+    # per_page: added by help_payload, with the site's settings
 ]
 
 JSON_TWINS: list[dict[str, str]] = [
@@ -86,11 +87,19 @@ JSON_TWINS: list[dict[str, str]] = [
 ]
 
 
-def help_payload(review_types: dict[str, str], kinds: dict[str, str]) -> dict[str, Any]:
+def help_payload(
+    review_types: dict[str, str],
+    kinds: dict[str, str],
+    *,
+    per_page: int = settings.default("PER_PAGE"),
+    max_per_page: int = settings.default("MAX_PER_PAGE"),
+) -> dict[str, Any]:
+    """The help page's content; the page size is the site's (``PER_PAGE``, ``MAX_PER_PAGE``)."""
+    page_size = f"documents per page of results (1 to {max_per_page}, default {per_page})"
     return {
         "syntax": SYNTAX,
         "fields": FIELDS,
-        "parameters": PARAMETERS,
+        "parameters": [*PARAMETERS, {"name": "per_page", "meaning": page_size}],
         "review_types": [{"id": k, "label": v} for k, v in review_types.items()],
         "document_kinds": [{"id": k, "label": v} for k, v in kinds.items()],
         "json": {

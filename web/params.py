@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from flask import current_app, has_app_context
 from werkzeug.datastructures import MultiDict
 
-from library import naming
+from library import naming, settings
 from library.errors import QueryError
 from library.models import SearchRequest
 
@@ -22,8 +23,6 @@ SORTS: dict[str, str] = {
     "date": "Newest first",
     "date-asc": "Oldest first",
 }
-YEAR_MIN, YEAR_MAX = 1900, 2100
-MAX_PAGE = 1000
 MAX_VALUES = 20  # values of one repeatable parameter
 
 # URL parameter -> (SearchParams attribute, library facet name, label)
@@ -39,6 +38,14 @@ class ParameterError(QueryError):
     """A search parameter that is not valid (shown as a 400 page, like a bad query)."""
 
     hint = "Change or remove the parameter; every filter can be chosen on the search page."
+
+
+def _setting(name: str) -> int:
+    """A bound of the search parameters: the app's setting (REVIEWLIB_<NAME>, web.config), or
+    its default outside a request."""
+    if has_app_context():
+        return int(current_app.config.get(name, settings.default(name)))
+    return int(settings.default(name))
 
 
 def _ints(name: str, raw: str | None, lo: int, hi: int, label: str) -> int | None:
@@ -70,6 +77,23 @@ def _values(args: MultiDict[str, str], name: str) -> list[str]:
     return out
 
 
+def _ids(
+    args: MultiDict[str, str], name: str, known: Iterable[str], what: str, listed: str | None
+) -> list[str]:
+    """The values of parameter ``name``, lower-cased, each one of ``known`` (else a 400 whose
+    hint lists them after ``listed``, or sends to the themes page)."""
+    vocabulary = list(known)
+    allowed = set(vocabulary)
+    ids = [v.lower() for v in _values(args, name)]
+    for value in ids:
+        if value not in allowed:
+            hint = "The themes page lists every theme and its id."
+            if listed:
+                hint = f"{listed}: {', '.join(vocabulary)}."
+            raise ParameterError(f"There is no {what} {value[:60]!r}.", hint=hint)
+    return ids
+
+
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""
@@ -81,8 +105,8 @@ class SearchParams:
     year_to: int | None = None
     sort: str = "relevance"
     page: int = 1
-    per_page: int = 10
-    default_per_page: int = field(default=10, compare=False)
+    per_page: int = settings.default("PER_PAGE")
+    default_per_page: int = field(default=settings.default("PER_PAGE"), compare=False)
 
     # ---- reading ---------------------------------------------------------------------
     @classmethod
@@ -91,35 +115,17 @@ class SearchParams:
         args: MultiDict[str, str],
         *,
         theme_ids: Iterable[str],
-        per_page: int = 10,
-        max_per_page: int = 100,
+        per_page: int = settings.default("PER_PAGE"),
+        max_per_page: int = settings.default("MAX_PER_PAGE"),
     ) -> SearchParams:
         q = " ".join((args.get("q") or "").split())
-        themes = [t.lower() for t in _values(args, "theme")]
-        known = set(theme_ids)
-        for t in themes:
-            if t not in known:
-                raise ParameterError(
-                    f"There is no theme {t[:60]!r}.",
-                    hint="The themes page lists every theme and its id.",
-                )
-        types = [t.lower() for t in _values(args, "type")]
-        for t in types:
-            if t not in naming.REVIEW_TYPES:
-                raise ParameterError(
-                    f"There is no review type {t[:60]!r}.",
-                    hint="Review types: " + ", ".join(naming.REVIEW_TYPES) + ".",
-                )
-        kinds = [k.lower() for k in _values(args, "kind")]
-        for k in kinds:
-            if k not in naming.DOCUMENT_KINDS:
-                raise ParameterError(
-                    f"There is no document kind {k[:60]!r}.",
-                    hint="Document kinds: " + ", ".join(naming.DOCUMENT_KINDS) + ".",
-                )
+        themes = _ids(args, "theme", set(theme_ids), "theme", None)
+        types = _ids(args, "type", naming.REVIEW_TYPES, "review type", "Review types")
+        kinds = _ids(args, "kind", naming.DOCUMENT_KINDS, "document kind", "Document kinds")
         partnerships = [p[:100] for p in _values(args, "partnership")]
-        year_from = _ints("year_from", args.get("year_from"), YEAR_MIN, YEAR_MAX, "The first year")
-        year_to = _ints("year_to", args.get("year_to"), YEAR_MIN, YEAR_MAX, "The last year")
+        years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
+        year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
+        year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
         if year_from is not None and year_to is not None and year_from > year_to:
             raise ParameterError(
                 f"The year range {year_from} to {year_to} is back to front.",
@@ -131,7 +137,7 @@ class SearchParams:
                 f"Unknown sort order {sort[:40]!r}.",
                 hint="Sort by relevance, date (newest first) or date-asc (oldest first).",
             )
-        page = _ints("page", args.get("page"), 1, MAX_PAGE, "The page number") or 1
+        page = _ints("page", args.get("page"), 1, _setting("MAX_PAGE"), "The page number") or 1
         pp = _ints("per_page", args.get("per_page"), 1, max_per_page, "per_page") or per_page
         return cls(
             q=q,
@@ -147,7 +153,7 @@ class SearchParams:
             default_per_page=per_page,
         )
 
-    def to_request(self, snippets: int = 3) -> SearchRequest:
+    def to_request(self, snippets: int = settings.default("SNIPPETS")) -> SearchRequest:
         return SearchRequest(
             q=self.q,
             themes=list(self.themes),

@@ -13,8 +13,10 @@ from typing import Any
 
 from flask import Flask
 
+from library import settings
 from library.config import DataDir
 from library.store import current_generation
+from web.config import build_config
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,8 @@ def _warn_if_no_index(data_dir: Path) -> None:
         print(msg, flush=True)
 
 
-#: threads per gunicorn worker (``reviewlib serve --threads``)
-DEFAULT_THREADS = 8
+#: threads per gunicorn worker (``reviewlib serve --threads``, library.settings THREADS)
+DEFAULT_THREADS: int = settings.default("THREADS")
 
 
 def gunicorn_options(
@@ -80,14 +82,20 @@ def gunicorn_options(
 
 def run_server(
     data_dir: Path | str,
-    host: str = "127.0.0.1",
-    port: int = 5000,
-    workers: int = 2,
+    host: str = settings.default("HOST"),
+    port: int = settings.default("PORT"),
+    workers: int = settings.default("WORKERS"),
     dev: bool = False,
     threads: int = DEFAULT_THREADS,
 ) -> None:
-    """Run the site until interrupted."""
+    """Run the site until interrupted.
+
+    The site's settings come from ``REVIEWLIB_*`` environment variables (web.config); they
+    are checked here first, so a bad value is one line before the server starts, not a
+    worker that fails to boot.
+    """
     data_dir = Path(data_dir)
+    build_config({"DATA_DIR": data_dir})
     _warn_if_no_index(data_dir)
     if dev:
         app = _make_app(data_dir, REUSE_SEARCHER=False)

@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import os
 import re
@@ -90,27 +89,15 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import BalancedColumns
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from library.catalogue import COLUMNS
+from library.files import sha256_file
+
 HERE = Path(__file__).resolve().parent
 SRC_DIR = HERE / "src"
 CATALOGUE = HERE / "catalogue.csv"
 
 FICTIONAL_NOTICE = "Fictional sample written for Case Review Library \u2014 not a real case"
-CATALOGUE_HEADER = [
-    "file",
-    "title",
-    "case",
-    "case_id",
-    "partnership",
-    "review_type",
-    "document_kind",
-    "date",
-    "source_url",
-    "licence",
-    "attribution",
-    "themes_expected",
-    "sha256",
-    "notes",
-]
+CATALOGUE_HEADER = list(COLUMNS)
 LICENCE = "Fictional sample (project)"
 ATTRIBUTION = "Written for Case Review Library; fictional"
 
@@ -754,7 +741,7 @@ def catalogue_rows(pdf_dir: Path | str = HERE) -> list[dict[str, str]]:
                 "licence": LICENCE,
                 "attribution": ATTRIBUTION,
                 "themes_expected": m.get("themes", ""),
-                "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.exists() else "",
+                "sha256": sha256_file(pdf) if pdf.exists() else "",
                 "notes": m.get("notes", "Fictional sample"),
             }
         )

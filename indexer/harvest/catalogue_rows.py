@@ -10,23 +10,21 @@ from pathlib import Path
 
 from indexer.harvest.results import DocumentJob, HarvestReport, UrlStatus
 from indexer.harvest.state import HarvestState
-from library.catalogue import CATALOGUE_NAME, CatalogueError, read_catalogue, upsert_rows
+from library.catalogue import (
+    CATALOGUE_NAME,
+    METADATA_COLUMNS,
+    CatalogueError,
+    read_catalogue,
+    upsert_rows,
+)
 from library.naming import DOCUMENT_KINDS, case_id
 
 __all__ = ["LICENCE_UNKNOWN", "CatalogueRows"]
 
 LICENCE_UNKNOWN = "Unknown - check publisher"
-# catalogue fields a person may have corrected by hand: never overwritten once filled
-_DESCRIPTIVE = (
-    "title",
-    "case",
-    "case_id",
-    "partnership",
-    "review_type",
-    "document_kind",
-    "date",
-    "licence",
-)
+# catalogue fields a person may have corrected by hand: never overwritten once filled (the
+# source URL is the harvester's own knowledge, refreshed on every run)
+_DESCRIPTIVE = frozenset(METADATA_COLUMNS) - {"source_url"}
 
 
 class CatalogueRows:
@@ -80,7 +78,7 @@ class CatalogueRows:
         try:
             existing = read_catalogue(csv_path) if csv_path.is_file() else {}
         except CatalogueError as exc:
-            self.report.errors.append(f"{csv_path}: {exc}; catalogue not updated")
+            self.report.errors.append(f"{csv_path}: {exc.reason}; catalogue not updated")
             return
         rows = []
         for rel, row in self.rows.items():

@@ -27,6 +27,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 from indexer.harvest.netpolicy import AddressPolicy, normalize_host, refusal_reason
 
@@ -156,26 +157,28 @@ class ConnectionGuard:
         raise last
 
 
-class _GuardedHTTPConnection(http.client.HTTPConnection):
+class _Guarded:
+    """Connects through a ConnectionGuard and registers the socket it ends with (for HTTPS,
+    the TLS socket that replaced the raw one)."""
+
+    sock: Any
+
     def __init__(self, host: str, *, guard: ConnectionGuard, **kwargs: object) -> None:
-        super().__init__(host, **kwargs)  # type: ignore[arg-type]
+        super().__init__(host, **kwargs)  # type: ignore[call-arg]
         self._guard = guard
-        self._create_connection = guard.create_connection  # type: ignore[assignment]
+        self._create_connection = guard.create_connection
 
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]
         self._guard.register(self.sock)
 
 
-class _GuardedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, *, guard: ConnectionGuard, **kwargs: object) -> None:
-        super().__init__(host, **kwargs)  # type: ignore[arg-type]
-        self._guard = guard
-        self._create_connection = guard.create_connection  # type: ignore[assignment]
+class _GuardedHTTPConnection(_Guarded, http.client.HTTPConnection):
+    pass
 
-    def connect(self) -> None:
-        super().connect()
-        self._guard.register(self.sock)  # the TLS socket that replaced the raw one
+
+class _GuardedHTTPSConnection(_Guarded, http.client.HTTPSConnection):
+    pass
 
 
 class _GuardedHTTPHandler(urllib.request.HTTPHandler):

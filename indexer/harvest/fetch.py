@@ -34,6 +34,8 @@ from indexer.harvest.connect import (
     build_guarded_opener,
 )
 from indexer.harvest.netpolicy import AddressPolicy, HostScope, url_host
+from library import settings
+from library.errors import ReviewLibError
 
 __all__ = ["FetchError", "FetchResult", "Fetcher", "sniff_document_type"]
 
@@ -45,7 +47,7 @@ MIN_RATE = 1024
 MAX_CRAWL_DELAY = 60.0
 
 
-class FetchError(Exception):
+class FetchError(ReviewLibError):
     """A request that did not produce a usable response.
 
     ``status`` is a short machine-readable code (``http-error``, ``timeout``,
@@ -131,10 +133,10 @@ class Fetcher:
         self,
         *,
         user_agent: str,
-        rate_limit: float = 1.0,
-        timeout: float = 30,
-        deadline: float = 300,
-        max_bytes: int = 200 * 1024 * 1024,
+        rate_limit: float = settings.default("HARVEST_RATE_LIMIT"),
+        timeout: float = settings.default("HARVEST_TIMEOUT"),
+        deadline: float = settings.default("HARVEST_DEADLINE"),
+        max_bytes: int = settings.default("HARVEST_MAX_MB") * 1024 * 1024,
         max_redirects: int = 5,
         policy: AddressPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -434,26 +436,15 @@ class Fetcher:
             if exc.status == "too-large" and to_file is not None:
                 to_file.unlink(missing_ok=True)
             raise
-        except TimeoutError as exc:
+        except (http.client.HTTPException, OSError) as exc:  # TimeoutError is an OSError
             if deadline.fired:
                 raise self._deadline_error(final_url, size, status, hdrs) from exc
-            raise FetchError(
-                "timeout",
-                f"download stalled for {self.timeout}s after {size} bytes",
-                status,
-                final_url,
-                hdrs,
-            ) from exc
-        except (http.client.HTTPException, OSError) as exc:
-            if deadline.fired:
-                raise self._deadline_error(final_url, size, status, hdrs) from exc
-            raise FetchError(
-                "network-error",
-                f"download interrupted after {size} bytes ({type(exc).__name__})",
-                status,
-                final_url,
-                hdrs,
-            ) from exc
+            if isinstance(exc, TimeoutError):
+                kind, why = "timeout", f"download stalled for {self.timeout}s after {size} bytes"
+            else:
+                kind = "network-error"
+                why = f"download interrupted after {size} bytes ({type(exc).__name__})"
+            raise FetchError(kind, why, status, final_url, hdrs) from exc
         if deadline.fired and (total_expected is None or size < total_expected):
             # the deadline shut the socket: what looks like the end of the body is not
             if to_file is not None and total_expected is None:

@@ -37,6 +37,8 @@ from indexer.harvest.results import (
     now,
 )
 from indexer.harvest.state import STATE_NAME, HarvestState
+from library import settings
+from library.files import sha256_file
 from library.naming import slugify
 
 __all__ = [
@@ -48,22 +50,12 @@ __all__ = [
     "harvest",
 ]
 
-DEFAULT_USER_AGENT = (
-    "CaseReviewLibrary-harvester/0.1 (+https://example.invalid/case-review-library)"
-)
+DEFAULT_USER_AGENT: str = settings.default("HARVEST_USER_AGENT")
 CACHE_DIR = ".harvest-cache"
 PARTS_DIR = ".harvest-parts"
 MAX_DETAIL_PAGES = 50
 # Outcomes that depend on which listing linked the URL: another listing may fetch it.
 _SCOPE_STATUSES = frozenset({"off-site"})
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _url_key(url: str) -> str:
@@ -371,7 +363,7 @@ class _Harvester:
             base.status = "not-a-document"
             base.reason = f"the body is {looks} ({ctype}, {res.size} bytes)"
             return base
-        sha = _sha256(part)
+        sha = sha256_file(part)
         base.sha256 = sha
         info = {
             "etag": res.headers.get("etag"),
@@ -431,11 +423,11 @@ def harvest(
     urls: list[str],
     dest: Path,
     *,
-    rate_limit: float = 1.0,
+    rate_limit: float = settings.default("HARVEST_RATE_LIMIT"),
     user_agent: str = DEFAULT_USER_AGENT,
-    timeout: float = 30,
-    deadline: float = 300,
-    max_bytes: int = 200 * 1024 * 1024,
+    timeout: float = settings.default("HARVEST_TIMEOUT"),
+    deadline: float = settings.default("HARVEST_DEADLINE"),
+    max_bytes: int = settings.default("HARVEST_MAX_MB") * 1024 * 1024,
     partnership: str | None = None,
     allow_hosts: Sequence[str] = (),
     allow_private: bool = False,

@@ -11,10 +11,10 @@ import contextlib
 import datetime as _dt
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from indexer.harvest.results import HarvestReport
+from library.files import atomic_write
 
 __all__ = ["STATE_NAME", "HarvestState"]
 
@@ -64,13 +64,7 @@ class HarvestState:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".harvest-state-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.data, fh, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(
+            self.path, "w", encoding="utf-8", prefix=".harvest-state-", suffix=".tmp"
+        ) as fh:
+            json.dump(self.data, fh, indent=1, sort_keys=True)

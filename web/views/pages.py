@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from library import naming
 from library.api import empty_library_json
@@ -48,7 +48,13 @@ def themes(fmt: str) -> Any:
 
 
 def help_page(fmt: str) -> Any:
-    payload = help_payload(naming.REVIEW_TYPES, naming.DOCUMENT_KINDS)
+    cfg = current_app.config
+    payload = help_payload(
+        naming.REVIEW_TYPES,
+        naming.DOCUMENT_KINDS,
+        per_page=int(cfg["PER_PAGE"]),
+        max_per_page=int(cfg["MAX_PER_PAGE"]),
+    )
     return respond(fmt, "help.html", payload, help=payload)
 
 

@@ -1,0 +1,30 @@
+"""Command-line options made from the settings table (library.settings): one default, range
+and help per setting, shared by every command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from library.settings import BY_NAME
+
+_RANGES: dict[type, Any] = {int: click.IntRange, float: click.FloatRange}
+
+
+def default(name: str) -> Any:
+    """The default of setting ``name``."""
+    return BY_NAME[name].default
+
+
+def setting_option(flag: str, name: str, **extra: Any) -> Callable[[Any], Any]:
+    """The option ``flag`` for setting ``name``: its default, range and help from the table,
+    and for ``serve`` its REVIEWLIB_* variable; ``extra`` overrides any of them."""
+    s = BY_NAME[name]
+    kw: dict[str, Any] = {"default": s.default, "help": s.help, "show_default": True}
+    if s.kind in _RANGES:
+        kw["type"] = _RANGES[s.kind](s.minimum, s.maximum)
+    if s.scope == "serve":
+        kw.update(envvar=s.env, show_envvar=True)
+    return click.option(flag, **{**kw, **extra})
