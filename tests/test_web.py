@@ -362,6 +362,25 @@ def test_document_page_with_query_lists_every_matching_page(client: FlaskClient)
     assert f"{len(pages)} pages match" in page.select_one("#matches-heading").get_text()
 
 
+def test_page_view_marks_what_the_snippets_mark(client: FlaskClient) -> None:
+    """One highlighter (issue 10): on the page, "baby non-mobile" marks every "baby" by its
+    stem (and "babies"), each "non-mobile" whole, and never "None" (a prefix of nothing the
+    query asked for); the snippets of the same query mark the same words."""
+    page = soup(get_html(client, f"/documents/{CHILD_G}/pages/12?q=baby+non-mobile"))
+    body = page.select_one(".page-text__body")
+    text = body.get_text()
+    marked = [m.get_text() for m in body.select("mark")]
+    assert "None of the three" in text and "None" not in marked
+    assert marked.count("baby") == len(re.findall(r"\bbaby\b", text)) == 5
+    assert "babies" in marked
+    assert marked.count("non-mobile") == len(re.findall(r"\bnon-mobile\b", text)) >= 2
+    assert set(marked) == {"baby", "babies", "non-mobile"}
+    data = get_json(client, f"/documents/{CHILD_G}.json?q=baby+non-mobile")
+    hit = next(h for h in data["matches"]["hits"] if h["page"] == 12)
+    in_snippet = re.findall(r"<mark>(.*?)</mark>", hit["snippet"])
+    assert in_snippet and set(in_snippet) <= set(marked)
+
+
 def test_page_text(client: FlaskClient) -> None:
     a = get_html(client, f"/documents/{CHILD_G}/pages/12?q=bruising").get_data(as_text=True)
     b = get_html(client, f"/documents/{CHILD_G}?page=12&q=bruising").get_data(as_text=True)
@@ -778,9 +797,11 @@ def test_only_library_snippets_are_trusted() -> None:
         assert not is_library_snippet(bad), bad
         assert "<" not in str(safe_snippet(bad)).replace("&lt;", "")
     assert str(safe_snippet("x <mark>y</mark>")) == "x <mark>y</mark>"
-    out = str(highlight_text("<b>Bruising</b> & bruise", ["bruis"]))
+    text = "<b>Bruising</b> & bruise"
+    out = str(highlight_text(text, [(3, 11), (18, 24)]))
     assert out == "&lt;b&gt;<mark>Bruising</mark>&lt;/b&gt; &amp; <mark>bruise</mark>"
-    assert str(highlight_text("a<b", ["<b"])) == "a&lt;b"
+    # spans out of order, empty or past the end mark nothing; the text is always all there
+    assert str(highlight_text("a<b", [(1, 3), (0, 1), (2, 2), (2, 9)])) == "a<mark>&lt;b</mark>"
 
 
 # ---------------------------------------------------------------- configuration and index

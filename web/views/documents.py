@@ -147,13 +147,14 @@ def document(doc_id: str, fmt: str) -> Any:
 
 def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str) -> Any:
     text = s.page_text(doc.id, number)
+    shown = tidy_page_text(text)
     q = " ".join((request.args.get("q") or "").split())
-    terms: list[str] = []
+    marks: list[tuple[int, int]] = []
     if q:
         try:
-            terms = [t for _, t in s.parse(q).terms]
+            marks = s.highlights(shown, q)  # what the snippets of this query mark, too
         except QueryError:
-            terms = []
+            marks = []  # the page is still worth showing without marks
     payload = {
         "document": doc_json(doc, expose_paths=_expose()),
         "page": number,
@@ -171,9 +172,9 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         payload,
         doc=doc,
         number=number,
-        text=tidy_page_text(text),
+        text=shown,
         ocr=page_ocr_json(doc, number),
-        terms=terms,
+        marks=marks,
         q=q,
         previous_url=page_url(doc.id, number - 1, q=q) if number > 1 else None,
         next_url=page_url(doc.id, number + 1, q=q) if number < doc.page_count else None,
