@@ -188,7 +188,7 @@ def test_selected_facets_are_shown_checked_and_removable(client: FlaskClient) ->
     assert len(tags) == 2
     removal = {t.get_text(" ", strip=True): parse_qs(urlsplit(t["href"]).query) for t in tags}
     theme_tag = next(v for k, v in removal.items() if k.startswith("Remove filter Theme"))
-    assert "theme" not in theme_tag and theme_tag["type"] == ["learning-review"]
+    assert "theme" not in theme_tag and theme_tag["review_type"] == ["learning-review"]
     assert theme_tag["q"] == ["bruising"]
     clear = page.find("a", string="Clear all filters")
     assert parse_qs(urlsplit(clear["href"]).query) == {"q": ["bruising"]}
@@ -308,7 +308,7 @@ def test_empty_result_explains_and_offers_ways_out(client: FlaskClient) -> None:
     assert parse_qs(urlsplit(out["href"]).query) == {"q": ["bruising"]}
     assert re.search(r"\d+ documents? match", out.parent.get_text())
     # the selected filter stays visible (and can be unticked) though nothing matches it
-    assert page.find("input", attrs={"name": "type", "value": "dhr", "checked": True})
+    assert page.find("input", attrs={"name": "review_type", "value": "dhr", "checked": True})
 
 
 def test_search_form_keeps_the_query_and_filters(client: FlaskClient) -> None:
@@ -332,15 +332,20 @@ def test_document_page(client: FlaskClient) -> None:
     assert page.find("a", href=f"/documents/{CHILD_G_BRIEFING}")
     # themes with the pages that evidence them
     data = get_json(client, f"/documents/{CHILD_G}.json")
-    evidence = data["theme_evidence"][BRUISING_THEME]
+    assert "themes_evidence" not in data  # one evidence key (issue 10)
+    evidence = next(t for t in data["theme_evidence"] if t["id"] == BRUISING_THEME)
+    assert evidence["label"] == "Bruising in non-mobile infants"
+    assert evidence["mentions"] == sum(p["mentions"] for p in evidence["pages"])
+    assert evidence["phrases"] and set(evidence["phrases"][0]) == {"phrase", "mentions"}
     ev_section = page.select_one("section.evidence")
     theme_link = ev_section.find("a", string="Bruising in non-mobile infants")
     assert theme_link["href"] == f"/search?theme={BRUISING_THEME}"
     item = theme_link.find_parent(class_="evidence-list__item")
     linked = {a.get_text() for a in item.select(".evidence-list__pages a")}
-    assert linked == set(evidence["pages"])
-    for number in evidence["pages"]:
-        assert item.find("a", href=f"/documents/{CHILD_G}/pages/{number}")
+    assert linked == {str(p["page"]) for p in evidence["pages"]}
+    for p in evidence["pages"]:
+        assert item.find("a", href=f"/documents/{CHILD_G}/pages/{p['page']}") is not None
+        assert p["url"] == f"/documents/{CHILD_G}/pages/{p['page']}"
     assert CHILD_G_BRIEFING in {d["id"] for d in data["case_documents"]}
     assert data["licence"] is not None and "source_url" in data
 

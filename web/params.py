@@ -1,7 +1,9 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
-Every search is a link: ``q``, ``theme`` (repeatable), ``type``, ``kind``, ``partnership``
-(repeatable), ``year_from``, ``year_to``, ``sort``, ``page`` and ``per_page``.
+Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``
+(each repeatable), ``year_from``, ``year_to`` (or ``year`` for one year), ``sort``, ``page``
+and ``per_page``. A facet's URL parameter is its name (library.facets), which is also its key
+in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 MAX_PAGE = 1000
 MAX_VALUES = 20  # values of one repeatable parameter
 
-# URL parameter -> (SearchParams attribute, library facet name, label)
-FACET_PARAMS: dict[str, tuple[str, str, str]] = {
-    "theme": ("themes", "theme", "Theme"),
-    "type": ("types", "review_type", "Review type"),
-    "kind": ("kinds", "document_kind", "Document kind"),
-    "partnership": ("partnerships", "partnership", "Partnership"),
+# URL parameter = library facet name -> (SearchParams attribute, label)
+FACET_PARAMS: dict[str, tuple[str, str]] = {
+    "theme": ("themes", "Theme"),
+    "review_type": ("types", "Review type"),
+    "document_kind": ("kinds", "Document kind"),
+    "partnership": ("partnerships", "Partnership"),
 }
+#: other names a URL may give a parameter (the names of links made before issue 10)
+ALIASES: dict[str, str] = {"type": "review_type", "kind": "document_kind"}
 
 
 class ParameterError(QueryError):
@@ -60,14 +64,27 @@ def _ints(name: str, raw: str | None, lo: int, hi: int, label: str) -> int | Non
 
 
 def _values(args: MultiDict[str, str], name: str) -> list[str]:
+    """The values of parameter ``name`` (and of its aliases), once each, in order."""
+    names = [name, *(alias for alias, canonical in ALIASES.items() if canonical == name)]
     out: list[str] = []
-    for raw in args.getlist(name):
+    for raw in (raw for n in names for raw in args.getlist(n)):
         v = raw.strip()
         if v and v not in out:
             out.append(v)
     if len(out) > MAX_VALUES:
         raise ParameterError(f"Too many values for {name} (the most is {MAX_VALUES}).")
     return out
+
+
+def _year(args: MultiDict[str, str]) -> int | None:
+    """``year``: one year, the year facet's parameter (year_from and year_to both that year)."""
+    values = _values(args, "year")
+    if len(values) > 1:
+        raise ParameterError(
+            "Give one year, or a range with year_from and year_to.",
+            hint="For several years, use year_from and year_to.",
+        )
+    return _ints("year", values[0], YEAR_MIN, YEAR_MAX, "The year") if values else None
 
 
 @dataclass(frozen=True)
@@ -103,14 +120,14 @@ class SearchParams:
                     f"There is no theme {t[:60]!r}.",
                     hint="The themes page lists every theme and its id.",
                 )
-        types = [t.lower() for t in _values(args, "type")]
+        types = [t.lower() for t in _values(args, "review_type")]
         for t in types:
             if t not in naming.REVIEW_TYPES:
                 raise ParameterError(
                     f"There is no review type {t[:60]!r}.",
                     hint="Review types: " + ", ".join(naming.REVIEW_TYPES) + ".",
                 )
-        kinds = [k.lower() for k in _values(args, "kind")]
+        kinds = [k.lower() for k in _values(args, "document_kind")]
         for k in kinds:
             if k not in naming.DOCUMENT_KINDS:
                 raise ParameterError(
@@ -120,6 +137,14 @@ class SearchParams:
         partnerships = [p[:100] for p in _values(args, "partnership")]
         year_from = _ints("year_from", args.get("year_from"), YEAR_MIN, YEAR_MAX, "The first year")
         year_to = _ints("year_to", args.get("year_to"), YEAR_MIN, YEAR_MAX, "The last year")
+        year = _year(args)
+        if year is not None:
+            if year_from is not None or year_to is not None:
+                raise ParameterError(
+                    "Give year, or year_from and year_to, not both.",
+                    hint="year=2019 is the same as year_from=2019&year_to=2019.",
+                )
+            year_from = year_to = year
         if year_from is not None and year_to is not None and year_from > year_to:
             raise ParameterError(
                 f"The year range {year_from} to {year_to} is back to front.",
@@ -178,7 +203,7 @@ class SearchParams:
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
-        for name, (attr, _, _) in FACET_PARAMS.items():
+        for name, (attr, _) in FACET_PARAMS.items():
             out.extend((name, v) for v in getattr(self, attr))
         if self.year_from is not None:
             out.append(("year_from", str(self.year_from)))
@@ -224,8 +249,8 @@ class SearchParams:
         return {
             "q": self.q,
             "theme": list(self.themes),
-            "type": list(self.types),
-            "kind": list(self.kinds),
+            "review_type": list(self.types),
+            "document_kind": list(self.kinds),
             "partnership": list(self.partnerships),
             "year_from": self.year_from,
             "year_to": self.year_to,
