@@ -218,26 +218,14 @@ class LibrarySearcher:
         state = self.state
         parsed = self._parse(req.q)
         if not state.documents():
-            # Nothing ingested yet, or every document removed: an answer, not a crash (an
-            # index without segments has no columns to read)
-            facets = facet_values({}, req, state.labels())
-            elapsed = round((time.perf_counter() - started) * 1000, 1)
-            return SearchResult(
-                req, 0, [], facets, page_count=1, elapsed_ms=elapsed, library_empty=True
-            )
+            return self._empty_result(req, started)
         found = match(state, parsed, req, deadline)
         matched, scores, counted = state.facets().tally(found.docnums, found.scores, req)
         window = rank(matched, scores, req, by_date=found.by_date, dates=state.dates)
         docs, doc_col = state.documents(), state.columns()[0]
-        ordered = [(doc_col[d], score) for d, score in window if doc_col[d] in docs]
+        ordered = [(i, score) for d, score in window if (i := doc_col[d]) in docs]
         pages = find_pages(state, parsed, [d for d, _ in ordered], req.snippets, deadline)
-        hits: list[DocumentHit] = []
-        for doc_id, score in ordered:
-            pm = pages.get(doc_id) or PageMatches(
-                mode="all" if parsed.page_query is None else "none"
-            )
-            snippets = page_hits(pm.best, parsed.marks, state.stored_page_text, deadline)
-            hits.append(DocumentHit(docs[doc_id], score, pm.pages, snippets, pm.mode))
+        hits = [self._hit(docs[d], score, pages.get(d), parsed, deadline) for d, score in ordered]
         total = len(matched)
         suggestion = None
         if req.suggest and parsed.doc_query is not None and total < SUGGEST_BELOW:
@@ -252,6 +240,29 @@ class LibrarySearcher:
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
             query_terms=[t for _, t in parsed.terms],
             skipped=list(deadline.skipped),
+        )
+
+    def _hit(
+        self,
+        doc: DocumentRecord,
+        score: float,
+        pm: PageMatches | None,
+        parsed: ParsedQuery,
+        deadline: Deadline,
+    ) -> DocumentHit:
+        """A result: the document, its matching pages and the snippets of the best of them."""
+        if pm is None:  # no page matched (or they were left out), or no words to match
+            return DocumentHit(doc, score, [], [], "all" if parsed.page_query is None else "none")
+        snippets = page_hits(pm.best, parsed.marks, self.state.stored_page_text, deadline)
+        return DocumentHit(doc, score, pm.pages, snippets, pm.mode)
+
+    def _empty_result(self, req: SearchRequest, started: float) -> SearchResult:
+        # Nothing ingested yet, or every document removed: an answer, not a crash (an index
+        # without segments has no columns to read); the chosen facet values are still listed
+        facets = facet_values({}, req, self.state.labels())
+        elapsed = round((time.perf_counter() - started) * 1000, 1)
+        return SearchResult(
+            req, 0, [], facets, page_count=1, elapsed_ms=elapsed, library_empty=True
         )
 
     def document_pages(
