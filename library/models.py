@@ -34,6 +34,8 @@ class DocumentRecord:
     no_text_pages: list[int] = field(default_factory=list)  # pages left (almost) without text
     # "" (no scanned page), "not run" (OCR off or missing), or the OCR engine that read them
     ocr_engine: str = ""
+    # running headers and footers (library.layout keys): kept out of snippets and evidence
+    running_lines: list[str] = field(default_factory=list)
     metadata_source: dict[str, str] = field(
         default_factory=dict
     )  # field -> catalogue|pdf|filename|text

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from library.errors import IndexMissingError, NotFoundError, QueryError
 from library.facets import facet_values
 from library.highlight import Span, mark_spans, page_hits
 from library.index_state import IndexState
+from library.layout import strip_running
 from library.matching import FastBM25F, match
 from library.models import DocumentHit, DocumentRecord, PageHit, SearchRequest, SearchResult
 from library.page_finder import PageMatches, find_pages
@@ -253,8 +254,14 @@ class LibrarySearcher:
         """A result: the document, its matching pages and the snippets of the best of them."""
         if pm is None:  # no page matched (or they were left out), or no words to match
             return DocumentHit(doc, score, [], [], "all" if parsed.page_query is None else "none")
-        snippets = page_hits(pm.best, parsed.marks, self.state.stored_page_text, deadline)
+        snippets = page_hits(pm.best, parsed.marks, self._snippet_text(doc), deadline)
         return DocumentHit(doc, score, pm.pages, snippets, pm.mode)
+
+    def _snippet_text(self, doc: DocumentRecord) -> Callable[[int], str]:
+        """The text of a page entry of ``doc`` as its snippets quote it: without the running
+        header and footer (library.layout)."""
+        running = set(doc.running_lines)
+        return lambda docnum: strip_running(self.state.stored_page_text(docnum), running)
 
     def _empty_result(self, req: SearchRequest, started: float) -> SearchResult:
         # Nothing ingested yet, or every document removed: an answer, not a crash (an index
@@ -269,10 +276,10 @@ class LibrarySearcher:
         self, doc_id: str, q: str, *, snippets: int = 1000
     ) -> tuple[list[int], list[PageHit], str]:
         """Every page of one document matching ``q``, with highlights, in page order."""
-        self.document(doc_id)
+        doc = self.document(doc_id)
         parsed = self._parse(q)
         pm = find_pages(self.state, parsed, [doc_id], snippets).get(doc_id) or PageMatches()
-        hits = page_hits(pm.best, parsed.marks, self.state.stored_page_text)
+        hits = page_hits(pm.best, parsed.marks, self._snippet_text(doc))
         return pm.pages, sorted(hits, key=lambda h: h.page), pm.mode
 
     def highlights(self, text: str, q: str) -> list[Span]:

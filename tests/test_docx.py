@@ -41,6 +41,9 @@ def _search(data: Path, q: str) -> object:
 def test_phrase_on_page_three_comes_back_on_page_three_only(tmp_path: Path, data_dir: Path) -> None:
     pages = [p.replace(". ", ".\n", 1) for p in filler_pages(5, seed="docx")]
     pages[2] += "\nThe toddler had a torn frenulum noted by the dentist."
+    # the document names its case: a title in the properties that the text never bears out
+    # (a template's leftover) is not used (docs/metadata.md)
+    pages[0] += "\nThis learning review concerns Child G."
     make_docx(
         tmp_path / "docs" / "review.docx",
         pages,

@@ -1,0 +1,31 @@
+"""``python -m evaluation SET`` runs one evaluation set and prints its figures.
+
+python -m evaluation metadata            # title, case, partnership, type, kind, date
+python -m evaluation metadata --json     # the same as JSON
+python -m evaluation all                 # every set (``make eval``)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from evaluation.metadata import run as metadata_run
+
+#: set name -> its command's main(argv) -> exit code
+SETS: dict[str, Callable[[list[str]], int]] = {"metadata": metadata_run.main}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    ap = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
+    ap.add_argument("set", choices=[*SETS, "all"], help="the evaluation set to run")
+    args, rest = ap.parse_known_args(argv)
+    if args.set == "all":
+        return max(SETS[name](rest) for name in SETS)
+    return SETS[args.set](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
