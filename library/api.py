@@ -1,11 +1,25 @@
-"""JSON shapes of search results and documents: one definition for the CLI and the web API."""
+"""JSON shapes of search results, documents and themes: one definition for the CLI and the web
+app, which add only their own links (the site: ``url``, the file fields).
+
+Server paths: a document's ``path`` is its file name only, and ``metadata_source`` holds only
+the source of each field (not the folder ingest looked for catalogue.csv files up to), unless
+``expose_paths`` is set (the site's EXPOSE_FILE_PATHS, the CLI's ``--paths``): a visitor of
+the site, or a reader of a shared JSON file, learns nothing of the server's folders.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from library.budget import skipped_notice
-from library.models import DocumentHit, DocumentRecord, SearchResult
+from library.models import DocumentHit, DocumentRecord, FacetValue, SearchResult
+from library.taxonomy import Taxonomy
+
+#: the fields of a document record: the keys of ``metadata_source`` that name a field's source
+_RECORD_FIELDS = frozenset(f.name for f in fields(DocumentRecord))
 
 #: What the CLI and every page say when the index holds no document (a normal state).
 EMPTY_LIBRARY = "The library holds no documents yet."
@@ -22,7 +36,63 @@ def empty_library_json(empty: bool) -> dict[str, Any]:
     return {"library_empty": True, "message": EMPTY_LIBRARY, "hint": ADD_DOCUMENTS_HINT}
 
 
-def document_to_json(d: DocumentRecord, *, evidence: bool = False) -> dict[str, Any]:
+def public_path(path: str, expose: bool = False) -> str:
+    """A file's path as JSON shows it: only its name unless ``expose``."""
+    if expose:
+        return path
+    # the OS's own separator only: a backslash in a Linux name is part of it (and the
+    # display form of a name that is not UTF-8 writes its bytes as \xNN, see library.paths)
+    return os.path.basename(path)
+
+
+def metadata_source_json(d: DocumentRecord, expose: bool = False) -> dict[str, str]:
+    """Where each field of the document came from (catalogue, pdf, filename, text); the
+    entries ingest keeps for itself (the folder it looked for catalogue.csv files up to, a
+    server path) only when ``expose``."""
+    if expose:
+        return dict(d.metadata_source)
+    return {k: v for k, v in d.metadata_source.items() if k in _RECORD_FIELDS}
+
+
+def theme_evidence_json(
+    d: DocumentRecord, labels: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The evidence of each of the document's themes, in its theme order: ``id``, ``label``,
+    ``mentions``, ``pages`` (``page``, ``mentions``; by page) and ``phrases`` (``phrase``,
+    ``mentions``; most mentioned first)."""
+    labels = labels or {}
+    out = []
+    for theme in d.themes:
+        ev = d.theme_evidence.get(theme) or {}
+        pages = []
+        for key, count in (ev.get("pages") or {}).items():
+            try:
+                pages.append((int(key), int(count)))
+            except (TypeError, ValueError):
+                continue
+        pages.sort()
+        phrases = sorted((ev.get("phrases") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        out.append(
+            {
+                "id": theme,
+                "label": labels.get(theme, theme),
+                "mentions": ev.get("mentions", sum(c for _, c in pages)),
+                "pages": [{"page": p, "mentions": c} for p, c in pages],
+                "phrases": [{"phrase": p, "mentions": c} for p, c in phrases],
+            }
+        )
+    return out
+
+
+def document_to_json(
+    d: DocumentRecord,
+    *,
+    evidence: bool = False,
+    expose_paths: bool = False,
+    theme_labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A document; with ``evidence``, also its theme evidence (labelled with
+    ``theme_labels``), metadata sources, OCR facts and content hash."""
     out: dict[str, Any] = {
         "id": d.id,
         "title": d.title,
@@ -34,15 +104,15 @@ def document_to_json(d: DocumentRecord, *, evidence: bool = False) -> dict[str, 
         "date": d.date,
         "year": d.year,
         "themes": list(d.themes),
-        "path": d.path,
+        "path": public_path(d.path, expose_paths),
         "page_count": d.page_count,
         "source_url": d.source_url,
         "licence": d.licence,
         "attribution": d.attribution,
     }
     if evidence:
-        out["theme_evidence"] = d.theme_evidence
-        out["metadata_source"] = d.metadata_source
+        out["theme_evidence"] = theme_evidence_json(d, theme_labels)
+        out["metadata_source"] = metadata_source_json(d, expose_paths)
         out["ocr_pages"] = d.ocr_pages  # pages whose text was read by OCR
         out["ocr_confidence"] = d.ocr_confidence  # page -> Tesseract's mean word confidence
         out["no_text_pages"] = d.no_text_pages
@@ -57,8 +127,8 @@ def page_ocr_json(d: DocumentRecord, page: int) -> dict[str, Any]:
     return {"ocr": True, "ocr_confidence": confidence} if ocr else {"ocr": False}
 
 
-def hit_to_json(h: DocumentHit) -> dict[str, Any]:
-    out = document_to_json(h.document)
+def hit_to_json(h: DocumentHit, *, expose_paths: bool = False) -> dict[str, Any]:
+    out = document_to_json(h.document, expose_paths=expose_paths)
     out.update(
         {
             "score": round(h.score, 4),
@@ -79,14 +149,27 @@ def hit_to_json(h: DocumentHit) -> dict[str, Any]:
     return out
 
 
-def result_to_json(res: SearchResult) -> dict[str, Any]:
+def facet_value_json(name: str, v: FacetValue) -> dict[str, Any]:
+    """One facet value; ``param=value`` in a search URL (``/search?review_type=scr``) chooses
+    it (or, when it is selected, is the pair to remove)."""
+    return {
+        "value": v.value,
+        "label": v.label,
+        "count": v.count,
+        "selected": v.selected,
+        "param": name,
+    }
+
+
+def result_to_json(res: SearchResult, *, expose_paths: bool = False) -> dict[str, Any]:
     req = res.request
     return {
         "query": req.q,
+        # named as the facets and the URL parameters are
         "filters": {
             "theme": req.themes,
-            "type": req.review_types,
-            "kind": req.kinds,
+            "review_type": req.review_types,
+            "document_kind": req.kinds,
             "partnership": req.partnerships,
             "year_from": req.year_from,
             "year_to": req.year_to,
@@ -101,13 +184,34 @@ def result_to_json(res: SearchResult) -> dict[str, Any]:
         # what was left out because the search ran out of its time budget, and the notice
         "skipped": list(res.skipped),
         "notice": skipped_notice(res.skipped),
-        "results": [hit_to_json(h) for h in res.hits],
+        "results": [hit_to_json(h, expose_paths=expose_paths) for h in res.hits],
         "facets": {
-            name: [
-                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-                for v in values
-            ]
-            for name, values in res.facets.items()
+            name: [facet_value_json(name, v) for v in values] for name, values in res.facets.items()
         },
         **empty_library_json(res.library_empty),
+    }
+
+
+def theme_rows(taxonomy: Taxonomy, counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Every theme of the taxonomy, in file order, with its document count."""
+    return [
+        {
+            "id": t.id,
+            "label": t.label,
+            "group": t.group,
+            "description": t.description,
+            "documents": counts.get(t.id, 0),
+        }
+        for t in taxonomy.themes
+    ]
+
+
+def themes_json(taxonomy: Taxonomy, counts: Mapping[str, int], documents: int) -> dict[str, Any]:
+    """The themes answer (``reviewlib themes --json`` and ``/themes.json``): ``themes``,
+    ``groups`` (in file order) and whether the library is empty."""
+    rows = theme_rows(taxonomy, counts)
+    return {
+        "themes": rows,
+        "groups": list(dict.fromkeys(r["group"] for r in rows)),
+        **empty_library_json(not documents),
     }

@@ -1,52 +1,57 @@
-"""Snippets: the passages of a page around the words a query matched, with each match marked.
+"""What a query marks in a text, and snippets: the passages of a page around those marks.
 
-A results page shows two or three snippets for each of ten documents, so a snippet is made
-30 times per search and must cost well under a millisecond. Whoosh's ``highlight()`` tokenises
+:func:`mark_spans` is the one place that decides what to mark, for the snippets of results and
+for the whole page the site shows: the character spans of a text that match a parsed query
+(:class:`Marks`, made by library.query from the page query), as the index matched them --
+unquoted words by their stem (``bruises`` marks "bruising"), "quoted phrases" as the words
+printed, each whole occurrence of the phrase as one span (not every lone word of it), an
+unquoted hyphenated word (``non-mobile``, a phrase of stems) the same way, and wildcards as
+the words whose printed form or stem matches the pattern.
+
+A results page shows two or three snippets for each of ten documents, so a snippet is made 30
+times per search and must cost well under a millisecond. Whoosh's ``highlight()`` tokenises
 and stems the whole page (every word a Token object) to find a handful of matches; here a
-regular expression finds the few words that *can* carry a matching stem, only those are stemmed,
-and the fragments are cut around them by character offsets. For an analyzer other than the
-project's own (whoosh's default tokenizer, lowercase, Porter stem) Whoosh's highlighter runs.
+regular expression finds the few words that *can* carry a matching stem, only those are
+stemmed, and the fragments are cut around them by character offsets.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+
+from library.budget import Deadline
+from library.models import PageHit
+from library.schema import text_analyzer
 
 MAXCHARS = 300  # the longest fragment, in characters
 SURROUND = 80  # context kept before the first and after the last match of a fragment
 TOP = 2  # fragments per snippet
 BETWEEN = " … "
+FALLBACK_CHARS = 240  # the start of a page shown when none of its words can be marked
 
 _TAG_RX = re.compile(r"<[^>]+>")
 #: whoosh's default token pattern (``RegexTokenizer()``): what the index calls a word
 _WHOOSH_TOKENS = r"[\w\*]+(\.?[\w\*]+)*"
 _TOKEN_CHAR = re.compile(r"[\w*]")
+# a token starts after a non-token character; a dot joins two runs of word characters
+_TOKEN_START = r"(?<![\w*])(?<![\w*]\.)"
+_TOKEN_END = r"(?![\w*])(?!\.[\w*])"
+_TOKEN_REST = r"[\w*]*(?:\.[\w*]+)*"
+_SEPARATOR = r"[^\w*]+"  # what lies between two tokens of a phrase
 
-
-class MarkFormatter(HtmlFormatter):
-    """Escaped text with a bare ``<mark>`` around each match (no classes to style or escape)."""
-
-    template = "<%(tag)s>%(t)s</%(tag)s>"
-
-    def __init__(self) -> None:
-        super().__init__(tagname="mark", between=BETWEEN)
-
-
-def plain(snippet_html: str) -> str:
-    """The text of a snippet without its mark-up."""
-    return html.unescape(_TAG_RX.sub("", snippet_html))
+Span = tuple[int, int]
 
 
 def porter_stemmer(analyzer: Any) -> Callable[[str], str] | None:
     """The (cached) stem function when ``analyzer`` is whoosh's default tokenizer, lowercase
-    and Porter stemming, the analyzer :func:`snippet` reproduces; None for any other."""
+    and Porter stemming, the analyzer :func:`mark_spans` reproduces; None for any other."""
     items = getattr(analyzer, "items", None)
     if not items or len(items) != 3:
         return None
@@ -64,6 +69,51 @@ def porter_stemmer(analyzer: Any) -> Callable[[str], str] | None:
     return getattr(stem, "_stem", stem.stemfn)
 
 
+def _project_stemmer() -> Callable[[str], str]:
+    stem = porter_stemmer(text_analyzer())
+    if stem is None:  # the index's analyzer changed: this module must change with it
+        raise RuntimeError("library.highlight reproduces only the Porter text analyzer")
+    return stem
+
+
+#: the stem function of the index's text fields (library.schema.text_analyzer)
+STEM = _project_stemmer()
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a query marks in a text: the positive terms of its page query."""
+
+    #: unquoted words: the tokens with one of these stems
+    stems: frozenset[str] = frozenset()
+    #: phrases as ``(stemmed, words)``: consecutive tokens printed as ``words`` (lowercase;
+    #: quoted phrases and quoted single words) or with those stems (``non-mobile`` unquoted)
+    phrases: frozenset[tuple[bool, tuple[str, ...]]] = frozenset()
+    #: wildcards (lowercase, ``*`` and ``?``): the tokens whose word or stem matches one
+    patterns: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.phrases or self.patterns)
+
+    @cached_property
+    def _phrase_finders(self) -> list[tuple[re.Pattern[str], bool, tuple[str, ...]]]:
+        return [(_phrase_rx(stemmed, words), stemmed, words) for stemmed, words in self.phrases]
+
+    @cached_property
+    def _pattern_finder(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        heads = [re.split(r"[*?]", p, maxsplit=1)[0] for p in self.patterns]
+        candidates = _candidates(frozenset(h for h in heads))
+        alts = "|".join(
+            re.escape(p).replace(r"\*", ".*").replace(r"\?", ".") for p in sorted(self.patterns)
+        )
+        return candidates, re.compile(f"(?:{alts})", re.DOTALL)
+
+
+def plain(snippet_html: str) -> str:
+    """The text of a snippet without its mark-up."""
+    return html.unescape(_TAG_RX.sub("", snippet_html))
+
+
 def _prefix(stem: str) -> str:
     # Porter stemming only rewrites the end of a word, and at most the last two letters of a
     # stem are not the word's own ("possibility" -> "possibl", "hoping" -> "hope"): every word
@@ -73,21 +123,71 @@ def _prefix(stem: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _candidates(marks: frozenset[str]) -> re.Pattern[str]:
-    """Whole tokens (as the tokenizer cuts them) that may have one of the stems ``marks``
-    (made once per query, not once per page)."""
-    prefixes = {_prefix(m) for m in marks}
+def _candidates(stems: frozenset[str]) -> re.Pattern[str]:
+    """Whole tokens (as the tokenizer cuts them) that may have one of the ``stems``, or start
+    with one (made once per query, not once per page)."""
+    prefixes = {_prefix(m) for m in stems}
     alt = "|".join(re.escape(p) for p in sorted(prefixes, key=lambda p: (-len(p), p)))
-    # a token starts after a non-token character; a dot joins two runs of word characters
-    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{alt})[\w*]*(?:\.[\w*]+)*", re.IGNORECASE)
+    return re.compile(rf"{_TOKEN_START}(?:{alt}){_TOKEN_REST}", re.IGNORECASE)
 
 
-def matches(text: str, marks: frozenset[str], stem: Callable[[str], str]) -> list[tuple[int, int]]:
-    """Character spans of the tokens of ``text`` whose stem is one of ``marks``."""
-    if not marks:
+def _phrase_rx(stemmed: bool, words: tuple[str, ...]) -> re.Pattern[str]:
+    """Consecutive tokens that may be ``words`` (one group each, checked by the caller)."""
+    if stemmed:
+        parts = [f"({re.escape(_prefix(w))}{_TOKEN_REST}){_TOKEN_END}" for w in words]
+    else:
+        parts = [f"({re.escape(w)}){_TOKEN_END}" for w in words]
+    return re.compile(_TOKEN_START + _SEPARATOR.join(parts), re.IGNORECASE)
+
+
+def matches(text: str, stems: frozenset[str], stem: Callable[[str], str] = STEM) -> list[Span]:
+    """Character spans of the tokens of ``text`` whose stem is one of ``stems``."""
+    if not stems:
         return []
-    rx = _candidates(marks)
-    return [m.span() for m in rx.finditer(text) if stem(m.group().lower()) in marks]
+    rx = _candidates(stems)
+    return [m.span() for m in rx.finditer(text) if stem(m.group().lower()) in stems]
+
+
+def _phrase_spans(
+    text: str, rx: re.Pattern[str], stemmed: bool, words: tuple[str, ...]
+) -> list[Span]:
+    out: list[Span] = []
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        found = tuple(g.lower() for g in m.groups())
+        if (tuple(map(STEM, found)) if stemmed else found) == words:
+            out.append(m.span())
+        # a next occurrence may start inside this one ("care care" in "care care care"), and
+        # a candidate that was not one may hide one that starts inside it
+        pos = m.start() + 1
+    return out
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Sorted, overlapping spans joined (a word of the query inside a phrase of it)."""
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def mark_spans(text: str, marks: Marks) -> list[Span]:
+    """The character spans of ``text`` that ``marks`` match, in order, none overlapping."""
+    spans = matches(text, marks.stems)
+    if not marks.phrases and not marks.patterns:
+        return spans  # tokens: in order and apart already
+    for rx, stemmed, words in marks._phrase_finders:
+        spans.extend(_phrase_spans(text, rx, stemmed, words))
+    if marks.patterns:
+        candidates, pattern = marks._pattern_finder
+        for m in candidates.finditer(text):
+            word = m.group().lower()
+            if pattern.fullmatch(word) or pattern.fullmatch(STEM(word)):
+                spans.append(m.span())
+    return _merged(spans)
 
 
 def _start(text: str, pos: int, limit: int) -> int:
@@ -114,24 +214,23 @@ def _end(text: str, pos: int, limit: int) -> int:
 
 def snippet(
     text: str,
-    marks: frozenset[str],
-    stem: Callable[[str], str],
+    marks: Marks,
     *,
     top: int = TOP,
     maxchars: int = MAXCHARS,
     surround: int = SURROUND,
 ) -> str:
-    """The best ``top`` fragments of ``text`` around its matches, in page order, as HTML
-    (escaped, matches in ``<mark>``); "" when nothing in ``text`` matches.
+    """The best ``top`` fragments of ``text`` around its marks, in page order, as HTML
+    (escaped, marks in ``<mark>``); "" when nothing in ``text`` is marked.
 
-    Matches join one fragment while each is within ``surround`` characters of the last and the
+    Marks join one fragment while each is within ``surround`` characters of the last and the
     fragment stays within ``maxchars``; fragments are ranked by how many different words of the
-    query they show, then by how many matches, then by position.
+    query they show, then by how many marks, then by position.
     """
-    spans = matches(text, marks, stem)
+    spans = mark_spans(text, marks)
     if not spans:
         return ""
-    groups: list[list[tuple[int, int]]] = []
+    groups: list[list[Span]] = []
     for s, e in spans:
         g = groups[-1] if groups else None
         if g is not None and s - g[-1][1] <= surround and e + surround - g[0][0] <= maxchars:
@@ -140,7 +239,7 @@ def snippet(
             groups.append([(s, e)])
 
     def rank(i: int) -> tuple[int, int, int]:
-        words = {stem(text[s:e].lower()) for s, e in groups[i]}
+        words = {STEM(text[s:e].lower()) for s, e in groups[i]}
         return (-len(words), -len(groups[i]), i)
 
     best = sorted(sorted(range(len(groups)), key=rank)[:top])
@@ -164,23 +263,22 @@ def snippet(
     return "".join(out)
 
 
-def _frozen(marks: set[str] | frozenset[str]) -> frozenset[str]:
-    return marks if isinstance(marks, frozenset) else frozenset(marks)
-
-
-class Highlighter:
-    """Makes snippets for one analyzer: :func:`snippet` when it is the project's own,
-    Whoosh's highlighter otherwise."""
-
-    def __init__(self, analyzer: Any) -> None:
-        self.analyzer = analyzer
-        self.stem = porter_stemmer(analyzer)
-
-    def __call__(self, text: str, marks: set[str] | frozenset[str], top: int = TOP) -> str:
-        if not marks:
-            return ""
-        if self.stem is not None:
-            return snippet(text, _frozen(marks), self.stem, top=top)
-        fragmenter = ContextFragmenter(maxchars=MAXCHARS, surround=SURROUND)
-        # formatters keep state: one per call
-        return highlight(text, marks, self.analyzer, fragmenter, MarkFormatter(), top=top)
+def page_hits(
+    best: Iterable[tuple[int, int]],
+    marks: Marks,
+    text_of: Callable[[int], str],
+    deadline: Deadline | None = None,
+) -> list[PageHit]:
+    """The snippet stage of a search: a snippet of each ``(page, docnum)`` of ``best`` (the
+    page text read with ``text_of(docnum)``), until the deadline passes."""
+    out: list[PageHit] = []
+    for number, docnum in best:
+        if deadline is not None and deadline.skip("snippets"):
+            break
+        text = text_of(docnum)
+        # Our own marks, not whoosh's hit.highlights(): quoted phrases match on the exact
+        # field, but the stored text is the stemmed field's
+        made = " ".join(snippet(text, marks).split())
+        made = made or html.escape(" ".join(text[:FALLBACK_CHARS].split()))
+        out.append(PageHit(number, made, plain(made)))
+    return out

@@ -1,18 +1,30 @@
-"""Whoosh-level pieces of a search: query rewriting, the collector, the scorer and a matcher
-over known document numbers. ``library.search`` composes them; nothing here knows about
-documents, facets or snippets."""
+"""The match stage of a search, and the Whoosh-level pieces it is made of: query rewriting,
+the collector, the scorer and a matcher over known document numbers.
+
+:func:`match` finds every document a request matches (with its score when sorted by
+relevance); library.search calls it after parsing and before the facets are counted.
+"""
 
 from __future__ import annotations
 
 import copy
-import heapq
+import re
 from bisect import bisect_left
 from collections.abc import Callable
-from operator import neg
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from whoosh import collectors, matching, scoring
 from whoosh import query as wq
+
+from library.budget import Deadline
+from library.errors import QueryError
+from library.models import SearchRequest
+from library.query import ParsedQuery
+from library.schema import LEVEL_DOC
+
+if TYPE_CHECKING:
+    from library.index_state import IndexState
 
 #: fields that page entries carry; every other field is on document entries only, so a query
 #: that needs one of them matches only documents and the ``level:doc`` clause can go (and a
@@ -75,7 +87,7 @@ class TopAndAll(collectors.TopCollector):
     """The best ``limit`` documents by score and the number of every match, in one pass.
 
     The total and the facets need every match, so no block skipping; the facets are then
-    counted from a table kept per searcher (``_facet_table``), not with ``groupedby=``, whose
+    counted from a table kept per index state (library.facets), not with ``groupedby=``, whose
     categorizers rebuild a list over the whole index, pages included, on every search.
     """
 
@@ -86,7 +98,7 @@ class TopAndAll(collectors.TopCollector):
         super().__init__(limit=limit, usequality=False, replace=0)
         self.matched: list[int] = []
         self.scores: list[float] = []
-        self.allowed = allowed  # bitmap of the docnums to keep (None: all)
+        self.allowed = allowed  # one byte per docnum, 1: keep it (Bitmap.flags); None: all
         self.deadline = deadline  # has check(stage): raises once the time budget is spent
 
     def collect_matches(self) -> None:
@@ -102,7 +114,7 @@ class TopAndAll(collectors.TopCollector):
         every, countdown = self.CHECK_EVERY, self.CHECK_EVERY
         while matcher.is_active():
             docnum = offset + matcher.id()
-            if allowed is None or allowed[docnum >> 3] >> (docnum & 7) & 1:
+            if allowed is None or allowed[docnum]:
                 add(docnum)
                 add_score(matcher.score())
             matcher.next()
@@ -114,18 +126,11 @@ class TopAndAll(collectors.TopCollector):
 
     def _collect(self, global_docnum: int, score: float) -> Any:
         allowed = self.allowed
-        if allowed is not None and not allowed[global_docnum >> 3] >> (global_docnum & 7) & 1:
+        if allowed is not None and not allowed[global_docnum]:
             return 0
         self.matched.append(global_docnum)
         self.scores.append(score)
         return 0 - score
-
-
-def best(scores: list[float], docnums: list[int], limit: int) -> list[tuple[int, float]]:
-    """The ``limit`` best ``(docnum, score)``: highest score first, the lower docnum first on a
-    tie (the order Whoosh's TopCollector gives)."""
-    top = heapq.nlargest(limit, zip(scores, map(neg, docnums), strict=True))
-    return [(-negd, float(score)) for score, negd in top]
 
 
 class FastBM25F(scoring.BM25F):
@@ -191,3 +196,60 @@ class DocNums(wq.Query):
         if lo >= hi:
             return matching.NullMatcher()
         return matching.ListMatcher([d - offset for d in nums[lo:hi]])
+
+
+@dataclass
+class Matches:
+    """Every document a request matched, in docnum order."""
+
+    docnums: list[int]
+    scores: list[float]  # one per docnum; empty when sorted by date
+    by_date: bool  # sorted by date (asked for, or a browse without words)
+
+
+def _clauses(state: IndexState, parsed: ParsedQuery, req: SearchRequest, by_date: bool) -> Any:
+    """The query to run, and the narrowing filters left to check per match (or None)."""
+    clauses: list[wq.Query] = [wq.Term("level", LEVEL_DOC)]
+    for theme in req.themes:  # several themes narrow: documents with all of them
+        clauses.append(wq.Term("theme", theme.lower()))
+    if req.year_from is not None or req.year_to is not None:
+        clauses.append(wq.NumericRange("year", req.year_from, req.year_to))
+    allowed = None
+    if not by_date and len(clauses) > 1:
+        # Facet filters as a bitmap checked per match, instead of posting lists intersected
+        # step by step (dense theme lists made that the slowest part of a filtered search)
+        narrowing = state.facets().narrowing(req)
+        allowed = narrowing.flags() if narrowing is not None else None
+        clauses = clauses[:1]
+    if parsed.doc_query is not None:
+        clauses.append(parsed.doc_query)
+    if any(doc_only(c) for c in clauses[1:]):
+        # level:doc is implied; dropped, it no longer costs a skip per match
+        clauses = clauses[1:]
+    # (a score no longer includes the constant 1.0 that level:doc and each facet filter
+    # clause added to every match: the order is the same)
+    return without_absent_terms(wq.And(clauses), state.raw.reader()), allowed
+
+
+def match(
+    state: IndexState, parsed: ParsedQuery, req: SearchRequest, deadline: Deadline
+) -> Matches:
+    """Every document ``parsed`` matches that passes the narrowing filters of ``req`` (themes,
+    years; the widening ones are applied by the facet stage). Past ``deadline`` it stops with
+    SearchTimeoutError: the matches are the answer itself."""
+    by_date = req.sort in ("date", "date-asc") or parsed.doc_query is None
+    q, allowed = _clauses(state, parsed, req, by_date)
+    limit = req.page * req.per_page
+    try:
+        if not by_date:
+            collector = TopAndAll(limit, allowed, deadline)
+            state.raw.search_with_collector(q, collector)
+            return Matches(collector.matched, collector.scores, by_date)
+        deadline.check("matching the documents")
+        docnums = list(state.raw.docs_for_query(q))
+        deadline.check("matching the documents")
+        return Matches(docnums, [], by_date)
+    except QueryError:
+        raise
+    except (ValueError, TypeError, re.error) as exc:
+        raise QueryError(f"The query could not be run: {exc}") from exc

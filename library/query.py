@@ -31,7 +31,8 @@ from whoosh.qparser import (
 from whoosh.system import _INT_SIZE
 
 from library.errors import QueryError
-from library.schema import PAIR_SEP, PAIRS_FIELD, USER_FIELDS, text_analyzer
+from library.highlight import Marks
+from library.schema import PAIR_SEP, PAIRS_FIELD, USER_FIELDS
 
 MAX_QUERY_CHARS = 400
 MAX_CLAUSES = 40
@@ -61,7 +62,7 @@ class ParsedQuery:
     page_query: wq.Query | None  # what a page must match to be listed as a hit
     page_query_any: wq.Query | None  # any one term: fallback when no page matches it all
     terms: list[tuple[str, str]] = field(default_factory=list)  # (field, text) of positive terms
-    highlight_terms: set[str] = field(default_factory=set)  # stemmed words to mark in snippets
+    marks: Marks = field(default_factory=Marks)  # what to mark in a page (library.highlight)
 
 
 def _positions(m: matching.Matcher) -> Iterable[int]:
@@ -302,6 +303,27 @@ def _positive_leaves(q: wq.Query) -> list[wq.Query]:
     return out
 
 
+def _marks(leaves: list[wq.Query]) -> Marks:
+    """What the positive page-level ``leaves`` of a query mark in a page's text."""
+    stems: set[str] = set()
+    phrases: set[tuple[bool, tuple[str, ...]]] = set()
+    patterns: set[str] = set()
+    for leaf in leaves:
+        stemmed = leaf.fieldname != "page_exact"  # page_text: stems; page_exact: as printed
+        if isinstance(leaf, wq.Prefix | wq.Wildcard):
+            patterns.add(str(leaf.text).lower() + ("*" if isinstance(leaf, wq.Prefix) else ""))
+        elif isinstance(leaf, wq.Phrase) and leaf.slop <= 1 and len(leaf.words) > 1:
+            phrases.add((stemmed, tuple(str(w) for w in leaf.words)))
+        elif isinstance(leaf, wq.Phrase | wq.Term):
+            words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
+            for word in map(str, words):  # a sloppy phrase: its words wherever they are
+                if stemmed:
+                    stems.add(word)
+                else:
+                    phrases.add((False, (word,)))
+    return Marks(frozenset(stems), frozenset(phrases), frozenset(patterns))
+
+
 class QueryBuilder:
     """Parsers built once per schema (they are not cheap) and reused for every query."""
 
@@ -309,7 +331,6 @@ class QueryBuilder:
         self.schema = schema
         self.doc_parser = MultifieldParser(list(DOC_TEXT_FIELDS), schema, group=AndGroup)
         self.page_parser = QueryParser("page_text", schema, group=AndGroup)
-        self._stem = text_analyzer()
         for p in (self.doc_parser, self.page_parser):
             p.remove_plugin_class(PhrasePlugin)
             p.add_plugin(ExactPhrasePlugin())
@@ -357,13 +378,5 @@ class QueryBuilder:
                 terms.append((leaf.fieldname, str(leaf.text)))
             elif isinstance(leaf, wq.Phrase):
                 terms.extend((leaf.fieldname, str(w)) for w in leaf.words)
-        marks: set[str] = set()
-        for fname, word in terms:
-            if fname == "page_exact":  # snippets are marked on stems: stem the printed words
-                marks.update(t.text for t in self._stem(word))
-            else:
-                marks.add(word)
-        prefixes = [leaf for leaf in positives if isinstance(leaf, wq.Prefix | wq.Wildcard)]
-        for leaf in prefixes:
-            marks.add(str(leaf.text).rstrip("*?"))
+        marks = _marks(positives)
         return ParsedQuery(text, doc_q, page_only, any_q, terms, marks)

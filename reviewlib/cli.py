@@ -180,10 +180,18 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     "--theme", multiple=True, help="Theme id (repeat or comma-separate; documents must have all)."
 )
 @click.option(
-    "--type", "review_type", multiple=True, help="Review type id, e.g. scr, cspr, learning-review."
+    "--type",
+    "--review-type",
+    "review_type",
+    multiple=True,
+    help="Review type id, e.g. scr, cspr, learning-review.",
 )
 @click.option(
-    "--kind", multiple=True, help="Document kind id, e.g. executive-summary, 7-minute-briefing."
+    "--kind",
+    "--document-kind",
+    "kind",
+    multiple=True,
+    help="Document kind id, e.g. executive-summary, 7-minute-briefing.",
 )
 @click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet.")
 @click.option("--year-from", type=int, default=None)
@@ -197,6 +205,11 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
 @click.option("--page", type=click.IntRange(1, default("MAX_PAGE")), default=1, show_default=True)
 @setting_option("--per-page", "PER_PAGE", help=None)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--paths",
+    is_flag=True,
+    help="Full file paths in the JSON (by default only file names, as the site shows).",
+)
 @setting_option("--budget", "SEARCH_BUDGET_SECONDS")
 @click.pass_context
 def search(
@@ -212,6 +225,7 @@ def search(
     page: int,
     per_page: int,
     as_json: bool,
+    paths: bool,
     budget: float,
 ) -> None:
     """Search inside every page. QUERY uses the syntax of the help page."""
@@ -242,7 +256,8 @@ def search(
     except QueryError as exc:
         raise click.UsageError(f"{exc}\n{exc.hint}") from None
     if as_json:
-        click.echo(json.dumps(result_to_json(res), indent=2, ensure_ascii=False))
+        out = result_to_json(res, expose_paths=paths)  # the shape of the site's /search.json
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     if res.library_empty:
         from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
@@ -288,6 +303,7 @@ def search(
 @click.pass_context
 def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
     """List the learning themes in use, with document counts when an index exists."""
+    from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY, themes_json
     from library.config import DataDir
     from library.search import Library
     from library.taxonomy import Taxonomy
@@ -302,28 +318,17 @@ def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
             documents = s.stats()["documents"]
     except IndexMissingError:
         pass
-    rows = [
-        {
-            "id": t.id,
-            "label": t.label,
-            "group": t.group,
-            "description": t.description,
-            "documents": counts.get(t.id, 0),
-        }
-        for t in tax.themes
-    ]
+    out = themes_json(tax, counts, documents)  # the site's /themes.json
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     group = None
-    for r in rows:
+    for r in out["themes"]:
         if r["group"] != group:
             group = r["group"]
             click.echo(f"\n{group}")
         click.echo(f"  {r['id']:34} {r['documents']:5}  {r['label']}")
     if not documents:
-        from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
-
         click.echo(f"\n{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
 
 

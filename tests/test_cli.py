@@ -110,8 +110,10 @@ def test_strict_exit_code_and_report(tmp_path: Path, shared: Path) -> None:
 def test_themes_lists_the_taxonomy(small: tuple[Path, Path]) -> None:
     data, _ = small
     r = run_reviewlib("themes", "--json", data=data)
-    themes = json.loads(r.stdout)
-    assert len(themes) >= 30
+    out = json.loads(r.stdout)
+    themes = out["themes"]
+    assert len(themes) >= 30 and out["library_empty"] is False
+    assert out["groups"] == list(dict.fromkeys(t["group"] for t in themes))
     by_id = {t["id"]: t for t in themes}
     assert "bruising-non-mobile" in by_id
     assert by_id["professional-curiosity"]["documents"] == 1

@@ -11,8 +11,9 @@ from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from library.highlight import BETWEEN, Highlighter, matches, plain, porter_stemmer, snippet
-from library.schema import text_analyzer
+from library.highlight import BETWEEN, Marks, mark_spans, matches, plain, porter_stemmer, snippet
+from library.query import QueryBuilder
+from library.schema import build_schema, exact_analyzer, text_analyzer
 
 ANALYZER = text_analyzer()
 STEM = porter_stemmer(ANALYZER)
@@ -30,7 +31,6 @@ def _whoosh_spans(text: str, marks: frozenset[str]) -> list[tuple[int, int]]:
 
 def test_the_project_analyzer_takes_the_fast_path() -> None:
     assert STEM is not None
-    assert Highlighter(ANALYZER).stem is not None
 
 
 def test_every_word_of_real_prose_is_found_as_the_analyzer_finds_it() -> None:
@@ -62,7 +62,7 @@ def test_matches_agree_with_the_analyzer_on_awkward_text(pairs, picked) -> None:
 
 def test_snippet_marks_and_escapes() -> None:
     text = "The <b>baby</b> had a bruise & the GP saw it. Bruising in non-mobile babies matters."
-    out = snippet(text, frozenset({"bruis"}), STEM)
+    out = snippet(text, Marks(frozenset({"bruis"})))
     assert "<mark>bruise</mark>" in out and "<mark>Bruising</mark>" in out
     assert "&lt;b&gt;baby&lt;/b&gt;" in out and "&amp;" in out
     assert "<b>" not in out
@@ -70,8 +70,8 @@ def test_snippet_marks_and_escapes() -> None:
 
 
 def test_no_match_gives_an_empty_snippet() -> None:
-    assert snippet("Nothing to see here.", frozenset({"bruis"}), STEM) == ""
-    assert Highlighter(ANALYZER)("anything", set()) == ""
+    assert snippet("Nothing to see here.", Marks(frozenset({"bruis"}))) == ""
+    assert snippet("anything", Marks()) == ""
 
 
 def test_fragments_are_bounded_in_page_order_and_prefer_more_query_words() -> None:
@@ -85,7 +85,7 @@ def test_fragments_are_bounded_in_page_order_and_prefer_more_query_words() -> No
         + filler
         + "Neglect again at the end."
     )
-    out = snippet(text, frozenset({"neglect", "hous"}), STEM, top=2)
+    out = snippet(text, Marks(frozenset({"neglect", "hous"})), top=2)
     frags = out.split(BETWEEN)
     assert len(frags) == 2
     assert all(len(plain(f)) <= 300 for f in frags)
@@ -105,7 +105,7 @@ def test_fragments_are_bounded_in_page_order_and_prefer_more_query_words() -> No
 
 def test_overlapping_contexts_are_one_passage() -> None:
     text = ("word " * 30) + "neglect " + ("word " * 20) + "neglect " + ("word " * 30)
-    out = snippet(text, frozenset({"neglect"}), STEM, top=2, surround=80, maxchars=120)
+    out = snippet(text, Marks(frozenset({"neglect"})), top=2, surround=80, maxchars=120)
     assert BETWEEN not in out
     assert out.count("<mark>neglect</mark>") == 2
     p = plain(out)
@@ -115,5 +115,100 @@ def test_overlapping_contexts_are_one_passage() -> None:
 @pytest.mark.parametrize("n", [1, 3])
 def test_top_limits_the_fragments(n: int) -> None:
     text = " ".join(f"neglect {'filler ' * 40}" for _ in range(6))
-    out = snippet(text, frozenset({"neglect"}), STEM, top=n)
+    out = snippet(text, Marks(frozenset({"neglect"})), top=n)
     assert out.count(BETWEEN) == n - 1
+
+
+# ---- what a query marks: phrases, wildcards, hyphens, apostrophes (through the real parser)
+
+BUILDER = QueryBuilder(build_schema())
+EXACT = exact_analyzer()
+
+
+def marked(text: str, q: str) -> list[str]:
+    return [text[s:e] for s, e in mark_spans(text, BUILDER.parse(q).marks)]
+
+
+def test_a_quoted_phrase_marks_each_whole_occurrence_and_not_its_lone_words() -> None:
+    text = (
+        "Private fostering is rare. Fostering arranged privately is not private fostering? "
+        "PRIVATE\nFOSTERING, and private, fostering."
+    )
+    assert marked(text, '"private fostering"') == [
+        "Private fostering",
+        "private fostering",
+        "PRIVATE\nFOSTERING",
+        "private, fostering",  # punctuation is not a word: the index matched it too
+    ]
+    # the words as printed: no other form of them
+    assert marked("privately fostered, private fostering", '"private fostering"') == [
+        "private fostering"
+    ]
+
+
+def test_quoted_words_are_exact_and_unquoted_words_stemmed() -> None:
+    text = "The baby, the babies and the Baby unit."
+    assert marked(text, '"baby"') == ["baby", "Baby"]
+    assert marked(text, "baby") == ["baby", "babies", "Baby"]
+
+
+def test_a_word_inside_a_phrase_of_the_same_query_is_one_mark() -> None:
+    text = "mobile babies and one non-mobile baby"
+    assert marked(text, 'mobile "non-mobile"') == ["mobile", "non-mobile"]
+
+
+def test_wildcards_mark_the_words_they_stand_for() -> None:
+    text = "Safeguarding, safeguarded and SAFEGUARDS; safe; unsafeguarded."
+    assert marked(text, "safeguard*") == ["Safeguarding", "safeguarded", "SAFEGUARDS"]
+    assert marked("a bruise, bruised skin, a brush", "bru?se") == ["bruise", "bruised"]
+    # a wildcard beside a word: both marked, nothing else
+    assert marked("Neglect and safeguarding; safety", "neglect safeg*") == [
+        "Neglect",
+        "safeguarding",
+    ]
+
+
+def test_hyphenated_words_are_marked_whole_and_never_by_their_first_letters() -> None:
+    text = "Non-mobile babies. None of the non mobile infants; non-mobility. Nonmobile."
+    assert marked(text, "non-mobile") == ["Non-mobile", "non mobile", "non-mobility"]
+    assert marked(text, "baby non-mobile") == ["Non-mobile", "babies", "non mobile", "non-mobility"]
+
+
+def test_apostrophes() -> None:
+    text = "The child's voice, the child’s wishes, the childs' room. A mother's partner."
+    assert marked(text, "child's") == ["child's", "child’s"]
+    assert marked(text, '"mother\'s partner"') == ["mother's partner"]
+    assert marked(text, "mother") == ["mother"]
+
+
+def _phrase_spans_by_analyzer(text: str, words: list[str], analyzer) -> list[tuple[int, int]]:
+    # (the analyzer yields one Token object, changed for each token: copy what is needed)
+    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+    found = []
+    for i in range(len(tokens) - len(words) + 1):
+        if [t[0] for t in tokens[i : i + len(words)]] == words:
+            found.append((tokens[i][1], tokens[i + len(words) - 1][2]))
+    merged: list[tuple[int, int]] = []
+    for s, e in found:  # overlapping occurrences are one mark
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(WORDS, SEPS), min_size=2, max_size=40), st.data())
+def test_phrase_marks_agree_with_the_analyzers(pairs, data) -> None:
+    """A phrase taken from the text is marked exactly where the index's analyzers find it:
+    quoted on the words as printed, unquoted (a hyphenated word) on their stems."""
+    text = "".join(w + s for w, s in pairs)
+    for analyzer, stemmed in ((EXACT, False), (ANALYZER, True)):
+        tokens = [t.text for t in analyzer(text)]
+        if len(tokens) < 2:
+            continue
+        start = data.draw(st.integers(0, len(tokens) - 2))
+        n = data.draw(st.integers(2, min(3, len(tokens) - start)))
+        words = tokens[start : start + n]
+        marks = Marks(phrases=frozenset({(stemmed, tuple(words))}))
+        assert mark_spans(text, marks) == _phrase_spans_by_analyzer(text, words, analyzer)

@@ -83,7 +83,8 @@ def test_every_command_keeps_the_chosen_taxonomy(setup: dict[str, Any]) -> None:
     assert "Check: index, files, catalogue and cache agree." in r.stdout
     assert f"Taxonomy: {setup['tax']} (43 themes" in r.stdout
 
-    listed = {t["id"]: t["documents"] for t in json.loads(ok("themes", "--json", data=data).stdout)}
+    themes = json.loads(ok("themes", "--json", data=data).stdout)["themes"]
+    listed = {t["id"]: t["documents"] for t in themes}
     assert listed["kinship-care"] == 1
 
     r = ok("search", "--json", "--theme", "kinship-care", data=data)

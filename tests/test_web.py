@@ -178,7 +178,7 @@ def test_selected_facets_are_shown_checked_and_removable(client: FlaskClient) ->
     assert len(tags) == 2
     removal = {t.get_text(" ", strip=True): parse_qs(urlsplit(t["href"]).query) for t in tags}
     theme_tag = next(v for k, v in removal.items() if k.startswith("Remove filter Theme"))
-    assert "theme" not in theme_tag and theme_tag["type"] == ["learning-review"]
+    assert "theme" not in theme_tag and theme_tag["review_type"] == ["learning-review"]
     assert theme_tag["q"] == ["bruising"]
     clear = page.find("a", string="Clear all filters")
     assert parse_qs(urlsplit(clear["href"]).query) == {"q": ["bruising"]}
@@ -298,7 +298,7 @@ def test_empty_result_explains_and_offers_ways_out(client: FlaskClient) -> None:
     assert parse_qs(urlsplit(out["href"]).query) == {"q": ["bruising"]}
     assert re.search(r"\d+ documents? match", out.parent.get_text())
     # the selected filter stays visible (and can be unticked) though nothing matches it
-    assert page.find("input", attrs={"name": "type", "value": "dhr", "checked": True})
+    assert page.find("input", attrs={"name": "review_type", "value": "dhr", "checked": True})
 
 
 def test_search_form_keeps_the_query_and_filters(client: FlaskClient) -> None:
@@ -322,15 +322,20 @@ def test_document_page(client: FlaskClient) -> None:
     assert page.find("a", href=f"/documents/{CHILD_G_BRIEFING}")
     # themes with the pages that evidence them
     data = get_json(client, f"/documents/{CHILD_G}.json")
-    evidence = data["theme_evidence"][BRUISING_THEME]
+    assert "themes_evidence" not in data  # one evidence key (issue 10)
+    evidence = next(t for t in data["theme_evidence"] if t["id"] == BRUISING_THEME)
+    assert evidence["label"] == "Bruising in non-mobile infants"
+    assert evidence["mentions"] == sum(p["mentions"] for p in evidence["pages"])
+    assert evidence["phrases"] and set(evidence["phrases"][0]) == {"phrase", "mentions"}
     ev_section = page.select_one("section.evidence")
     theme_link = ev_section.find("a", string="Bruising in non-mobile infants")
     assert theme_link["href"] == f"/search?theme={BRUISING_THEME}"
     item = theme_link.find_parent(class_="evidence-list__item")
     linked = {a.get_text() for a in item.select(".evidence-list__pages a")}
-    assert linked == set(evidence["pages"])
-    for number in evidence["pages"]:
-        assert item.find("a", href=f"/documents/{CHILD_G}/pages/{number}")
+    assert linked == {str(p["page"]) for p in evidence["pages"]}
+    for p in evidence["pages"]:
+        assert item.find("a", href=f"/documents/{CHILD_G}/pages/{p['page']}") is not None
+        assert p["url"] == f"/documents/{CHILD_G}/pages/{p['page']}"
     assert CHILD_G_BRIEFING in {d["id"] for d in data["case_documents"]}
     assert data["licence"] is not None and "source_url" in data
 
@@ -350,6 +355,25 @@ def test_document_page_with_query_lists_every_matching_page(client: FlaskClient)
         assert li.select_one("mark")
     # the search result's "more pages" link lands here
     assert f"{len(pages)} pages match" in page.select_one("#matches-heading").get_text()
+
+
+def test_page_view_marks_what_the_snippets_mark(client: FlaskClient) -> None:
+    """One highlighter (issue 10): on the page, "baby non-mobile" marks every "baby" by its
+    stem (and "babies"), each "non-mobile" whole, and never "None" (a prefix of nothing the
+    query asked for); the snippets of the same query mark the same words."""
+    page = soup(get_html(client, f"/documents/{CHILD_G}/pages/12?q=baby+non-mobile"))
+    body = page.select_one(".page-text__body")
+    text = body.get_text()
+    marked = [m.get_text() for m in body.select("mark")]
+    assert "None of the three" in text and "None" not in marked
+    assert marked.count("baby") == len(re.findall(r"\bbaby\b", text)) == 5
+    assert "babies" in marked
+    assert marked.count("non-mobile") == len(re.findall(r"\bnon-mobile\b", text)) >= 2
+    assert set(marked) == {"baby", "babies", "non-mobile"}
+    data = get_json(client, f"/documents/{CHILD_G}.json?q=baby+non-mobile")
+    hit = next(h for h in data["matches"]["hits"] if h["page"] == 12)
+    in_snippet = re.findall(r"<mark>(.*?)</mark>", hit["snippet"])
+    assert in_snippet and set(in_snippet) <= set(marked)
 
 
 def test_page_text(client: FlaskClient) -> None:
@@ -768,9 +792,11 @@ def test_only_library_snippets_are_trusted() -> None:
         assert not is_library_snippet(bad), bad
         assert "<" not in str(safe_snippet(bad)).replace("&lt;", "")
     assert str(safe_snippet("x <mark>y</mark>")) == "x <mark>y</mark>"
-    out = str(highlight_text("<b>Bruising</b> & bruise", ["bruis"]))
+    text = "<b>Bruising</b> & bruise"
+    out = str(highlight_text(text, [(3, 11), (18, 24)]))
     assert out == "&lt;b&gt;<mark>Bruising</mark>&lt;/b&gt; &amp; <mark>bruise</mark>"
-    assert str(highlight_text("a<b", ["<b"])) == "a&lt;b"
+    # spans out of order, empty or past the end mark nothing; the text is always all there
+    assert str(highlight_text("a<b", [(1, 3), (0, 1), (2, 2), (2, 9)])) == "a<mark>&lt;b</mark>"
 
 
 # ---------------------------------------------------------------- configuration and index

@@ -48,8 +48,14 @@ FIELDS: list[dict[str, str]] = [
     {"field": "title", "meaning": "words in the document title"},
     {"field": "case", "meaning": "the case name, e.g. Child G"},
     {"field": "partnership", "meaning": "the safeguarding partnership or area, e.g. Barnet"},
-    {"field": "type", "meaning": "the review type id, e.g. scr, cspr, learning-review"},
-    {"field": "kind", "meaning": "the document kind id, e.g. executive-summary"},
+    {
+        "field": "type",
+        "meaning": "the review type id, e.g. scr, cspr, learning-review (review_type: too)",
+    },
+    {
+        "field": "kind",
+        "meaning": "the document kind id, e.g. executive-summary (document_kind: too)",
+    },
     {"field": "theme", "meaning": "a theme id, e.g. bruising-non-mobile"},
     {"field": "year", "meaning": "the year of publication, or a range [2018 TO 2020]"},
 ]
@@ -57,9 +63,16 @@ FIELDS: list[dict[str, str]] = [
 PARAMETERS: list[dict[str, str]] = [
     {"name": "q", "meaning": "the query, in the syntax above"},
     {"name": "theme", "meaning": "a theme id; repeat it to require several themes"},
-    {"name": "type", "meaning": "a review type id; repeat it to allow several"},
-    {"name": "kind", "meaning": "a document kind id; repeat it to allow several"},
+    {
+        "name": "review_type",
+        "meaning": "a review type id; repeat it to allow several (type, the older name, works too)",
+    },
+    {
+        "name": "document_kind",
+        "meaning": "a document kind id; repeat it to allow several (kind works too)",
+    },
     {"name": "partnership", "meaning": "a partnership; repeat it to allow several"},
+    {"name": "year", "meaning": "one year of publication (the same as year_from and year_to)"},
     {"name": "year_from", "meaning": "the first year of publication (a whole number)"},
     {"name": "year_to", "meaning": "the last year of publication (a whole number)"},
     {"name": "sort", "meaning": "relevance (the default), date (newest first) or date-asc"},

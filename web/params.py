@@ -1,7 +1,9 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
-Every search is a link: ``q``, ``theme`` (repeatable), ``type``, ``kind``, ``partnership``
-(repeatable), ``year_from``, ``year_to``, ``sort``, ``page`` and ``per_page``.
+Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``
+(each repeatable), ``year_from``, ``year_to`` (or ``year`` for one year), ``sort``, ``page``
+and ``per_page``. A facet's URL parameter is its name (library.facets), which is also its key
+in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ SORTS: dict[str, str] = {
 }
 MAX_VALUES = 20  # values of one repeatable parameter
 
-# URL parameter -> (SearchParams attribute, library facet name, label)
-FACET_PARAMS: dict[str, tuple[str, str, str]] = {
-    "theme": ("themes", "theme", "Theme"),
-    "type": ("types", "review_type", "Review type"),
-    "kind": ("kinds", "document_kind", "Document kind"),
-    "partnership": ("partnerships", "partnership", "Partnership"),
+# URL parameter = library facet name -> (SearchParams attribute, label)
+FACET_PARAMS: dict[str, tuple[str, str]] = {
+    "theme": ("themes", "Theme"),
+    "review_type": ("types", "Review type"),
+    "document_kind": ("kinds", "Document kind"),
+    "partnership": ("partnerships", "Partnership"),
 }
+#: other names a URL may give a parameter (the names of links made before issue 10)
+ALIASES: dict[str, str] = {"type": "review_type", "kind": "document_kind"}
 
 
 class ParameterError(QueryError):
@@ -67,8 +71,10 @@ def _ints(name: str, raw: str | None, lo: int, hi: int, label: str) -> int | Non
 
 
 def _values(args: MultiDict[str, str], name: str) -> list[str]:
+    """The values of parameter ``name`` (and of its aliases), once each, in order."""
+    names = [name, *(alias for alias, canonical in ALIASES.items() if canonical == name)]
     out: list[str] = []
-    for raw in args.getlist(name):
+    for raw in (raw for n in names for raw in args.getlist(n)):
         v = raw.strip()
         if v and v not in out:
             out.append(v)
@@ -92,6 +98,21 @@ def _ids(
                 hint = f"{listed}: {', '.join(vocabulary)}."
             raise ParameterError(f"There is no {what} {value[:60]!r}.", hint=hint)
     return ids
+
+
+def _year(args: MultiDict[str, str]) -> int | None:
+    """``year``: one year, the year facet's parameter (year_from and year_to both that year)."""
+    values = _values(args, "year")
+    if len(values) > 1:
+        raise ParameterError(
+            "Give one year, or a range with year_from and year_to.",
+            hint="For several years, use year_from and year_to.",
+        )
+    return (
+        _ints("year", values[0], _setting("YEAR_MIN"), _setting("YEAR_MAX"), "The year")
+        if values
+        else None
+    )
 
 
 @dataclass(frozen=True)
@@ -120,12 +141,22 @@ class SearchParams:
     ) -> SearchParams:
         q = " ".join((args.get("q") or "").split())
         themes = _ids(args, "theme", set(theme_ids), "theme", None)
-        types = _ids(args, "type", naming.REVIEW_TYPES, "review type", "Review types")
-        kinds = _ids(args, "kind", naming.DOCUMENT_KINDS, "document kind", "Document kinds")
+        types = _ids(args, "review_type", naming.REVIEW_TYPES, "review type", "Review types")
+        kinds = _ids(
+            args, "document_kind", naming.DOCUMENT_KINDS, "document kind", "Document kinds"
+        )
         partnerships = [p[:100] for p in _values(args, "partnership")]
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
         year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
+        year = _year(args)
+        if year is not None:
+            if year_from is not None or year_to is not None:
+                raise ParameterError(
+                    "Give year, or year_from and year_to, not both.",
+                    hint="year=2019 is the same as year_from=2019&year_to=2019.",
+                )
+            year_from = year_to = year
         if year_from is not None and year_to is not None and year_from > year_to:
             raise ParameterError(
                 f"The year range {year_from} to {year_to} is back to front.",
@@ -184,7 +215,7 @@ class SearchParams:
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
-        for name, (attr, _, _) in FACET_PARAMS.items():
+        for name, (attr, _) in FACET_PARAMS.items():
             out.extend((name, v) for v in getattr(self, attr))
         if self.year_from is not None:
             out.append(("year_from", str(self.year_from)))
@@ -230,8 +261,8 @@ class SearchParams:
         return {
             "q": self.q,
             "theme": list(self.themes),
-            "type": list(self.types),
-            "kind": list(self.kinds),
+            "review_type": list(self.types),
+            "document_kind": list(self.kinds),
             "partnership": list(self.partnerships),
             "year_from": self.year_from,
             "year_to": self.year_to,

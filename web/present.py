@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from urllib.parse import urlencode
 from flask import g, has_request_context, url_for
 
 from library import naming
-from library.api import document_to_json
+from library.api import document_to_json, theme_rows
 from library.models import DocumentRecord
 from library.taxonomy import Taxonomy
 
@@ -179,44 +178,44 @@ def _theme_string(theme_id: str) -> str:
     return urlencode([("theme", theme_id)])
 
 
-def public_path(doc: DocumentRecord, expose: bool) -> str:
-    """The file's path as JSON shows it: only its name unless EXPOSE_FILE_PATHS is set."""
-    if expose:
-        return doc.path
-    # the OS's own separator only: a backslash in a Linux name is part of it (and the
-    # display form of a name that is not UTF-8 writes its bytes as \xNN, see library.paths)
-    return os.path.basename(doc.path)
-
-
-def doc_json(doc: DocumentRecord, *, expose_paths: bool, evidence: bool = False) -> dict[str, Any]:
-    out = document_to_json(doc, evidence=evidence)
-    out["path"] = public_path(doc, expose_paths)
+def doc_json(
+    doc: DocumentRecord,
+    *,
+    expose_paths: bool,
+    evidence: bool = False,
+    theme_labels: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A document as library.api gives it, plus the site's links: ``url``, the file fields,
+    ``case_url``; with ``evidence``, each theme's ``search_url`` and each page's ``url``."""
+    out = document_to_json(
+        doc, evidence=evidence, expose_paths=expose_paths, theme_labels=theme_labels
+    )
     out["url"] = document_url(doc.id)
     out.update(file_fields(doc))
     out["case_url"] = url_for("documents.case", case_id=doc.case_id) if doc.case_id else None
+    for theme in out.get("theme_evidence", []):
+        theme["search_url"] = theme_search_url(theme["id"])
+        for p in theme["pages"]:
+            p["url"] = page_url(doc.id, p["page"])
     return out
 
 
-def theme_groups(taxonomy: Taxonomy, counts: dict[str, int]) -> list[dict[str, Any]]:
-    """The taxonomy's themes grouped in file order, each with its document count."""
+def theme_groups(
+    taxonomy: Taxonomy, counts: dict[str, int], *, links: bool = True
+) -> list[dict[str, Any]]:
+    """The taxonomy's themes (library.api.theme_rows) grouped in file order; with ``links``,
+    each with its ``search_url`` (for the pages; the JSON is the library's rows as they are)."""
     groups: list[dict[str, Any]] = []
     by_name: dict[str, dict[str, Any]] = {}
-    for t in taxonomy.themes:
-        group = by_name.get(t.group)
+    for row in theme_rows(taxonomy, counts):
+        group = by_name.get(row["group"])
         if group is None:
-            group = {"name": t.group, "themes": []}
-            by_name[t.group] = group
+            group = {"name": row["group"], "themes": []}
+            by_name[row["group"]] = group
             groups.append(group)
-        group["themes"].append(
-            {
-                "id": t.id,
-                "label": t.label,
-                "group": t.group,
-                "description": t.description,
-                "documents": counts.get(t.id, 0),
-                "search_url": theme_search_url(t.id),
-            }
-        )
+        if links:
+            row["search_url"] = theme_search_url(row["id"])
+        group["themes"].append(row)
     return groups
 
 

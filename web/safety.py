@@ -38,19 +38,19 @@ def safe_snippet(snippet: str | None) -> Markup:
     return escape(html.unescape(_MARK_TAG.sub("", snippet)))
 
 
-def highlight_text(text: str, terms: Iterable[str]) -> Markup:
-    """Plain ``text`` escaped, with ``<mark>`` around words starting with one of ``terms``."""
-    words = sorted({t.lower() for t in terms if t and t.strip()}, key=len, reverse=True)
-    words = [w for w in words if re.fullmatch(r"[\w'\-]+", w)]
-    if not words:
-        return escape(text)
-    rx = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+def highlight_text(text: str, spans: Iterable[tuple[int, int]]) -> Markup:
+    """Plain ``text`` escaped, with ``<mark>`` around each of ``spans``: the character spans
+    the library marks for a query (``LibrarySearcher.highlights``), in order, not overlapping.
+    What to mark is decided there, for the snippets and the page alike; here it is only
+    escaped and wrapped."""
     out: list[str] = []
     last = 0
-    for m in rx.finditer(text):
-        out.append(str(escape(text[last : m.start()])))
-        out.append(f"<mark>{escape(m.group(0))}</mark>")
-        last = m.end()
+    for start, end in spans:
+        if start < last or end <= start or end > len(text):
+            continue  # not in order or not in the text: never mark what is not there
+        out.append(str(escape(text[last:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     out.append(str(escape(text[last:])))
     return Markup("".join(out))  # noqa: S704 - every piece escaped above
 

@@ -11,7 +11,7 @@ from library.api import page_ocr_json
 from library.errors import NotFoundError, QueryError
 from library.models import DocumentRecord
 from library.search import LibrarySearcher
-from web.access import get_library, get_searcher
+from web.access import get_searcher
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError
 from web.present import (
@@ -48,32 +48,6 @@ def _get_document(s: LibrarySearcher, doc_id: str) -> DocumentRecord:
         return s.document(doc_id)
     except NotFoundError:
         raise NotFoundError("There is no document with this id.") from None
-
-
-def _theme_evidence(doc: DocumentRecord) -> list[dict[str, Any]]:
-    labels = {t.id: t.label for t in get_library().taxonomy.themes}
-    out = []
-    for theme in doc.themes:
-        ev = doc.theme_evidence.get(theme) or {}
-        pages = []
-        for key, count in (ev.get("pages") or {}).items():
-            try:
-                pages.append((int(key), int(count)))
-            except (TypeError, ValueError):
-                continue
-        pages.sort()
-        phrases = sorted((ev.get("phrases") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-        out.append(
-            {
-                "id": theme,
-                "label": labels.get(theme, theme),
-                "mentions": ev.get("mentions", sum(c for _, c in pages)),
-                "pages": [{"page": p, "mentions": c, "url": page_url(doc.id, p)} for p, c in pages],
-                "phrases": [{"phrase": p, "mentions": c} for p, c in phrases],
-                "search_url": theme_search_url(theme),
-            }
-        )
-    return out
 
 
 def _page_number(raw: str | None, doc: DocumentRecord) -> int | None:
@@ -122,11 +96,11 @@ def document(doc_id: str, fmt: str) -> Any:
             ],
         }
     case_docs = [d for d in s.case_documents(doc.case_id) if d.id != doc.id] if doc.case_id else []
-    evidence = _theme_evidence(doc)
+    labels = s.facet_labels()["theme"]
+    out = doc_json(doc, expose_paths=_expose(), evidence=True, theme_labels=labels)
+    evidence = out["theme_evidence"]
 
     def payload() -> dict[str, Any]:
-        out = doc_json(doc, expose_paths=_expose(), evidence=True)
-        out["themes_evidence"] = evidence
         out["matches"] = matches
         out["case_documents"] = [doc_json(d, expose_paths=_expose()) for d in case_docs]
         return out
@@ -147,13 +121,14 @@ def document(doc_id: str, fmt: str) -> Any:
 
 def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str) -> Any:
     text = s.page_text(doc.id, number)
+    shown = tidy_page_text(text)
     q = " ".join((request.args.get("q") or "").split())
-    terms: list[str] = []
+    marks: list[tuple[int, int]] = []
     if q:
         try:
-            terms = [t for _, t in s.parse(q).terms]
+            marks = s.highlights(shown, q)  # what the snippets of this query mark, too
         except QueryError:
-            terms = []
+            marks = []  # the page is still worth showing without marks
     payload = {
         "document": doc_json(doc, expose_paths=_expose()),
         "page": number,
@@ -171,9 +146,9 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         payload,
         doc=doc,
         number=number,
-        text=tidy_page_text(text),
+        text=shown,
         ocr=page_ocr_json(doc, number),
-        terms=terms,
+        marks=marks,
         q=q,
         previous_url=page_url(doc.id, number - 1, q=q) if number > 1 else None,
         next_url=page_url(doc.id, number + 1, q=q) if number < doc.page_count else None,
@@ -234,7 +209,7 @@ def case(case_id: str, fmt: str) -> Any:
     docs = s.case_documents(case_id)
     if not docs:
         raise NotFoundError("There is no case with this id.")
-    labels = {t.id: t.label for t in get_library().taxonomy.themes}
+    labels = s.facet_labels()["theme"]
     counts: dict[str, int] = {}
     for d in docs:
         for t in d.themes:

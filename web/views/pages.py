@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app
 
 from library import naming
-from library.api import empty_library_json
+from library.api import empty_library_json, themes_json
 from web.access import get_library, get_searcher
 from web.formats import add_twin_routes, respond
 from web.helpdata import help_payload
@@ -19,13 +19,15 @@ bp = Blueprint("pages", __name__)
 def home(fmt: str) -> Any:
     s = get_searcher()
     stats = s.stats()
-    groups = theme_groups(get_library().taxonomy, s.theme_counts())
+    taxonomy, counts = get_library().taxonomy, s.theme_counts()
+    groups = theme_groups(taxonomy, counts)
     empty = empty_library_json(not stats["documents"])
     payload = {
         "name": "Case Review Library",
         "stats": {k: stats[k] for k in ("documents", "pages", "cases")},
         **empty,
-        "themes": groups,
+        # the rows of /themes.json, by group
+        "themes": theme_groups(taxonomy, counts, links=False),
         "links": {
             "search": search_url(fmt="json"),
             "themes": "/themes.json",
@@ -37,13 +39,10 @@ def home(fmt: str) -> Any:
 
 def themes(fmt: str) -> Any:
     s = get_searcher()
-    groups = theme_groups(get_library().taxonomy, s.theme_counts())
-    empty = empty_library_json(not s.stats()["documents"])
-    payload = {
-        "themes": [t for g in groups for t in g["themes"]],
-        "groups": [g["name"] for g in groups],
-        **empty,
-    }
+    taxonomy, counts = get_library().taxonomy, s.theme_counts()
+    payload = themes_json(taxonomy, counts, s.stats()["documents"])  # = reviewlib themes --json
+    empty = empty_library_json(payload["library_empty"])
+    groups = theme_groups(taxonomy, counts)
     return respond(fmt, "themes.html", payload, groups=groups, empty=empty)
 
 

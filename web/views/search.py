@@ -11,7 +11,7 @@ from library import naming
 from library.api import empty_library_json, result_to_json
 from library.budget import Deadline, skipped_notice
 from library.errors import SearchTimeoutError
-from library.models import FacetValue, SearchResult
+from library.models import SearchResult
 from library.search import LibrarySearcher
 from web.access import get_library, get_searcher
 from web.formats import add_twin_routes, requested_format, respond
@@ -20,7 +20,6 @@ from web.present import (
     document_url,
     file_fields,
     kind_label,
-    public_path,
     review_type_label,
     search_url,
 )
@@ -38,36 +37,12 @@ def read_params() -> SearchParams:
     )
 
 
-def _selected_values(params: SearchParams, param: str) -> set[str]:
-    values = getattr(params, FACET_PARAMS[param][0])
-    if param == "partnership":
-        return {naming.slugify(v) for v in values}
-    return set(values)
-
-
-def complete_facets(s: LibrarySearcher, params: SearchParams, res: SearchResult) -> None:
-    """Every selected value listed even when nothing matches it. (The library already counts
-    a single-valued facet without its own filter: choosing a second review type widens.)"""
-    for param, (attr, facet, _) in FACET_PARAMS.items():
-        selected = _selected_values(params, param)
-        values = res.facets.setdefault(facet, [])
-        present = set()
-        for v in values:
-            v.selected = v.value in selected
-            present.add(v.value)
-        labels = s.facet_labels().get(facet, {})
-        for raw in getattr(params, attr):
-            value = naming.slugify(raw) if param == "partnership" else raw
-            if value not in present:
-                values.append(FacetValue(value, labels.get(value, raw), 0, True))
-                present.add(value)
-
-
 def search_json(res: SearchResult) -> dict[str, Any]:
+    """library.api.result_to_json (what ``reviewlib search --json`` prints), with the site's
+    links in each result: ``url`` and the file fields."""
     expose = bool(current_app.config.get("EXPOSE_FILE_PATHS", False))
-    out = result_to_json(res)
+    out = result_to_json(res, expose_paths=expose)
     for item, hit in zip(out["results"], res.hits, strict=True):
-        item["path"] = public_path(hit.document, expose)
         item["url"] = document_url(hit.document.id, q=res.request.q)
         item.update(file_fields(hit.document))
     return out
@@ -76,8 +51,8 @@ def search_json(res: SearchResult) -> dict[str, Any]:
 def _facet_groups(params: SearchParams, res: SearchResult) -> list[dict[str, Any]]:
     visible = int(current_app.config["FACET_VISIBLE"])
     groups = []
-    for param, (_attr, facet, label) in FACET_PARAMS.items():
-        values = res.facets.get(facet, [])
+    for param, (_attr, label) in FACET_PARAMS.items():
+        values = res.facets.get(param, [])
         if not values:
             continue
         # selected first, then the library's order (most documents first)
@@ -96,8 +71,8 @@ def _facet_groups(params: SearchParams, res: SearchResult) -> list[dict[str, Any
 
 def _selected_tags(params: SearchParams, res: SearchResult) -> list[dict[str, str]]:
     tags = []
-    for param, (attr, facet, label) in FACET_PARAMS.items():
-        labels = {v.value: v.label for v in res.facets.get(facet, [])}
+    for param, (attr, label) in FACET_PARAMS.items():
+        labels = {v.value: v.label for v in res.facets.get(param, [])}
         for value in getattr(params, attr):
             key = naming.slugify(value) if param == "partnership" else value
             tags.append(
@@ -166,7 +141,7 @@ def _years(params: SearchParams, res: SearchResult) -> list[dict[str, Any]]:
                 "year": year,
                 "count": v.count,
                 "url": search_url(params.change(year_from=year, year_to=year).pairs()),
-                "selected": params.year_from == year and params.year_to == year,
+                "selected": v.selected,
             }
         )
     return out
@@ -192,7 +167,6 @@ def results(fmt: str) -> Any:
     snippets = int(current_app.config["SNIPPETS"])
     deadline = get_library().deadline()  # one budget for the whole request
     res = s.search(params.to_request(snippets=snippets), deadline)
-    complete_facets(s, params, res)
     if fmt == "json":
         return respond(fmt, "search.html", lambda: search_json(res))
 
