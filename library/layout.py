@@ -1,0 +1,215 @@
+"""What a page prints besides its text: running headers and footers, page numbers, and the
+first pages' lines with their font sizes.
+
+A running header or footer is a line printed at the top or bottom of most pages: the report's
+title and the partnership's name, "Page 3 of 14", a "Fictional sample" or "OFFICIAL" banner.
+It is recognised once per document (:func:`find_running_lines`) and kept out of titles,
+metadata inference, snippets and theme evidence (:func:`strip_running`): a header on 20 pages
+is not 20 mentions of anything.
+
+Pure functions over extracted text; no pdfminer here. The extraction (``indexer.extract``)
+also keeps the lines of the first pages with font size, weight and position (``lines`` in its
+result), read here by :func:`page_lines`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from library.naming_text import normalise_text
+
+__all__ = [
+    "EDGE_LINES",
+    "MIN_SHARE",
+    "PageLine",
+    "body_size",
+    "find_running_lines",
+    "is_page_number",
+    "is_running",
+    "line_key",
+    "page_lines",
+    "running_texts",
+    "strip_running",
+]
+
+#: headers and footers are among the first and last this many lines of a page's text
+EDGE_LINES = 3
+#: a running line is printed on at least this share of the pages with text (and on 2)
+MIN_SHARE = 0.4
+
+_PAGE_NUMBER = re.compile(
+    r"""^(?:
+        (?:page|pg\.?|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?   # Page 3, Page 3 of 14, p. 3
+      | \d{1,4}\s*(?:of|/)\s*\d{1,4}                            # 3 of 14, 3/14
+      | [-\u2013\u2014|]?\s*\d{1,4}\s*[-\u2013\u2014|]?         # 3, - 3 -, | 3
+      | \d{1,4}\s*\|\s*p\s?a\s?g\s?e                            # 3 | Page, 3 | P a g e (Word)
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ROMAN = re.compile(r"^[ivxl]{1,6}$")  # front-matter page numbers, lower case only
+_DIGITS = re.compile(r"\d+")
+_EDGE_PUNCT = " \t.,;:|\u00b7\u2022-\u2013\u2014_*"
+
+
+def is_page_number(line: str) -> bool:
+    """``Page 3 of 14``, ``3``, ``- 3 -``, ``3 | Page``, ``iv``: a line that only numbers a
+    page (a year such as ``2025`` is not one)."""
+    text = normalise_text(line)
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        return False
+    return bool(text) and bool(_PAGE_NUMBER.match(text) or _ROMAN.match(text))
+
+
+def line_key(line: str) -> str:
+    """What two printings of one running line have in common: lower case, numbers as ``#``
+    (``Page 3 of 14`` and ``Page 4 of 14`` are one line), punctuation at the ends dropped."""
+    text = normalise_text(line).lower()
+    return _DIGITS.sub("#", text).strip(_EDGE_PUNCT)
+
+
+def _eligible(key: str, line: str) -> bool:
+    """A running-line candidate: two words or more, or a banner in capitals ("OFFICIAL").
+    One ordinary word at the top of many pages is a repeated table header ("Action"), not a
+    header of the document."""
+    if len(key) < 4 or not re.search(r"[a-z]", key):
+        return False
+    if len(key.split()) >= 2:
+        return True
+    letters = re.sub(r"[^A-Za-z]", "", line)
+    return len(letters) >= 4 and letters.isupper()
+
+
+def _edge_indexes(lines: Sequence[str]) -> set[int]:
+    """Indexes of the first and last ``EDGE_LINES`` non-empty lines."""
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    return set(filled[:EDGE_LINES]) | set(filled[-EDGE_LINES:])
+
+
+def find_running_lines(pages: Sequence[str]) -> list[str]:
+    """The running headers and footers of a document, as :func:`line_key` keys in order of
+    first appearance: lines among the first or last few of a page that recur on at least
+    ``MIN_SHARE`` of the pages (and on two). Page numbers are recognised on their own
+    (:func:`is_page_number`) and are not listed."""
+    filled = [p for p in pages if p and p.strip()]
+    if len(filled) < 2:
+        return []
+    need = max(2, math.ceil(MIN_SHARE * len(filled)))
+    counts: dict[str, int] = {}  # insertion order: first appearance
+    for page in filled:
+        lines = page.splitlines()
+        keys: list[str] = []
+        for i in sorted(_edge_indexes(lines)):
+            line = lines[i]
+            if is_page_number(line):
+                continue
+            key = line_key(line)
+            if _eligible(key, line) and key not in keys:
+                keys.append(key)
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    return [k for k, n in counts.items() if n >= need]
+
+
+def is_running(line: str, running: Iterable[str]) -> bool:
+    """Whether ``line`` is one of the document's running lines (keys from
+    :func:`find_running_lines`)."""
+    keys = running if isinstance(running, set | frozenset) else set(running)
+    return bool(keys) and line_key(line) in keys
+
+
+def strip_running(text: str, running: Iterable[str]) -> str:
+    """``text`` (one page) without its running headers and footers: every line that is one of
+    ``running`` (wherever pdfminer placed it), and page numbers among the first and last lines.
+    """
+    if not text:
+        return text
+    keys = running if isinstance(running, set | frozenset) else set(running)
+    lines = text.splitlines()
+    edges = _edge_indexes(lines)
+    kept = [
+        line
+        for i, line in enumerate(lines)
+        if not (
+            (keys and line.strip() and line_key(line) in keys)
+            or (i in edges and is_page_number(line))
+        )
+    ]
+    return "\n".join(kept)
+
+
+def running_texts(pages: Sequence[str], running: Sequence[str]) -> list[str]:
+    """Each running line as printed (its first printing), in the order of ``running``."""
+    found: dict[str, str] = {}
+    keys = set(running)
+    for page in pages:
+        for line in (page or "").splitlines():
+            key = line_key(line)
+            if key in keys and key not in found:
+                found[key] = " ".join(normalise_text(line).split())
+        if len(found) == len(keys):
+            break
+    return [found[k] for k in running if k in found]
+
+
+# ------------------------------------------------------------------------- lines with sizes
+
+
+@dataclass(frozen=True)
+class PageLine:
+    """One printed line of the first pages: its text, font size (points), weight, its top
+    edge as a share of the page height (0 = top), its left and right edges as shares of the
+    page width, and the text box it belongs to."""
+
+    page: int
+    text: str
+    size: float = 0.0
+    bold: bool = False
+    top: float = 0.0
+    box: int = 0
+    left: float = 0.0
+    right: float = 1.0
+
+    def overlaps(self, other: PageLine) -> bool:
+        """Whether the two lines share some of the page's width (the same column)."""
+        return self.left < other.right and other.left < self.right
+
+
+def page_lines(raw: Iterable[Mapping[str, Any]] | None) -> list[PageLine]:
+    """The extraction's ``lines`` as :class:`PageLine` objects; malformed entries (an old or
+    damaged cache entry) are skipped."""
+    out: list[PageLine] = []
+    for item in raw or []:
+        try:
+            text = " ".join(str(item.get("text", "")).split())
+            if not text:
+                continue
+            out.append(
+                PageLine(
+                    page=int(item.get("page", 0)),
+                    text=text,
+                    size=float(item.get("size") or 0.0),
+                    bold=bool(item.get("bold", False)),
+                    top=float(item.get("top") or 0.0),
+                    box=int(item.get("box") or 0),
+                    left=float(item.get("left") or 0.0),
+                    right=float(item.get("right", 1.0) if item.get("right") is not None else 1.0),
+                )
+            )
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return out
+
+
+def body_size(lines: Sequence[PageLine]) -> float:
+    """The size most of the text is printed at (weighted by characters), 0 when unknown."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        if line.size > 0:
+            weight[line.size] = weight.get(line.size, 0) + len(line.text)
+    if not weight:
+        return 0.0
+    return max(weight, key=lambda s: (weight[s], -s))
