@@ -13,14 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from library import naming
+from library import layout, naming
 from library.catalogue import CatalogueRow
 from library.models import DocumentRecord
 from library.schema import SCHEMA_VERSION
+from library.tagger import DocumentThemes, document_themes
 from library.taxonomy import Taxonomy
 
 #: bump when inference rules change, so documents are re-described on the next ingest
-METADATA_VERSION = 1
+METADATA_VERSION = 2  # 2: themes central/mentioned with weighted evidence (issue 11)
 
 _JUNK_TITLE = re.compile(
     r"^(microsoft word|untitled|document\d*|slide \d+|\s*$)|\.(docx?|pdf|indd|pptx?)$", re.I
@@ -120,6 +121,21 @@ def infer(
     return values, source
 
 
+def _themes(
+    pages: Sequence[str], title: str, row: CatalogueRow | None, taxonomy: Taxonomy
+) -> DocumentThemes:
+    """Tag the pages without their running headers and footers (a title printed on every
+    page is not twenty mentions), then apply the catalogue row's corrections."""
+    running = layout.find_running_lines(pages)
+    tags = taxonomy.tag([layout.strip_running(p, running) for p in pages], title=title)
+    return document_themes(
+        taxonomy,
+        tags,
+        add=row.themes_add if row else (),
+        remove=row.themes_remove if row else (),
+    )
+
+
 def build_record(
     *,
     doc_id: str,
@@ -153,8 +169,7 @@ def build_record(
     case = values.get("case", "")
     partnership = values.get("partnership", "")
     case_id = values.get("case_id") or (naming.case_id(partnership, case) if case else "")
-    evidence = taxonomy.tag(pages)
-    themes = [t.id for t in taxonomy.themes if t.id in evidence and evidence[t.id].tagged]
+    themes = _themes(pages, values.get("title", ""), row, taxonomy)
     return DocumentRecord(
         id=doc_id,
         path=str(path),
@@ -170,8 +185,10 @@ def build_record(
         licence=values.get("licence", ""),
         attribution=values.get("attribution", ""),
         page_count=len(pages),
-        themes=themes,
-        theme_evidence={t: evidence[t].to_dict() for t in themes},
+        themes=themes.central,
+        themes_mentioned=themes.mentioned,
+        theme_evidence=themes.evidence,
+        theme_corrections=themes.corrections,
         ocr_pages=list(extraction.get("ocr_pages") or []),
         metadata_source=source,
         size=size,
