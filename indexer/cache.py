@@ -14,14 +14,31 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from indexer.extract import EXTRACTOR_VERSION, TIMEOUT
+from indexer.discover import RefusedError, open_regular_file
+from indexer.extract import EXTRACTOR_VERSION, TIMEOUT, TOO_LARGE
+from indexer.report import UNREADABLE
 
 
-def sha256_file(path: Path, bufsize: int = 1 << 20) -> str:
+def sha256_file(path: Path, *, max_bytes: int | None = None, bufsize: int = 1 << 20) -> str:
+    """The content hash of a regular file.
+
+    Raises :class:`RefusedError` for anything else (never opened in a way that could block),
+    for a file that cannot be read, and for one that turns out longer than ``max_bytes``
+    (the size was checked before, but a file can grow, and some report a size of 0).
+    """
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(bufsize):
-            h.update(chunk)
+    total = 0
+    with open_regular_file(path) as fh:
+        try:
+            while chunk := fh.read(bufsize):
+                total += len(chunk)
+                if max_bytes is not None and total > max_bytes:
+                    raise RefusedError(
+                        TOO_LARGE, f"more than {max_bytes:,} bytes were read: over the limit"
+                    )
+                h.update(chunk)
+        except OSError as exc:
+            raise RefusedError(UNREADABLE, f"reading failed: {exc.strerror or exc}") from exc
     return h.hexdigest()
 
 

@@ -7,35 +7,47 @@ seen before goes to the worker processes.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from indexer.cache import ExtractionCache, sha256_file
-from indexer.extract import INDEXABLE, OK
+from indexer.catalogue_lookup import (
+    CATALOGUE_ROOT,
+    CATALOGUE_ROOT_HEX,
+    catalogue_reporter,
+    load_catalogue_for,
+    load_catalogues,
+)
+from indexer.discover import RefusedError, discover
+from indexer.extract import INDEXABLE, OK, TOO_LARGE, failure
 from indexer.pool import Limits, run_extractions
 from indexer.progress import Progress
-from indexer.report import BAD_CATALOGUE, FileOutcome, IngestReport
+from indexer.report import MISSING, NOT_A_FILE, UNREADABLE, FileOutcome, IngestReport
 from library import store
-from library.catalogue import CATALOGUE_NAME, Catalogue, CatalogueError
+from library.catalogue import Catalogue
 from library.config import DataDir
+from library.errors import TaxonomyError
 from library.metadata import build_record, fingerprint
 from library.models import DocumentRecord
 from library.naming import slugify
+from library.paths import display_path, stored_path
 from library.taxonomy import Taxonomy
+from library.taxonomy_choice import (
+    TaxonomyInUse,
+    choose_taxonomy,
+    generation_taxonomy,
+    remember_taxonomy,
+)
 from library.writer import IndexUpdater, indexed_documents, page_key
 
-#: key in ``DocumentRecord.metadata_source``: the folder up to which ingest looked for
-#: catalogue.csv files (the ingest root), so rebuild and ``status --check`` repeat the same lookup
-CATALOGUE_ROOT = "catalogue_root"
-#: file types ingest picks up in folders (indexer.pool extracts each by its suffix)
-_SUFFIXES = (".pdf", ".docx")
+__all__ = ["IngestOptions", "discover", "ingest", "rebuild"]
+
+_MB = 1024 * 1024
 
 
 @dataclass
@@ -47,7 +59,8 @@ class IngestOptions:
     wait: bool = False  # wait for another ingest instead of refusing
     progress: bool = True
     prune: bool = True  # drop documents whose file is gone from an ingested folder
-    taxonomy_path: Path | None = None
+    #: a taxonomy file to use from now on, or "builtin"; None: the one the data dir remembers
+    taxonomy_path: Path | str | None = None
     rebuild: bool = False  # rebuild the whole index into a new generation
 
 
@@ -62,35 +75,10 @@ class _Item:
     known: bool = False  # the index already has a document for this path
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileOutcome]]:
-    """(file, root) for every PDF and DOCX under the given files and folders; missing reported.
-
-    In folders, hidden files and Word's ``~$`` lock files are left out.
-    """
-    found: dict[Path, Path] = {}
-    missing: list[FileOutcome] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_file():
-            found.setdefault(p.resolve(), p.resolve().parent)
-        elif p.is_dir():
-            root = p.resolve()
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if name.lower().endswith(_SUFFIXES) and not name.startswith((".", "~$")):
-                        found.setdefault((Path(dirpath) / name).resolve(), root)
-        else:
-            missing.append(
-                FileOutcome(str(p), "missing", "no such file or folder", action="skipped")
-            )
-    return sorted(found.items()), missing
-
-
 def _assign_ids(items: list[_Item], existing: dict[str, DocumentRecord]) -> None:
     """Stable, readable ids: the file name's slug, made unique by a short hash of the path."""
-    by_path = {rec.path: rec.id for rec in existing.values()}
-    taken = {rec.id: rec.path for rec in existing.values()}
+    by_path = {str(rec.file_path()): rec.id for rec in existing.values()}
+    taken = {rec.id: str(rec.file_path()) for rec in existing.values()}
     for it in items:
         known = by_path.get(str(it.path))
         if known:
@@ -99,13 +87,39 @@ def _assign_ids(items: list[_Item], existing: dict[str, DocumentRecord]) -> None
         base = slugify(it.path.stem)[:60].strip("-") or "document"
         cand = base
         if cand in taken and taken[cand] != str(it.path):
-            cand = f"{base}-{hashlib.sha1(str(it.path).encode()).hexdigest()[:6]}"
+            digest = hashlib.sha1(os.fsencode(str(it.path))).hexdigest()[:6]
+            cand = f"{base}-{digest}"
         taken[cand] = str(it.path)
         it.doc_id = cand
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:
     return any(path == str(r) or path.startswith(str(r) + os.sep) for r in roots)
+
+
+def _taxonomy_for_run(
+    live: Path | None, chosen: TaxonomyInUse | None, say: Callable[[str], None]
+) -> tuple[TaxonomyInUse, bool]:
+    """The taxonomy this run tags with, and whether every document must be re-tagged.
+
+    A run uses the taxonomy remembered with the live index unless ``--taxonomy`` chose
+    another; a different taxonomy (by digest) re-tags every indexed document, as a rebuild.
+    """
+    try:
+        current: TaxonomyInUse | None = generation_taxonomy(live)
+    except TaxonomyError:
+        if chosen is None:
+            raise
+        current = None  # a damaged record is replaced by the new choice
+    in_use = chosen or current
+    assert in_use is not None
+    retag = live is not None and (current is None or current.digest != in_use.digest)
+    if retag:
+        say("The theme taxonomy changed: every document is re-tagged (from the cache)")
+    if chosen is None:
+        for line in in_use.describe()[1:]:  # the remembered file changed or went away
+            say(line.strip())
+    return in_use, retag
 
 
 def ingest(
@@ -117,9 +131,10 @@ def ingest(
 ) -> IngestReport:
     """Bring the index up to date with the PDFs under ``paths``; returns the report (also on disk)."""
     opts = options or IngestOptions()
-    data = DataDir(Path(data_dir)).ensure()
-    report = IngestReport(paths=[str(p) for p in paths], data_dir=str(data.root))
-    taxonomy = Taxonomy.load(opts.taxonomy_path)
+    data = DataDir(Path(data_dir)).ensure_writable()
+    report = IngestReport(paths=[display_path(p) for p in paths], data_dir=display_path(data.root))
+    # a new choice is loaded and checked before anything else happens
+    chosen = choose_taxonomy(opts.taxonomy_path) if opts.taxonomy_path is not None else None
     cache = ExtractionCache(data.cache)
     say = log or (lambda _msg: None)
 
@@ -128,8 +143,10 @@ def ingest(
         swept = store.sweep_leftovers(data) + cache.sweep_temp()
         if swept:
             say(f"Removed {swept} leftover(s) of an interrupted run")
-        rebuild = opts.rebuild or not store.live_is_current_schema(data)
         live = store.current_generation(data)
+        in_use, retag = _taxonomy_for_run(live, chosen, say)
+        taxonomy = in_use.taxonomy
+        rebuild = opts.rebuild or not store.live_is_current_schema(data) or retag
         existing: dict[str, DocumentRecord] = {}
         old_ix = None
         if live is not None:
@@ -140,22 +157,27 @@ def ingest(
                 existing, rebuild, old_ix = {}, True, None
         if rebuild:
             target = store.create_generation(data)
-            say(f"Building a new index in {target.name}" + (" (schema changed)" if live else ""))
+            why = " (schema changed)" if live and not retag else ""
+            say(f"Building a new index in {target.name}" + why)
         else:
             target = live  # type: ignore[assignment]
         ix = store.open_generation(target)
 
-        files, missing = discover(Path(p) for p in paths)
-        report.files.extend(missing)
+        files, refused = discover(Path(p) for p in paths)
+        report.files.extend(refused)
         catalogue = Catalogue()
         items: list[_Item] = []
         for path, root in files:
             try:
                 st = path.stat()
             except OSError as exc:
-                report.files.append(FileOutcome(str(path), "missing", str(exc), action="skipped"))
+                report.files.append(
+                    FileOutcome(
+                        display_path(path), MISSING, exc.strerror or str(exc), action="skipped"
+                    )
+                )
                 continue
-            load_catalogues(catalogue, path, root, on_error=_catalogue_reporter(report))
+            load_catalogues(catalogue, path, root, on_error=catalogue_reporter(report))
             items.append(_Item(path, root, st.st_size, st.st_mtime_ns))
         _assign_ids(items, existing)
 
@@ -169,8 +191,8 @@ def ingest(
             for rec in existing.values():
                 if rec.id in seen_ids:
                     continue
-                gone = not Path(rec.path).exists()
-                if gone and opts.prune and _under(rec.path, roots):
+                gone = not rec.file_path().exists()
+                if gone and opts.prune and _under(str(rec.file_path()), roots):
                     if not rebuild:
                         updater.delete(rec.id)
                     report.removed.append(rec.path)
@@ -186,7 +208,11 @@ def ingest(
                 updater.cancel()
             committed = True
             if rebuild:
+                # the taxonomy switches with the generation that was tagged with it
+                remember_taxonomy(target, in_use)
                 store.activate(data, target)
+            elif chosen is not None:
+                remember_taxonomy(target, in_use)  # the same digest: a new source path
             report.committed = bool(changed)
         finally:
             if not committed:
@@ -194,6 +220,7 @@ def ingest(
                 if rebuild:
                     store.discard(target)
         report.rebuilt = rebuild
+        report.taxonomy = in_use.to_dict()
         report.documents_in_index = len(indexed_documents(store.open_index(data)))
         report.finished = time.time()
         # Still under the lock: the next ingest's sweep removes temp report files it finds,
@@ -225,7 +252,11 @@ def _plan(
             if not rebuild and unchanged and cache.has(it.sha):
                 report.files.append(
                     FileOutcome(
-                        str(it.path), OK, action="unchanged", doc_id=it.doc_id, pages=old.page_count
+                        display_path(it.path),
+                        OK,
+                        action="unchanged",
+                        doc_id=it.doc_id,
+                        pages=old.page_count,
                     )
                 )
                 continue
@@ -248,7 +279,7 @@ def _extract_and_index(
     def index_one(it: _Item, result: dict[str, Any], extracted: bool) -> None:
         status = result.get("status", "corrupt")
         out = FileOutcome(
-            str(it.path),
+            display_path(it.path),
             status,
             result.get("reason", ""),
             doc_id=it.doc_id,
@@ -269,19 +300,40 @@ def _extract_and_index(
                 row=catalogue.row(it.path),
                 taxonomy=taxonomy,
             )
-            rec.metadata_source[CATALOGUE_ROOT] = str(it.root)
+            root_shown, root_hex = stored_path(it.root)
+            rec.metadata_source[CATALOGUE_ROOT] = root_shown
+            if root_hex:
+                rec.metadata_source[CATALOGUE_ROOT_HEX] = root_hex
             updater.upsert(rec, result["pages"])
             out.action = "updated" if it.known else "added"
         else:
-            if it.known:
+            if it.known and result.get("keep_indexed"):
+                out.reason += "; the version indexed before is kept"
+            elif it.known:
                 updater.delete(it.doc_id)  # the file changed into something unreadable
             out.action = "skipped"
         report.files.append(out)
-        progress.advance(nbytes=it.size, pages=out.pages, ok=status in INDEXABLE, name=it.path.name)
+        progress.advance(
+            nbytes=it.size, pages=out.pages, ok=status in INDEXABLE, name=display_path(it.path.name)
+        )
 
+    max_bytes = opts.max_file_mb * _MB
     for it in todo:
+        if it.size > max_bytes:  # before hashing: a huge file is not even read
+            reason = (
+                f"{it.size / _MB:,.1f} MB is over the --max-file-mb limit of {opts.max_file_mb}"
+            )
+            index_one(it, failure(TOO_LARGE, reason), extracted=False)
+            continue
         if not it.sha:
-            it.sha = sha256_file(it.path)
+            try:
+                it.sha = sha256_file(it.path, max_bytes=max_bytes)
+            except RefusedError as exc:
+                # as when refused at discovery: an unreadable file may be readable again
+                # tomorrow, a pipe may give way to the file; the indexed version stays
+                keep = exc.status in (UNREADABLE, NOT_A_FILE)
+                index_one(it, failure(exc.status, exc.reason, keep_indexed=keep), False)
+                continue
         cached = cache.get(it.sha, timeout=opts.timeout)
         if cached is not None:
             index_one(it, cached, extracted=False)
@@ -308,74 +360,6 @@ def _extract_and_index(
         for it in seen_sha[sha]:
             index_one(it, result, extracted=True)
     progress.finish()
-
-
-def load_catalogues(
-    catalogue: Catalogue,
-    path: Path,
-    root: Path | None,
-    *,
-    on_error: Callable[[CatalogueError], None] | None = None,
-) -> None:
-    """``Catalogue.load_for``, but a broken catalogue.csv goes to ``on_error`` (when given)
-    and the lookup goes on with the others, so one bad file cannot stop an ingest."""
-    folder = path.resolve().parent
-    stop = root.resolve() if root else None
-    while True:
-        candidate = folder / CATALOGUE_NAME
-        if candidate.is_file():
-            try:
-                catalogue.load(candidate)
-            except (CatalogueError, csv.Error, OSError) as exc:
-                if on_error is None:
-                    raise
-                bad = (
-                    exc
-                    if isinstance(exc, CatalogueError)
-                    else CatalogueError(f"{candidate}: {exc}")
-                )
-                on_error(bad)
-        if stop is None or folder == stop or folder == folder.parent:
-            break
-        folder = folder.parent
-
-
-def _catalogue_reporter(report: IngestReport) -> Callable[[CatalogueError], None]:
-    def record(exc: CatalogueError) -> None:
-        where, _, detail = str(exc).partition(": ")
-        where = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
-        if not any(f.path == where for f in report.files):
-            reason = f"its rows were ignored: {detail or exc}"[:300]
-            report.files.append(FileOutcome(where, BAD_CATALOGUE, reason, action="skipped"))
-
-    return record
-
-
-def load_catalogue_for(
-    catalogue: Catalogue,
-    rec: DocumentRecord,
-    *,
-    on_error: Callable[[CatalogueError], None] | None = None,
-) -> None:
-    """Load the catalogue files the ingest of ``rec`` looked at (its recorded ingest root).
-
-    Records indexed before the root was recorded: walk up to the nearest catalogue.csv that has
-    a row for the file.
-    """
-    path = Path(rec.path)
-    root = rec.metadata_source.get(CATALOGUE_ROOT)
-    if root:
-        load_catalogues(catalogue, path, Path(root), on_error=on_error)
-        return
-    folder = path.resolve().parent
-    while catalogue.row(path) is None:
-        candidate = folder / "catalogue.csv"
-        if candidate.is_file():
-            with contextlib.suppress(ValueError, OSError):
-                catalogue.load(candidate)
-        if folder == folder.parent:
-            break
-        folder = folder.parent
 
 
 def _old_pages(old_ix: Any, rec: DocumentRecord) -> list[str] | None:
@@ -429,7 +413,7 @@ def _carry_over(
             pages=len(pages),
             warnings=["no cached extraction: pages copied from the previous index"],
         )
-    path = Path(rec.path)
+    path = rec.file_path()
     load_catalogue_for(catalogue, rec, on_error=lambda exc: None)  # reported by its ingest
     row = catalogue.row(path)
     new = build_record(
@@ -442,8 +426,9 @@ def _carry_over(
         row=row,
         taxonomy=taxonomy,
     )
-    if rec.metadata_source.get(CATALOGUE_ROOT):
-        new.metadata_source[CATALOGUE_ROOT] = rec.metadata_source[CATALOGUE_ROOT]
+    for key in (CATALOGUE_ROOT, CATALOGUE_ROOT_HEX):
+        if rec.metadata_source.get(key):
+            new.metadata_source[key] = rec.metadata_source[key]
     updater.upsert(new, entry["pages"])
     return None
 

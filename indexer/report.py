@@ -23,15 +23,28 @@ ADVICE = {
     "no-text-layer": "a scanned document: run OCR (e.g. ocrmypdf) and ingest the result",
     "missing": "check the path",
     "bad-catalogue": "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder)",
+    "not-a-file": "only regular files are read (not pipes, devices, looping links or links to "
+    "folders): point the ingest at the real file or folder",
+    "unreadable": "give the user running the ingest read access (e.g. chmod a+r), or copy the "
+    "file somewhere it can read",
 }
 #: status of a catalogue.csv that could not be read (its rows are ignored, the ingest goes on)
 BAD_CATALOGUE = "bad-catalogue"
+#: a path given, or a link found, that leads to nothing
+MISSING = "missing"
+#: an entry that is not a regular file (pipe, device, socket, looping link, link to a folder):
+#: never opened, since reading it could block for ever or never end
+NOT_A_FILE = "not-a-file"
+#: a regular file (or folder) the ingest's user may not read, or that fails when read
+UNREADABLE = "unreadable"
 
 
 @dataclass
 class FileOutcome:
     path: str
-    status: str  # ok | encrypted | corrupt | not-a-pdf | empty | timeout | too-large | no-text-layer | missing
+    #: ok | encrypted | corrupt | not-a-pdf | not-a-document | empty | timeout | too-large |
+    #: no-text-layer | missing | not-a-file | unreadable | bad-catalogue
+    status: str
     reason: str = ""
     action: str = ""  # added | updated | unchanged | removed | skipped
     doc_id: str = ""
@@ -54,6 +67,8 @@ class IngestReport:
     committed: bool = False
     documents_in_index: int = 0
     report_path: str = ""
+    #: the theme taxonomy the run tagged with (library.taxonomy_choice.TaxonomyInUse.to_dict)
+    taxonomy: dict[str, Any] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -95,6 +110,7 @@ class IngestReport:
             "rebuilt": self.rebuilt,
             "committed": self.committed,
             "documents_in_index": self.documents_in_index,
+            "taxonomy": self.taxonomy,
             "files": [asdict(f) for f in self.files],
         }
 
@@ -106,7 +122,9 @@ class IngestReport:
         text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
         for target in (path, reports_dir / "latest.json"):
             fd, tmp = tempfile.mkstemp(dir=reports_dir, prefix=".report-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            # paths are stored displayable (library.paths); should a lone surrogate still slip
+            # into a reason, it is written as the JSON escape it stands for, not a crash
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
                 fh.write(text)
             os.replace(tmp, target)
         return path
@@ -132,6 +150,8 @@ class IngestReport:
             for status in sorted({f.status for f in failed}):
                 if status in ADVICE:
                     lines.append(f"  {status}: {ADVICE[status]}")
+        if self.taxonomy and not self.taxonomy.get("builtin"):
+            lines.append(f"Themes from the taxonomy {self.taxonomy.get('source')}.")
         partial = [f for f in self.files if f.status == "ok" and f.ocr_pages]
         if partial:
             lines.append(f"{len(partial)} indexed file(s) have pages without text (need OCR).")

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from indexer.cache import ExtractionCache, sha256_file
-from indexer.pipeline import CATALOGUE_ROOT, load_catalogue_for
+from indexer.catalogue_lookup import CATALOGUE_ROOT, load_catalogue_for
+from indexer.discover import RefusedError
 from library import store
 from library.catalogue import Catalogue, CatalogueError
 from library.config import DataDir
 from library.errors import IndexMissingError
 from library.metadata import fingerprint
 from library.schema import SCHEMA_VERSION
-from library.taxonomy import Taxonomy
+from library.taxonomy_choice import generation_taxonomy
 from library.writer import indexed_documents
 
 
@@ -23,7 +24,8 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
     gen = store.current_generation(data)
     if gen is None:
         raise IndexMissingError(f"no index in {data.root}")
-    docs = indexed_documents(store.open_index(data))
+    docs = indexed_documents(store.open_generation_readonly(gen))  # the generation named above
+    in_use = generation_taxonomy(gen)  # the taxonomy the index was tagged with
     cache = ExtractionCache(data.cache)
     cached = cache.shas()
     info: dict[str, Any] = {
@@ -35,6 +37,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
         "pages": sum(d.page_count for d in docs.values()),
         "cases": len({d.case_id for d in docs.values() if d.case_id}),
         "cache_entries": len(cached),
+        "taxonomy": in_use.to_dict(),
         "problems": [],
     }
     latest = data.reports / "latest.json"
@@ -48,18 +51,26 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
             pass
     problems: list[dict[str, str]] = info["problems"]
     if check:
-        taxonomy = Taxonomy.load()
+        taxonomy = in_use.taxonomy
         catalogues: dict[str, Catalogue] = {}  # one per ingest root, as at ingest time
         for d in docs.values():
-            p = Path(d.path)
+            p = d.file_path()
             if not p.exists():
                 problems.append({"doc": d.id, "problem": "file-missing", "detail": d.path})
                 continue
             st = p.stat()
-            if (st.st_size, st.st_mtime_ns) != (d.size, d.mtime_ns) and sha256_file(p) != d.sha256:
-                problems.append(
-                    {"doc": d.id, "problem": "file-changed", "detail": "re-ingest to update"}
-                )
+            if (st.st_size, st.st_mtime_ns) != (d.size, d.mtime_ns):
+                try:
+                    changed = sha256_file(p) != d.sha256
+                except RefusedError as exc:  # never opened in a way that could block
+                    problems.append(
+                        {"doc": d.id, "problem": "file-unreadable", "detail": exc.reason}
+                    )
+                    changed = False
+                if changed:
+                    problems.append(
+                        {"doc": d.id, "problem": "file-changed", "detail": "re-ingest to update"}
+                    )
             if d.sha256 not in cached:
                 problems.append(
                     {
@@ -101,6 +112,7 @@ def library_status(data_dir: Path, *, check: bool = False) -> dict[str, Any]:
         + ")",
         f"Documents: {info['documents']}  pages: {info['pages']:,}  cases: {info['cases']}  "
         f"cache entries: {info['cache_entries']}",
+        *in_use.describe(),
     ]
     if "last_ingest" in info:
         li = info["last_ingest"]

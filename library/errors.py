@@ -35,3 +35,9 @@ class NotFoundError(ReviewLibError):
 
 class TaxonomyError(ReviewLibError):
     hint = "Fix the theme taxonomy file; every theme needs an id, a label and phrases."
+
+
+class DataDirError(ReviewLibError):
+    """The data directory cannot be used: a file, not writable, or impossible to create.
+
+    The message says what to do in the same line (library.config.data_dir_error)."""

@@ -16,6 +16,7 @@ from typing import Any
 from library import layout, naming
 from library.catalogue import CatalogueRow
 from library.models import DocumentRecord
+from library.paths import stored_path
 from library.schema import SCHEMA_VERSION
 from library.tagger import DocumentThemes, document_themes
 from library.taxonomy import Taxonomy
@@ -148,7 +149,9 @@ def build_record(
     taxonomy: Taxonomy,
 ) -> DocumentRecord:
     pages: list[str] = extraction.get("pages") or []
-    values, source = infer(path, extraction.get("info") or {}, pages)
+    # names that are not valid UTF-8 are inferred from and shown in their escaped form
+    shown, exact = stored_path(path)
+    values, source = infer(Path(shown), extraction.get("info") or {}, pages)
     if row is not None:
         for field in (
             "title",
@@ -172,9 +175,10 @@ def build_record(
     themes = _themes(pages, values.get("title", ""), row, taxonomy)
     return DocumentRecord(
         id=doc_id,
-        path=str(path),
+        path=shown,
+        fs_path_hex=exact,
         sha256=sha256,
-        title=values.get("title") or path.stem,
+        title=values.get("title") or Path(shown).stem,
         case=case,
         case_id=case_id,
         partnership=partnership,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
+
+from library.paths import restored_path
 
 
 @dataclass
@@ -11,7 +14,7 @@ class DocumentRecord:
     """One PDF in the library, with its metadata and theme evidence (no page text)."""
 
     id: str
-    path: str
+    path: str  # for display: see library.paths (the file itself: ``file_path()``)
     sha256: str
     title: str
     case: str = ""
@@ -37,6 +40,13 @@ class DocumentRecord:
     size: int = 0
     mtime_ns: int = 0
     fingerprint: str = ""  # changes when anything that shapes the index entry changes
+    #: the file name's exact bytes (hex) when ``path`` had to be escaped for display
+    fs_path_hex: str = ""
+
+    def file_path(self) -> Path:
+        """The file on disk (differs from ``path`` only for names that are not valid UTF-8 or
+        hold control characters)."""
+        return restored_path(self.path, self.fs_path_hex)
 
     @property
     def year(self) -> int | None:

@@ -50,6 +50,7 @@ from library.query import ParsedQuery, QueryBuilder
 from library.schema import LEVEL_DOC, LEVEL_PAGE, text_analyzer
 from library.store import current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
+from library.taxonomy_choice import data_taxonomy
 from library.writer import doc_key, page_key
 
 FACETS: dict[str, str] = {
@@ -91,13 +92,23 @@ class Library:
     """One data directory's index, reopened when an ingest commits or a rebuild swaps it."""
 
     def __init__(self, data_dir: Path, taxonomy: Taxonomy | None = None) -> None:
+        """``taxonomy``: one to show instead of the one the index was tagged with (a preview,
+        as ``reviewlib themes --taxonomy FILE``); None follows the index."""
         self.data = DataDir(Path(data_dir))
-        self.taxonomy = taxonomy or Taxonomy.load()
+        self._fixed_taxonomy = taxonomy
         self._lock = threading.Lock()
         self._ix: Any = None
         self._gen: Path | None = None
         self._builder: QueryBuilder | None = None
         self._local = threading.local()
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        """The theme taxonomy of the index being read: the one remembered with it
+        (library.taxonomy_choice), so a site follows ``ingest --taxonomy`` without a restart."""
+        if self._fixed_taxonomy is not None:
+            return self._fixed_taxonomy
+        return data_taxonomy(self.data).taxonomy
 
     def _index(self) -> Any:
         gen = current_generation(self.data)

@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
 
-from library.config import DataDir
+from library.config import DataDir, data_dir_error
 from library.errors import IndexLockedError, IndexMissingError
 from library.schema import SCHEMA_VERSION, build_schema
 
@@ -37,10 +37,16 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def current_generation(data: DataDir) -> Path | None:
+    """The live index folder; None when there is none yet."""
     try:
         name = data.current_file.read_text().strip()
     except FileNotFoundError:
         return None
+    except NotADirectoryError as exc:
+        raise data_dir_error(data.root, "it is a file, not a folder") from exc
+    except OSError as exc:
+        why = f"cannot read {data.current_file}: {exc.strerror or exc}"
+        raise data_dir_error(data.root, why) from exc
     path = data.root / name
     return path if name and path.is_dir() else None
 
@@ -79,7 +85,8 @@ def sweep_leftovers(data: DataDir) -> int:
 
     That is: generations that never went live (a rebuild killed before ``activate``), temp files
     of ``CURRENT`` and of reports, and in the live generation Whoosh's temp storages
-    (``*.tmp``) and temp tables of contents (``_MAIN_<n>.toc.<time>``). Segment files of an
+    (``*.tmp``), temp tables of contents (``_MAIN_<n>.toc.<time>``) and temp files of the
+    taxonomy record (``.taxonomy.*``, see library.taxonomy_choice). Segment files of an
     unfinished commit are removed by Whoosh itself at the next commit. Returns the count.
     """
     removed = 0
@@ -104,6 +111,9 @@ def sweep_leftovers(data: DataDir) -> int:
                 removed += 1
             elif entry.is_file() and entry.name.startswith("_") and ".toc." in entry.name:
                 entry.unlink(missing_ok=True)
+                removed += 1
+            elif entry.is_file() and entry.name.startswith(".taxonomy."):
+                entry.unlink(missing_ok=True)  # half-written copy or record of the taxonomy
                 removed += 1
     return removed
 
@@ -142,7 +152,11 @@ def live_is_current_schema(data: DataDir) -> bool:
 def ingest_lock(data: DataDir, *, wait: bool = False) -> Iterator[None]:
     """Only one ingest per data directory; the lock dies with its process (flock)."""
     data.ensure()
-    fh = open(data.lock_file, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        fh = open(data.lock_file, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        why = f"cannot open its lock file {data.lock_file}: {exc.strerror or exc}"
+        raise data_dir_error(data.root, why) from exc
     try:
         flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
         try:

@@ -194,12 +194,18 @@ class Theme:
 
 class Taxonomy:
     def __init__(
-        self, themes: Sequence[Theme], source: Path | None = None, digest: str = ""
+        self,
+        themes: Sequence[Theme],
+        source: Path | None = None,
+        digest: str = "",
+        raw: bytes = b"",
     ) -> None:
         self.themes = list(themes)
         self.by_id = {t.id: t for t in self.themes}
         self.source = source
         self.digest = digest
+        #: the file's bytes as loaded (what a data directory keeps a copy of)
+        self.raw = raw
 
     @classmethod
     def load(cls, path: Path | None = None) -> Taxonomy:
@@ -208,11 +214,27 @@ class Taxonomy:
         path = path or DEFAULT_TAXONOMY
         try:
             raw_bytes = path.read_bytes()
-            data = tomllib.loads(raw_bytes.decode("utf-8"))
         except FileNotFoundError as exc:
             raise TaxonomyError(f"theme taxonomy not found: {path}") from exc
+        except OSError as exc:
+            raise TaxonomyError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+        return cls.from_bytes(raw_bytes, path)
+
+    @classmethod
+    def from_bytes(cls, raw_bytes: bytes, path: Path | None = None) -> Taxonomy:
+        """Parse and check a taxonomy file's bytes (``path``: where they came from)."""
+        try:
+            data = tomllib.loads(raw_bytes.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise TaxonomyError(f"{path}: not valid TOML: {exc}") from exc
+        try:
+            themes = cls._themes(data, path)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise TaxonomyError(f"{path}: a value has the wrong type: {exc}") from exc
+        return cls(themes, source=path, digest=cls.digest_of(raw_bytes), raw=raw_bytes)
+
+    @staticmethod
+    def _themes(data: dict[str, Any], path: Path | None) -> list[Theme]:
         shared = data.get("context", {})
         if not isinstance(shared, dict):
             raise TaxonomyError(f"{path}: [context] must be a table of word lists")
@@ -223,7 +245,12 @@ class Taxonomy:
             themes.append(_theme(path, i, raw, seen, lists))
         if not themes:
             raise TaxonomyError(f"{path}: no [[theme]] entries")
-        return cls(themes, source=path, digest=hashlib.sha256(raw_bytes).hexdigest()[:16])
+        return themes
+
+    @staticmethod
+    def digest_of(raw_bytes: bytes) -> str:
+        """The digest of a taxonomy file's bytes (part of every document's fingerprint)."""
+        return hashlib.sha256(raw_bytes).hexdigest()[:16]
 
     def label(self, theme_id: str) -> str:
         t = self.by_id.get(theme_id)
@@ -237,14 +264,16 @@ class Taxonomy:
         return tag(self, pages, title=title)
 
 
-def _strings(path: Path, tid: str, raw: dict[str, Any], key: str) -> list[str]:
+def _strings(path: Path | None, tid: str, raw: dict[str, Any], key: str) -> list[str]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise TaxonomyError(f"{path}: theme {tid!r}: {key} must be a list of non-empty strings")
     return [v.strip() for v in value]
 
 
-def _context(path: Path, tid: str, words: list[str], lists: dict[str, list[str]]) -> list[str]:
+def _context(
+    path: Path | None, tid: str, words: list[str], lists: dict[str, list[str]]
+) -> list[str]:
     """A theme's context words, with ``@name`` standing for the shared list ``[context] name``."""
     out: list[str] = []
     for w in words:
@@ -258,7 +287,7 @@ def _context(path: Path, tid: str, words: list[str], lists: dict[str, list[str]]
 
 
 def _theme(
-    path: Path, i: int, raw: dict[str, Any], seen: set[str], lists: dict[str, list[str]]
+    path: Path | None, i: int, raw: dict[str, Any], seen: set[str], lists: dict[str, list[str]]
 ) -> Theme:
     tid = str(raw.get("id", "")).strip()
     if not tid or not raw.get("label"):

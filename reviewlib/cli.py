@@ -13,6 +13,7 @@ import click
 
 from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
+from library.paths import display_path
 
 EXIT_FAILED_FILES = 3
 
@@ -32,12 +33,18 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ReviewLibError as exc:
             _fail(exc)
+        except OSError as exc:
+            # the system refused something (disk full, permissions) the library did not foresee
+            where = f": {display_path(exc.filename)}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
 @click.group(cls=_Group)
 @click.option(
     "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    # checked by the library (library.config.DataDir), which says what is wrong in one line,
+    # the same for --data-dir and $REVIEWLIB_DATA
+    type=click.Path(path_type=Path),
     default=None,
     help=f"Where the index, cache and reports live (default ${DATA_ENV} or ./var).",
 )
@@ -93,9 +100,10 @@ def _data_dir(ctx: click.Context) -> Path:
 )
 @click.option(
     "--taxonomy",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE|builtin",
     default=None,
-    help="Theme taxonomy TOML (default: the built-in one).",
+    help="Theme taxonomy TOML to use from now on (remembered in the data directory); "
+    "'builtin' goes back to the built-in one. Default: the one in use.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -110,7 +118,7 @@ def ingest(
     wait: bool,
     strict: bool,
     no_prune: bool,
-    taxonomy: Path | None,
+    taxonomy: str | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -261,15 +269,20 @@ def search(
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
 @click.option(
-    "--taxonomy", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None
+    "--taxonomy",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Preview another taxonomy file (changes nothing; ingest --taxonomy chooses one).",
 )
 @click.pass_context
 def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
-    """List the learning themes, with document counts when an index exists."""
+    """List the learning themes in use, with document counts when an index exists."""
+    from library.config import DataDir
     from library.search import Library
     from library.taxonomy import Taxonomy
+    from library.taxonomy_choice import data_taxonomy
 
-    tax = Taxonomy.load(taxonomy)
+    tax = Taxonomy.load(taxonomy) if taxonomy else data_taxonomy(DataDir(_data_dir(ctx))).taxonomy
     counts: dict[str, int] = {}
     try:
         with Library(_data_dir(ctx), taxonomy=tax).searcher() as s:
@@ -321,13 +334,20 @@ def status(ctx: click.Context, check: bool, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=8,  # web.serve.DEFAULT_THREADS (not imported here: flask loads only for serve)
+    show_default=True,
+    help="Threads per worker: each slow client holds one.",
+)
 @click.option("--dev", is_flag=True, help="Flask's development server (reloads, debugger off).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the site (gunicorn, several worker processes)."""
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Serve the site (gunicorn: worker processes of several threads)."""
     from web.serve import run_server
 
-    run_server(_data_dir(ctx), host=host, port=port, workers=workers, dev=dev)
+    run_server(_data_dir(ctx), host=host, port=port, workers=workers, threads=threads, dev=dev)
 
 
 def _register_optional() -> None:

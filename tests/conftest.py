@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 CORPUS = ROOT / "corpus"
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from helpers import shared_folder  # noqa: E402 (tests/ is on the path from here)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -25,9 +26,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"../shared is missing: expected it at {SHARED}")
-    return SHARED
+    return shared_folder()
 
 
 @pytest.fixture(scope="session")

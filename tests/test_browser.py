@@ -250,8 +250,8 @@ AXE_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("url", AXE_PAGES)
-def test_no_serious_accessibility_violations(browser: Any, live_server: str, url: str) -> None:
+def _serious_violations(browser: Any, url: str) -> list[str]:
+    """axe-core's serious and critical findings on the page at ``url``."""
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: install it with `make browser-deps`")
     # axe is injected as a script the site's CSP would refuse, so this context bypasses CSP;
@@ -259,15 +259,78 @@ def test_no_serious_accessibility_violations(browser: Any, live_server: str, url
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        page.goto(live_server + url)
+        page.goto(url)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        bad = [
+        return [
             f"{v['id']} ({v['impact']}): {v['help']} — "
             + "; ".join(n["target"][0] for n in v["nodes"][:5])
             for v in result["violations"]
             if v["impact"] in ("serious", "critical")
         ]
-        assert not bad, "\n".join(bad)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("url", AXE_PAGES)
+def test_no_serious_accessibility_violations(browser: Any, live_server: str, url: str) -> None:
+    bad = _serious_violations(browser, live_server + url)
+    assert not bad, "\n".join(bad)
+
+
+# ---- a Word document ----------------------------------------------------------------------
+WORD = "word-review"
+
+
+@pytest.fixture(scope="module")
+def word_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A library of one .docx on a real HTTP server."""
+    from helpers import filler_pages, make_docx
+
+    from indexer.pipeline import IngestOptions, ingest
+
+    src = tmp_path_factory.mktemp("word-src")
+    pages = filler_pages(3, seed="word")
+    pages[1] += "\nThe toddler had a torn frenulum noted by the dentist."
+    docx = make_docx(src / f"{WORD}.docx", pages, title="Learning Review Child W")
+    data = tmp_path_factory.mktemp("word-var")
+    report = ingest([src], data, options=IngestOptions(progress=False, workers=1))
+    assert report.counts() == {"ok": 1}, report.summary()
+    app = create_app({"DATA_DIR": data, "REUSE_SEARCHER": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="word-server", daemon=True)
+    thread.start()
+    try:
+        yield {"base": f"http://127.0.0.1:{server.server_port}", "bytes": docx.read_bytes()}
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def test_word_document_links_download_the_file(browser: Any, word_server: dict) -> None:
+    base = word_server["base"]
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    watch = Watch(page)
+    try:
+        for url in ("/search?q=frenulum", f"/documents/{WORD}", f"/documents/{WORD}/pages/2"):
+            page.goto(base + url)
+            link = page.get_by_role("link", name=re.compile(r"^Download the Word document"))
+            assert link.count() == 1, url
+            assert page.get_by_role("link", name=re.compile("PDF")).count() == 0, url
+            with page.expect_download() as info:
+                link.click()
+            download = info.value
+            assert download.suggested_filename == f"{WORD}.docx"
+            assert Path(download.path()).read_bytes() == word_server["bytes"]
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
+    for url in (
+        "/search?q=frenulum",
+        f"/documents/{WORD}?q=frenulum",
+        f"/documents/{WORD}/pages/2",
+    ):
+        bad = _serious_violations(browser, base + url)
+        assert not bad, (url, bad)

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import random
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
-from helpers import filler_pages, make_pdf
+from helpers import (
+    PAGE_BREAK,
+    document_xml,
+    filler_pages,
+    make_docx,
+    make_pdf,
+    para,
+    write_docx,
+)
 
 from indexer.extract_docx import MAX_XML_BYTES, PAGE_CHARS, extract_docx
 from indexer.pipeline import IngestOptions, discover, ingest
@@ -22,79 +28,6 @@ from library.search import Library
 
 OPTS = IngestOptions(progress=False, workers=2)
 MB = 1024 * 1024
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/docProps/core.xml" '
-    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    "</Types>"
-)
-RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="{target}"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
-    'metadata/core-properties" Target="docProps/core.xml"/>'
-    "</Relationships>"
-)
-PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
-
-
-def para(text: str, *, rendered_break: bool = False) -> str:
-    mark = "<w:lastRenderedPageBreak/>" if rendered_break else ""
-    return f'<w:p><w:r>{mark}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
-
-
-def document_xml(body: str, *, prolog: str = "") -> str:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
-        f'<w:document xmlns:w="{W_NS}" '
-        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-        f"<w:body>{body}<w:sectPr/></w:body></w:document>"
-    )
-
-
-def core_xml(title: str, author: str) -> str:
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(author)}</dc:creator>"
-        '<dcterms:created xsi:type="dcterms:W3CDTF">2021-11-05T09:30:00Z</dcterms:created>'
-        "</cp:coreProperties>"
-    )
-
-
-def write_docx(
-    path: Path,
-    document: str,
-    *,
-    title: str = "",
-    author: str = "",
-    part: str = "word/document.xml",
-) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("_rels/.rels", RELS.format(target=part))
-        zf.writestr(part, document)
-        zf.writestr("docProps/core.xml", core_xml(title, author))
-    return path
-
-
-def make_docx(path: Path, pages: Sequence[str], *, title: str = "", author: str = "") -> Path:
-    """A .docx whose page N (explicit page breaks) holds ``pages[N-1]``, one paragraph a line."""
-    chunks = ["".join(para(line) for line in text.split("\n")) for text in pages]
-    return write_docx(path, document_xml(PAGE_BREAK.join(chunks)), title=title, author=author)
 
 
 def _search(data: Path, q: str) -> object:

@@ -6,10 +6,10 @@ is exercised with small pages modelled on them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from helpers import shared_folder
 
 from indexer.harvest.listing import (
     LinkedDocument,
@@ -22,13 +22,19 @@ from indexer.harvest.listing import (
 from library.naming import DOCUMENT_KINDS, REVIEW_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("REVIEWLIB_SHARED", ROOT.parent / "shared"))
-LISTINGS = SHARED / "listing-pages"
-SEEDS = SHARED / "seeds"
 BRENT_SEED = "000_8facd7bc97b46067.txt"
 BARNET_SEED = "002_5dee9fee2887c513.txt"
 
-pytestmark = pytest.mark.skipif(not LISTINGS.is_dir(), reason=f"{LISTINGS} not present")
+
+@pytest.fixture(scope="module")
+def listings(shared: Path) -> Path:
+    """../shared/listing-pages (a missing ../shared fails, as everywhere: conftest.py)."""
+    return shared_folder("listing-pages")
+
+
+@pytest.fixture(scope="module")
+def seeds(shared: Path) -> Path:
+    return shared_folder("seeds")
 
 
 def parse(path: Path) -> list[ReviewEntry]:
@@ -91,14 +97,14 @@ EXPECTED: dict[str, list[tuple[str | None, str | None, str | None]]] = {
 }
 
 
-def test_every_stored_page_has_expectations() -> None:
-    on_disk = {p.name for p in LISTINGS.glob("*.txt")}
+def test_every_stored_page_has_expectations(listings: Path) -> None:
+    on_disk = {p.name for p in listings.glob("*.txt")}
     assert on_disk == set(EXPECTED), "add expectations for new listing-page fixtures"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_stored_page_entries(name: str) -> None:
-    entries = parse(LISTINGS / name)
+def test_stored_page_entries(name: str, listings: Path) -> None:
+    entries = parse(listings / name)
     assert triples(entries) == EXPECTED[name]
     for e in entries:
         assert e.review_type is None or e.review_type in REVIEW_TYPES
@@ -111,8 +117,8 @@ def test_stored_page_entries(name: str) -> None:
 # ------------------------------------------------------------------------ page by page
 
 
-def test_merton_pseudonyms_letters_and_report_links() -> None:
-    entries = parse(LISTINGS / "merton-lcspr-and-scr.txt")
+def test_merton_pseudonyms_letters_and_report_links(listings: Path) -> None:
+    entries = parse(listings / "merton-lcspr-and-scr.txt")
     assert {e.partnership for e in entries} == {"Merton"}  # from mertonscp.org.uk
     vamp = entries[0]
     assert vamp.title.startswith("Vamp: Local Child Safeguarding Practice Review")
@@ -124,8 +130,8 @@ def test_merton_pseudonyms_letters_and_report_links() -> None:
     )  # "Source: Working Together ..." is not a review
 
 
-def test_croydon_lcspr_headings_and_summary() -> None:
-    eva, thematic = parse(LISTINGS / "croydon-lcspr.txt")
+def test_croydon_lcspr_headings_and_summary(listings: Path) -> None:
+    eva, thematic = parse(listings / "croydon-lcspr.txt")
     assert eva.title == "Baby Eva (published April 2024)"
     assert eva.partnership == "Croydon"
     assert eva.summary.startswith(
@@ -135,8 +141,8 @@ def test_croydon_lcspr_headings_and_summary() -> None:
     assert "7-minute" not in (eva.case or "").lower()  # "How to use a 7-minute briefing." is prose
 
 
-def test_croydon_index_leaves_out_navigation_and_dhr() -> None:
-    entries = parse(LISTINGS / "croydon-serious-case-reviews-index.txt")
+def test_croydon_index_leaves_out_navigation_and_dhr(listings: Path) -> None:
+    entries = parse(listings / "croydon-serious-case-reviews-index.txt")
     names = [e.case for e in entries]
     for not_a_review in ("National Learning", "Domestic Homicide Reviews", "Published Reviews"):
         assert not_a_review not in names
@@ -147,8 +153,8 @@ def test_croydon_index_leaves_out_navigation_and_dhr() -> None:
     assert last.summary == ""  # the following nav items and prose are not its summary
 
 
-def test_croydon_wix_inline_review() -> None:
-    (ben,) = parse(LISTINGS / "croydonsafeguarding-wix-search-page3.txt")
+def test_croydon_wix_inline_review(listings: Path) -> None:
+    (ben,) = parse(listings / "croydonsafeguarding-wix-search-page3.txt")
     assert ben.partnership == "Croydon"
     assert kinds(ben) == [
         ("7-Minute Briefing", "7-minute-briefing"),
@@ -157,8 +163,8 @@ def test_croydon_wix_inline_review() -> None:
     assert ben.summary.startswith("This review examines the tragic death of a two-year-old boy")
 
 
-def test_lambeth_mixed_items() -> None:
-    angela, baby_n = parse(LISTINGS / "lambeth-7-minute-learning.txt")
+def test_lambeth_mixed_items(listings: Path) -> None:
+    angela, baby_n = parse(listings / "lambeth-7-minute-learning.txt")
     assert angela.title == "Child Angela Safeguarding Practice Review"
     assert angela.partnership == "Lambeth"  # lambethsaferchildren.org.uk
     assert angela.listing_kind == "7-minute-briefing"
@@ -169,8 +175,8 @@ def test_lambeth_mixed_items() -> None:
     assert "- Professional challenge" in baby_n.summary
 
 
-def test_nspcc_headers_keywords_and_links() -> None:
-    adam, anya = parse(LISTINGS / "nspcc-recently-published-2022.txt")
+def test_nspcc_headers_keywords_and_links(listings: Path) -> None:
+    adam, anya = parse(listings / "nspcc-recently-published-2022.txt")
     assert adam.title == "2022 - Anonymous - Adam"
     assert adam.partnership is None  # "Anonymous"
     assert adam.summary.startswith("Death of a child in a road traffic collision in 2020.")
@@ -180,22 +186,22 @@ def test_nspcc_headers_keywords_and_links() -> None:
     assert anya.documents == [] and anya.summary == ""
 
 
-def test_nspcc_mirror_ignores_navigation_noise() -> None:
-    (child_a,) = parse(LISTINGS / "nspcc-recently-published-2023-thirdparty-mirror.txt")
+def test_nspcc_mirror_ignores_navigation_noise(listings: Path) -> None:
+    (child_a,) = parse(listings / "nspcc-recently-published-2023-thirdparty-mirror.txt")
     assert child_a.partnership is None
     assert child_a.summary.startswith("Death of a 16-year-old girl.")
     assert "v-html" not in child_a.summary
 
 
-def test_nottinghamshire_coded_cases() -> None:
-    entries = parse(LISTINGS / "nottinghamshire-serious-case-reviews.txt")
+def test_nottinghamshire_coded_cases(listings: Path) -> None:
+    entries = parse(listings / "nottinghamshire-serious-case-reviews.txt")
     assert [e.title for e in entries] == ["Case GN13", "Case EN12", "Case CN10", "Case FN13"]
     assert {e.partnership for e in entries} == {"Nottinghamshire"}  # nottinghamshire.gov.uk
     assert all(e.documents == [] for e in entries)  # the links were stripped from the capture
 
 
-def test_southwark_inline_links() -> None:
-    (entry,) = parse(LISTINGS / "southwark-serious-case-reviews.txt")
+def test_southwark_inline_links(listings: Path) -> None:
+    (entry,) = parse(listings / "southwark-serious-case-reviews.txt")
     assert entry.case is None
     assert entry.title == "Serious Case Review, August 2015"
     assert entry.partnership == "Southwark"
@@ -206,15 +212,15 @@ def test_southwark_inline_links() -> None:
     ]
 
 
-def test_wscp_pseudonym_titles_and_recrawl_difference() -> None:
-    (grace,) = parse(LISTINGS / "wscp-7-minute-briefings.txt")
+def test_wscp_pseudonym_titles_and_recrawl_difference(listings: Path) -> None:
+    (grace,) = parse(listings / "wscp-7-minute-briefings.txt")
     assert grace.summary.startswith("Georgina was brought to hospital in February 2018")
     assert grace.listing_kind == "7-minute-briefing"
     assert grace.partnership is None  # "WSCP": the area was never checked
-    daryll, child_a = parse(LISTINGS / "wscp-7-minute-briefings-variant2.txt")
+    daryll, child_a = parse(listings / "wscp-7-minute-briefings-variant2.txt")
     assert "Darryll" in daryll.summary  # the title and the body spell the name differently
     assert child_a.summary.startswith("Child A was brought to hospital in March 2018")
-    titles = {e.title for e in parse(LISTINGS / "wscp-7-minute-briefings-variant2.txt")}
+    titles = {e.title for e in parse(listings / "wscp-7-minute-briefings-variant2.txt")}
     assert titles - {grace.title} == {"Daryll", "Child A"}
 
 
@@ -226,15 +232,15 @@ def test_wscp_pseudonym_titles_and_recrawl_difference() -> None:
         "leeds-bruising-protocol-page.txt",
     ],
 )
-def test_negative_pages(name: str) -> None:
-    assert parse(LISTINGS / name) == []
+def test_negative_pages(name: str, listings: Path) -> None:
+    assert parse(listings / name) == []
 
 
 # ----------------------------------------------------------------------------- seed pages
 
 
-def test_barnet_seed_page() -> None:
-    entries = parse(SEEDS / BARNET_SEED)
+def test_barnet_seed_page(seeds: Path) -> None:
+    entries = parse(seeds / BARNET_SEED)
     assert triples(entries) == [
         ("Child G", "learning-review", "2019-07"),
         ("Child E", "scr", "2018-01"),
@@ -261,8 +267,8 @@ def test_barnet_seed_page() -> None:
     assert "NSPCC" not in child_s.summary  # "Further information" ends the last review
 
 
-def test_brent_seed_page() -> None:
-    (child_k,) = parse(SEEDS / BRENT_SEED)
+def test_brent_seed_page(seeds: Path) -> None:
+    (child_k,) = parse(seeds / BRENT_SEED)
     assert (child_k.case, child_k.review_type, child_k.date) == ("Child K", "scr", "2021-04-23")
     assert child_k.partnership == "Brent"
     assert child_k.title == "Child K SCR"

@@ -26,6 +26,7 @@ from library.config import DataDir
 from library.models import SearchRequest
 from library.search import Library
 from library.writer import indexed_documents
+from web import create_app
 
 pytestmark = pytest.mark.slow
 
@@ -101,10 +102,6 @@ def _reaped(proc: subprocess.Popen[str]) -> Any:
 
 
 def _app(data: Path) -> Any:
-    try:
-        from web import create_app
-    except ImportError:  # pragma: no cover - web/ not there yet: the Library directly
-        return None
     return create_app({"DATA_DIR": data, "TESTING": True})
 
 
@@ -118,32 +115,26 @@ class _Searcher(threading.Thread):
         self.errors: list[str] = []
 
     def run(self) -> None:
-        client = self.app.test_client() if self.app is not None else None
-        lib = Library(self.data) if client is None else None
+        client = self.app.test_client()
         n = 0
         while not self.stop.is_set():
             q = self.queries[n % len(self.queries)]
             n += 1
             try:
-                if client is not None:
-                    if n % 4 == 0:  # the HTML page too
-                        resp = client.get("/search", query_string={"q": q})
-                        body = resp.get_data(as_text=True)
-                        ok = resp.status_code == 200 and "</html>" in body
-                        self.seen.append((time.monotonic(), "html:" + q, resp.status_code, -1))
-                        if not ok:
-                            self.errors.append(f"HTML {resp.status_code} for {q!r}")
-                        continue
-                    resp = client.get("/search.json", query_string={"q": q, "per_page": 50})
-                    if resp.status_code != 200:
-                        self.errors.append(f"{resp.status_code} for {q!r}: {resp.data[:300]!r}")
-                        continue
-                    total = json.loads(resp.data)["total"]
-                    self.seen.append((time.monotonic(), q, 200, total))
-                else:
-                    with lib.searcher() as s:  # type: ignore[union-attr]
-                        total = s.search(SearchRequest(q=q, per_page=50)).total
-                    self.seen.append((time.monotonic(), q, 200, total))
+                if n % 4 == 0:  # the HTML page too
+                    resp = client.get("/search", query_string={"q": q})
+                    body = resp.get_data(as_text=True)
+                    ok = resp.status_code == 200 and "</html>" in body
+                    self.seen.append((time.monotonic(), "html:" + q, resp.status_code, -1))
+                    if not ok:
+                        self.errors.append(f"HTML {resp.status_code} for {q!r}")
+                    continue
+                resp = client.get("/search.json", query_string={"q": q, "per_page": 50})
+                if resp.status_code != 200:
+                    self.errors.append(f"{resp.status_code} for {q!r}: {resp.data[:300]!r}")
+                    continue
+                total = json.loads(resp.data)["total"]
+                self.seen.append((time.monotonic(), q, 200, total))
             except Exception as exc:  # any exception is a failure of the test
                 self.errors.append(f"{type(exc).__name__}: {exc}")
 

@@ -186,14 +186,40 @@ def test_bad_queries_get_clear_messages(lib: Library, q: str, message: str) -> N
 
 
 @pytest.mark.parametrize(
-    "q", ['"unclosed phrase', "(bruise", "bruise)", "AND", "NOT", "year:[a TO]", "::", '"']
+    ("q", "message"),
+    [
+        ("(bruise", "1 unclosed '\\('"),
+        ("((bruise OR baby)", "1 unclosed '\\('"),
+        ("bruise)", "a '\\)' without a matching '\\('"),
+        ("year:[a TO]", "no words to search for"),
+        ("::", "no words to search for"),
+        ('"', "no words to search for"),
+    ],
 )
-def test_malformed_queries_never_raise_anything_else(lib: Library, q: str) -> None:
-    try:
-        res = run(lib, q)
-    except QueryError:
-        return
-    assert res.total >= 0
+def test_malformed_queries_are_refused_with_a_message(lib: Library, q: str, message: str) -> None:
+    """What the docs say is refused (unbalanced brackets, nothing to search for) raises
+    QueryError with a message and a hint; the site answers 400 with them (test_robust_web)."""
+    with pytest.raises(QueryError, match=message) as info:
+        run(lib, q)
+    assert info.value.hint
+
+
+@pytest.mark.parametrize(
+    ("q", "words"),
+    [
+        ('"non-mobile baby', "non-mobile baby"),  # an unclosed quote: its words
+        ("AND", "and"),  # a lone operator is the word
+        ("bruise AND", "bruise"),  # a dangling AND joins nothing
+        ("neglect NOT", "neglect not"),  # a dangling NOT is the word
+    ],
+)
+def test_odd_syntax_is_read_as_words(lib: Library, q: str, words: str) -> None:
+    assert ids(run(lib, q)) == ids(run(lib, words))
+
+
+def test_odd_syntax_finds_what_its_words_find(lib: Library) -> None:
+    assert ids(run(lib, '"non-mobile baby')) == {"child-g", "protocol"}
+    assert ids(run(lib, "bruise AND")) == {"child-g", "child-k", "protocol"}
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from library.taxonomy import Taxonomy
+
 ROOT = Path(__file__).resolve().parents[1]
 THEMES_TOML = ROOT / "library" / "data" / "themes.toml"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
@@ -134,8 +136,7 @@ def test_acronyms_look_like_acronyms(theme):
 @pytest.mark.parametrize("theme", THEMES, ids=lambda t: t["id"])
 def test_every_phrase_is_credited_to_itself(theme):
     """A phrase listed after a shorter one that starts the same way would never be credited."""
-    taxonomy = pytest.importorskip("library.taxonomy")
-    loaded = taxonomy.Taxonomy.load(THEMES_TOML).by_id[theme["id"]]
+    loaded = Taxonomy.load(THEMES_TOML).by_id[theme["id"]]
     for p in _terms(theme):
         text = f"and {p.rstrip('*')} and"
         found = loaded.find(text)
@@ -153,14 +154,12 @@ def test_every_exclusion_covers_a_phrase(theme):
     for x in theme.get("exclude", []):
         assert plain.search(_normalise(x.rstrip("*"))), f"exclude {x!r} holds no phrase"
         # and the wording is in force: the phrase inside it is not a mention
-        taxonomy = pytest.importorskip("library.taxonomy")
-        loaded = taxonomy.Taxonomy.load(THEMES_TOML).by_id[theme["id"]]
+        loaded = Taxonomy.load(THEMES_TOML).by_id[theme["id"]]
         assert loaded.find(f"and {x.rstrip('*')} and") == {}, x
 
 
 def test_taxonomy_loads():
-    taxonomy = pytest.importorskip("library.taxonomy")
-    loaded = taxonomy.Taxonomy.load(THEMES_TOML)
+    loaded = Taxonomy.load(THEMES_TOML)
     assert [t.id for t in loaded.themes] == _contract_ids()
 
 
@@ -201,15 +200,13 @@ SPECIFIC = [
 
 @pytest.mark.parametrize(("theme_id", "text"), GENERIC_ONLY, ids=[t for t, _ in GENERIC_ONLY])
 def test_generic_words_alone_do_not_count(theme_id, text):
-    taxonomy = pytest.importorskip("library.taxonomy")
-    tags = taxonomy.Taxonomy.load(THEMES_TOML).tag([text])
+    tags = Taxonomy.load(THEMES_TOML).tag([text])
     assert theme_id not in tags, tags.get(theme_id)
 
 
 @pytest.mark.parametrize(("theme_id", "text"), SPECIFIC, ids=[t for t, _ in SPECIFIC])
 def test_specific_wording_counts(theme_id, text):
-    taxonomy = pytest.importorskip("library.taxonomy")
-    tags = taxonomy.Taxonomy.load(THEMES_TOML).tag([text])
+    tags = Taxonomy.load(THEMES_TOML).tag([text])
     assert theme_id in tags and tags[theme_id].mentions >= 2, tags.get(theme_id)
 
 

@@ -2,111 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
+import threading
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import FILLER, make_pdf
+from serving import Server, fetch
 
 from indexer.pipeline import IngestOptions, ingest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
-
-
-def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            pytest.fail(f"the server exited with {proc.returncode}:\n{out}")
-        try:
-            fetch(base + "/help.json")
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"the server did not answer on {base} within {timeout} s")
-
-
-class Server:
-    """``reviewlib serve`` in a subprocess of its own process group (gunicorn's workers and
-    the dev server's reloader are in it too), stopped by that group id."""
-
-    def __init__(self, data: Path, *extra: str) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.cmd = [
-            sys.executable,
-            "-m",
-            "reviewlib.cli",
-            "--data-dir",
-            str(data),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            *extra,
-        ]
-        self.proc: subprocess.Popen | None = None
-        self.log = ""
-
-    def __enter__(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if k != "REVIEWLIB_DATA"}
-        self.proc = subprocess.Popen(
-            self.cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_until_up(self.base, self.proc)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        proc = self.proc
-        if proc is None:
-            return
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
-        if proc.stdout is not None:
-            self.log += proc.stdout.read().decode(errors="replace")
-            proc.stdout.close()
-        self.proc = None
 
 
 @pytest.fixture
@@ -172,3 +80,115 @@ def test_flask_cli_finds_the_app() -> None:
     opts = gunicorn_options("127.0.0.1", 8000, 3)
     assert opts["bind"] == "127.0.0.1:8000" and opts["workers"] == 3
     assert opts["preload_app"] is False
+    from reviewlib.cli import serve
+    from web.serve import DEFAULT_THREADS
+
+    (threads,) = [p for p in serve.params if p.name == "threads"]
+    assert threads.default == DEFAULT_THREADS == opts["threads"]
+
+
+# ---- slow clients, hostile headers --------------------------------------------------------
+#: each slow client sends one more header line this often (the attack seen: one every 5 s)
+DRIP_SECONDS = 2.0
+#: a generous guard against a blocked server, never a speed check
+GUARD_SECONDS = 45.0
+
+
+def _raw(port: int, request: bytes, timeout: float = GUARD_SECONDS) -> bytes:
+    """Send ``request`` as is and read the whole answer (the server closes the connection)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@contextlib.contextmanager
+def slow_clients(port: int, count: int) -> Iterator[list[socket.socket]]:
+    """``count`` connections that send a request line, then one header line every
+    DRIP_SECONDS, never finishing their headers (until the caller does)."""
+    socks = []
+    stop = threading.Event()
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=GUARD_SECONDS)
+        sock.sendall(b"GET /search.json?q=zanzibar HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        socks.append(sock)
+
+    def drip() -> None:
+        n = 0
+        while not stop.wait(DRIP_SECONDS):
+            n += 1
+            for sock in socks:
+                # a connection the server closed is checked by the test itself
+                with contextlib.suppress(OSError):
+                    sock.sendall(f"X-Slow-{n}: {n}\r\n".encode())
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    try:
+        yield socks
+    finally:
+        stop.set()
+        thread.join(GUARD_SECONDS)
+        for sock in socks:
+            sock.close()
+
+
+@pytest.mark.slow
+def test_slow_clients_do_not_block_the_site(small_library: tuple[Path, Path]) -> None:
+    """Six clients dripping header lines (two were enough to hold both sync workers) while
+    normal requests still answer; each slow client is served once it finishes."""
+    _, data = small_library
+    with Server(data, "--workers", "2") as server, slow_clients(server.port, 6) as slow:
+        time.sleep(DRIP_SECONDS * 1.5)  # the slow requests have reached the workers
+        for _ in range(4):
+            status, _, body = fetch(server.base + "/search.json?q=zanzibar", timeout=GUARD_SECONDS)
+            assert status == 200 and json.loads(body)["total"] == 1
+        status, _, body = fetch(server.base + "/", timeout=GUARD_SECONDS)
+        assert status == 200
+        # the slow clients were held open, not dropped: each is answered once it ends
+        for sock in slow:
+            sock.sendall(b"Connection: close\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+
+
+@pytest.mark.slow
+def test_hostile_requests_to_the_real_server(small_library: tuple[Path, Path]) -> None:
+    _, data = small_library
+    with Server(data, "--workers", "1") as server:
+        port = server.port
+        # redirects do not follow the Host header to another site
+        for path in (b"/documents//alpha", b"//documents//alpha", b"//search"):
+            request = (
+                b"GET " + path + b" HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+            )
+            head = _raw(port, request).split(b"\r\n\r\n", 1)[0].decode("latin-1")
+            lines = head.split("\r\n")
+            fields = dict(line.split(": ", 1) for line in lines[1:])
+            if path == b"//search":  # gunicorn reads it as /search
+                assert lines[0].startswith("HTTP/1.1 200"), head
+                continue
+            assert lines[0].startswith("HTTP/1.1 308"), head
+            assert fields["Location"] == "/documents/alpha", head
+        # too many header fields, too long a request line: refused, not served
+        many = b"".join(b"X-H-%d: x\r\n" % i for i in range(60))  # limit: 50
+        answer = _raw(port, b"GET / HTTP/1.1\r\nHost: a\r\n" + many + b"\r\n")
+        assert answer.startswith((b"HTTP/1.1 400", b"HTTP/1.1 431")), answer[:200]
+        answer = _raw(port, b"GET /search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: a\r\n\r\n")
+        assert answer.startswith((b"HTTP/1.1 400", b"HTTP/1.1 414")), answer[:200]
+        # an idle kept-alive connection is closed by the server (keep-alive is bounded)
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD_SECONDS) as sock:
+            sock.sendall(b"GET /help.json HTTP/1.1\r\nHost: a\r\n\r\n")
+            answer = b""
+            while b"}" not in answer:  # the JSON body ends with "}"
+                answer += sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200")
+            assert b"connection: close" not in answer.lower()
+            while sock.recv(65536):  # returns b"" once the server closes the idle connection
+                pass
+        status, _, _ = fetch(server.base + "/help.json")
+        assert status == 200

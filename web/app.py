@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -15,13 +17,15 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.security import safe_join
 
 from library.errors import IndexMissingError, NotFoundError, QueryError, ReviewLibError
 from web import present
 from web.access import get_library, init_library
 from web.config import build_config
 from web.formats import error_wants_json, json_error
+from web.responses import finish_response, send_conditional
 from web.safety import highlight_text, safe_snippet, security_headers
 
 log = logging.getLogger(__name__)
@@ -29,9 +33,18 @@ log = logging.getLogger(__name__)
 SITE_NAME = "Case Review Library"
 
 
+class _Site(Flask):
+    def send_static_file(self, filename: str) -> Response:
+        """Static files with the same conditional handling as documents (web.responses)."""
+        path = safe_join(str(self.static_folder), filename)
+        if path is None or not os.path.isfile(path):
+            raise NotFound()
+        return send_conditional(Path(path), max_age=self.get_send_file_max_age(filename))
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the site. ``config`` overrides the defaults and the environment (e.g. DATA_DIR)."""
-    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app = _Site(__name__, static_folder="static", template_folder="templates")
     app.config.update(build_config(config))
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -55,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.after_request
     def _headers(resp: Response) -> Response:
+        resp = finish_response(resp)
         for name, value in headers.items():
             resp.headers.setdefault(name, value)
         if resp.mimetype in ("text/html", "application/json"):
@@ -77,6 +91,7 @@ def _register_template_helpers(app: Flask) -> None:
         document_url=present.document_url,
         page_url=present.page_url,
         pdf_url=present.pdf_url,
+        file_link=present.file_link,
         theme_search_url=present.theme_search_url,
         is_fictional=present.is_fictional,
         json_twin_url=_json_twin_url,

@@ -24,10 +24,11 @@ DEFAULTS: dict[str, Any] = {
     "SNIPPETS": 3,
     # theme facet values shown before "show more"
     "FACET_VISIBLE": 8,
-    # keep each thread's searcher between requests (long-lived worker threads, e.g. gunicorn
-    # sync workers); False closes it when the request ends (a thread per request)
+    # keep each thread's searcher between requests (long-lived worker threads, e.g. gunicorn's
+    # gthread pool); False closes it when the request ends (a thread per request)
     "REUSE_SEARCHER": True,
-    # a Theme taxonomy file other than the built-in one (None: built-in)
+    # None: the taxonomy the index was tagged with, remembered in the data directory (see
+    # library/taxonomy_choice.py); a file here overrides it for display only (development)
     "TAXONOMY_PATH": None,
     # the security headers added to every response
     "CONTENT_SECURITY_POLICY": (

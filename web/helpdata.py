@@ -94,6 +94,9 @@ def help_payload(review_types: dict[str, str], kinds: dict[str, str]) -> dict[st
             "twins": JSON_TWINS,
             "format_parameter": "Any page also answers ?format=json.",
             "errors": 'Errors are JSON too: {"error": "...", "hint": "...", "status": 400}.',
-            "pdf": "/documents/<id>/pdf serves the PDF itself; add #page=N to open it at page N.",
+            "file": "/documents/<id>/file serves the original file of any document (a PDF, or "
+            "a Word document to download): file_url, with its MIME type in file_type.",
+            "pdf": "/documents/<id>/pdf serves PDFs only (pdf_url, null for other files); "
+            "add #page=N to open it at page N.",
         },
     }

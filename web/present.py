@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
@@ -87,8 +90,78 @@ def page_url(doc_id: str, page: int, *, q: str = "") -> str:
 
 
 def pdf_url(doc_id: str, page: int | None = None) -> str:
+    """The PDF route (PDFs only), opened at ``page`` by the browser's viewer."""
     url = _url("documents.pdf", doc_id)
     return url + (f"#page={page}" if page else "")
+
+
+def file_url(doc_id: str) -> str:
+    """The original file of a document, whatever its type."""
+    return _url("documents.file", doc_id)
+
+
+@dataclass(frozen=True)
+class FileType:
+    """A type of file the library ingests, as the site serves and names it."""
+
+    suffix: str  # of the file, and of the name it is downloaded under
+    mimetype: str
+    name: str  # in link text: "Open the PDF", "Download the Word document"
+    short: str  # the format as people know it: PDF, DOCX
+    inline: bool  # browsers show it themselves, and open it at a page with #page=N
+
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+#: by file suffix: every type ingest reads (indexer.pipeline) has one (a test checks)
+FILE_TYPES: dict[str, FileType] = {
+    ".pdf": FileType(".pdf", "application/pdf", "PDF", "PDF", inline=True),
+    ".docx": FileType(".docx", DOCX_MIMETYPE, "Word document", "DOCX", inline=False),
+}
+
+
+def file_type(doc: DocumentRecord) -> FileType | None:
+    """The type of the document's file, from its name (None for a type the site cannot serve)."""
+    return FILE_TYPES.get(PurePosixPath(doc.path).suffix.lower())
+
+
+def size_label(size: int) -> str:
+    """``14 KB``, ``2.3 MB``: the size shown beside a download link."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+@dataclass(frozen=True)
+class FileLink:
+    url: str
+    label: str  # says what the link does: "Open the PDF at page 3", "Download the Word document"
+    type: FileType
+
+
+def file_link(doc: DocumentRecord, page: int | None = None) -> FileLink | None:
+    """The link to the document's file, labelled for what it is; ``page`` only for PDFs."""
+    ft = file_type(doc)
+    if ft is None:
+        return None
+    if ft.inline:
+        label = f"Open the {ft.name} at page {page}" if page else f"Open the {ft.name}"
+        return FileLink(pdf_url(doc.id, page), label, ft)
+    size = f", {size_label(doc.size)}" if doc.size else ""
+    return FileLink(file_url(doc.id), f"Download the {ft.name} ({ft.short}{size})", ft)
+
+
+def file_fields(doc: DocumentRecord, page: int | None = None) -> dict[str, str | None]:
+    """The JSON fields of a document's file: ``file_url`` and ``file_type`` (its MIME type)
+    for any document; ``pdf_url`` (at ``page``) only for a PDF, else null."""
+    ft = file_type(doc)
+    if ft is None:
+        return {"pdf_url": None, "file_url": None, "file_type": None}
+    return {
+        "pdf_url": pdf_url(doc.id, page) if ft.mimetype == "application/pdf" else None,
+        "file_url": file_url(doc.id),
+        "file_type": ft.mimetype,
+    }
 
 
 def search_url(pairs: Iterable[tuple[str, str]] = (), *, fmt: str = "html") -> str:
@@ -110,14 +183,16 @@ def public_path(doc: DocumentRecord, expose: bool) -> str:
     """The file's path as JSON shows it: only its name unless EXPOSE_FILE_PATHS is set."""
     if expose:
         return doc.path
-    return doc.path.replace("\\", "/").rsplit("/", 1)[-1]
+    # the OS's own separator only: a backslash in a Linux name is part of it (and the
+    # display form of a name that is not UTF-8 writes its bytes as \xNN, see library.paths)
+    return os.path.basename(doc.path)
 
 
 def doc_json(doc: DocumentRecord, *, expose_paths: bool, evidence: bool = False) -> dict[str, Any]:
     out = document_to_json(doc, evidence=evidence)
     out["path"] = public_path(doc, expose_paths)
     out["url"] = document_url(doc.id)
-    out["pdf_url"] = pdf_url(doc.id)
+    out.update(file_fields(doc))
     out["case_url"] = url_for("documents.case", case_id=doc.case_id) if doc.case_id else None
     return out
 

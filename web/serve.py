@@ -39,13 +39,30 @@ def _warn_if_no_index(data_dir: Path) -> None:
         print(msg, flush=True)
 
 
-def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+#: threads per gunicorn worker (``reviewlib serve --threads``)
+DEFAULT_THREADS = 8
+
+
+def gunicorn_options(
+    host: str, port: int, workers: int, threads: int = DEFAULT_THREADS
+) -> dict[str, Any]:
+    """gunicorn's settings: ``gthread`` workers, so a slow client holds one thread, not a
+    whole worker process (docs/web.md, "Serving")."""
     return {
         "bind": f"{host}:{port}",
         "workers": max(1, int(workers)),
-        "worker_class": "sync",
+        # A sync worker reads a request's headers for as long as the client takes to send
+        # them: two clients sending a header line every few seconds held both workers. A
+        # gthread worker waits for a connection's first bytes in its event loop and reads a
+        # request in one of its threads, so it takes workers x threads such clients to block
+        # the site; a buffering proxy in front (README) takes them all.
+        "worker_class": "gthread",
+        "threads": max(1, int(threads)),
+        # connections per worker, kept-alive ones included (beyond: wait in the listen queue)
+        "worker_connections": 200,
         "timeout": 60,
         "graceful_timeout": 10,
+        # an idle kept-alive connection (waiting in the event loop, no thread) is closed after
         "keepalive": 5,
         "accesslog": "-",
         "errorlog": "-",
@@ -53,7 +70,11 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         "proc_name": "reviewlib-web",
         # the app is built in each worker after the fork, so no index handle is shared
         "preload_app": False,
+        # a query is at most 400 characters (12 bytes each percent-encoded) plus filters
         "limit_request_line": 8190,
+        # browsers send 10-20 header fields; 50 leaves room for proxies
+        "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
     }
 
 
@@ -63,6 +84,7 @@ def run_server(
     port: int = 5000,
     workers: int = 2,
     dev: bool = False,
+    threads: int = DEFAULT_THREADS,
 ) -> None:
     """Run the site until interrupted."""
     data_dir = Path(data_dir)
@@ -88,5 +110,9 @@ def run_server(
         def load(self) -> Flask:
             return _make_app(data_dir)
 
-    print(f"Serving {data_dir} on http://{host}:{port}/ with {workers} worker(s)", flush=True)
-    _Gunicorn(gunicorn_options(host, port, workers)).run()
+    print(
+        f"Serving {data_dir} on http://{host}:{port}/ with {workers} worker(s) "
+        f"of {threads} thread(s)",
+        flush=True,
+    )
+    _Gunicorn(gunicorn_options(host, port, workers, threads)).run()

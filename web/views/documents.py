@@ -1,12 +1,11 @@
-"""Documents, their pages and PDFs, and cases (all the documents of one case)."""
+"""Documents, their pages and files (PDF, Word), and cases (all the documents of one case)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, request, send_file, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from library.errors import NotFoundError, QueryError
 from library.models import DocumentRecord
@@ -15,13 +14,17 @@ from web.access import get_library, get_searcher
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError
 from web.present import (
+    FileType,
     doc_json,
+    file_fields,
+    file_type,
+    file_url,
     page_url,
-    pdf_url,
     search_url,
     theme_search_url,
     tidy_page_text,
 )
+from web.responses import send_conditional
 
 bp = Blueprint("documents", __name__)
 
@@ -111,7 +114,7 @@ def document(doc_id: str, fmt: str) -> Any:
                     "snippet": h.snippet,
                     "text": h.text,
                     "url": page_url(doc.id, h.page, q=q),
-                    "pdf_url": pdf_url(doc.id, h.page),
+                    **file_fields(doc, h.page),
                 }
                 for h in hits
             ],
@@ -155,7 +158,7 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         "page_count": doc.page_count,
         "text": text,
         "url": page_url(doc.id, number),
-        "pdf_url": pdf_url(doc.id, number),
+        **file_fields(doc, number),
         "previous": page_url(doc.id, number - 1) if number > 1 else None,
         "next": page_url(doc.id, number + 1) if number < doc.page_count else None,
     }
@@ -184,25 +187,40 @@ def page(doc_id: str, number: int, fmt: str) -> Any:
     return _render_page(s, doc, number, fmt)
 
 
-def pdf(doc_id: str) -> Any:
-    """The PDF of a document, found by its id only: the path comes from the index."""
-    s = get_searcher()
-    doc = _get_document(s, doc_id)
-    path = Path(doc.path)
-    if path.suffix.lower() != ".pdf" or not path.is_file():
+def _send(doc: DocumentRecord, ft: FileType) -> Response:
+    path = doc.file_path()  # the exact name on disk, which may not be valid UTF-8
+    if not path.is_file():
         raise NotFoundError(
-            "The PDF of this document is not available on this server.",
+            f"The {ft.name} of this document is not available on this server.",
             hint="The source link on the document page says where it was published.",
         )
-    return send_file(
+    return send_conditional(
         path,
-        mimetype="application/pdf",
-        as_attachment=False,
-        download_name=f"{doc.id}.pdf",
-        conditional=True,
-        etag=True,
-        max_age=3600,
+        mimetype=ft.mimetype,
+        download_name=f"{doc.id}{ft.suffix}",
+        inline=ft.inline,
     )
+
+
+def pdf(doc_id: str) -> Any:
+    """The PDF of a document, found by its id only: the path comes from the index."""
+    doc = _get_document(get_searcher(), doc_id)
+    ft = file_type(doc)
+    if ft is None or ft.mimetype != "application/pdf":
+        raise NotFoundError(
+            "This document is not a PDF.",
+            hint=f"Its file is at {file_url(doc.id)}." if ft else "",
+        )
+    return _send(doc, ft)
+
+
+def original_file(doc_id: str) -> Any:
+    """The original file of a document (PDF inline, Word as a download), by id only."""
+    doc = _get_document(get_searcher(), doc_id)
+    ft = file_type(doc)
+    if ft is None:
+        raise NotFoundError("The file of this document cannot be served.")
+    return _send(doc, ft)
 
 
 def case(case_id: str, fmt: str) -> Any:
@@ -246,4 +264,5 @@ def case(case_id: str, fmt: str) -> Any:
 add_twin_routes(bp, "/documents/<doc_id>", "document", document)
 add_twin_routes(bp, "/documents/<doc_id>/pages/<int:number>", "page", page)
 bp.add_url_rule("/documents/<doc_id>/pdf", "pdf", pdf)
+bp.add_url_rule("/documents/<doc_id>/file", "file", original_file)
 add_twin_routes(bp, "/cases/<case_id>", "case", case)

@@ -16,8 +16,8 @@ from web.formats import add_twin_routes, requested_format, respond
 from web.params import FACET_PARAMS, SORTS, SearchParams
 from web.present import (
     document_url,
+    file_fields,
     kind_label,
-    pdf_url,
     public_path,
     review_type_label,
     search_url,
@@ -67,7 +67,7 @@ def search_json(res: SearchResult) -> dict[str, Any]:
     for item, hit in zip(out["results"], res.hits, strict=True):
         item["path"] = public_path(hit.document, expose)
         item["url"] = document_url(hit.document.id, q=res.request.q)
-        item["pdf_url"] = pdf_url(hit.document.id)
+        item.update(file_fields(hit.document))
     return out
 
 
