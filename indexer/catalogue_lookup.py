@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from indexer.report import BAD_CATALOGUE, FileOutcome, IngestReport
 from library.catalogue import CATALOGUE_NAME, Catalogue, CatalogueError
 from library.models import DocumentRecord
-from library.paths import restored_path
+from library.paths import display_path, restored_path
 
 #: key in ``DocumentRecord.metadata_source``: the folder up to which ingest looked for
 #: catalogue.csv files (the ingest root), so rebuild and ``status --check`` repeat the same lookup
@@ -92,3 +92,26 @@ def load_catalogue_for(
         if folder == folder.parent:
             break
         folder = folder.parent
+
+
+def report_row_errors(
+    catalogue: Catalogue, paths: Iterable[Path], known_themes: Iterable[str], report: IngestReport
+) -> None:
+    """Catalogue rows of the files being ingested whose theme corrections name an unknown
+    theme id (or add and remove one id): one ``bad-catalogue`` entry per problem, naming the
+    catalogue, the line and the file. The rest of the row is used and the ingest goes on."""
+    known = set(known_themes)
+    seen: set[str] = set()
+    for path in paths:
+        row = catalogue.row(path)
+        if row is None:
+            continue
+        for error in row.theme_errors(known):
+            if error in seen:
+                continue
+            seen.add(error)
+            where = display_path(row.source) if row.source else display_path(path)
+            reason = f"{error}; ignored, the rest of the row was used"
+            report.files.append(
+                FileOutcome(where, BAD_CATALOGUE, reason[:400], action="partly used")
+            )

@@ -22,6 +22,7 @@ from indexer.catalogue_lookup import (
     catalogue_reporter,
     load_catalogue_for,
     load_catalogues,
+    report_row_errors,
 )
 from indexer.discover import RefusedError, discover
 from indexer.extract import INDEXABLE, OK, TOO_LARGE, failure
@@ -180,6 +181,7 @@ def ingest(
             load_catalogues(catalogue, path, root, on_error=catalogue_reporter(report))
             items.append(_Item(path, root, st.st_size, st.st_mtime_ns))
         _assign_ids(items, existing)
+        report_row_errors(catalogue, [it.path for it in items], taxonomy.by_id, report)
 
         updater = IndexUpdater(ix)
         committed = False

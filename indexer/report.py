@@ -22,7 +22,8 @@ ADVICE = {
     "too-large": "raise --max-file-mb / --memory-mb, or split the file",
     "no-text-layer": "a scanned document: run OCR (e.g. ocrmypdf) and ingest the result",
     "missing": "check the path",
-    "bad-catalogue": "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder)",
+    "bad-catalogue": "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder, "
+    "theme ids as `reviewlib themes` lists them)",
     "not-a-file": "only regular files are read (not pipes, devices, looping links or links to "
     "folders): point the ingest at the real file or folder",
     "unreadable": "give the user running the ingest read access (e.g. chmod a+r), or copy the "

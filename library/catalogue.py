@@ -71,13 +71,12 @@ class CatalogueRow:
 
     @property
     def where(self) -> str:
-        """``catalogue.csv line 4 (file "a.pdf")``: where the row is, for messages."""
-        place = f"{self.source} line {self.line}" if self.source else "catalogue row"
-        return f'{place} (file "{self.get("file")}")'
+        """``line 4 (file "a.pdf")``: where the row is in its catalogue, for messages."""
+        return f'line {self.line} (file "{self.get("file")}")'
 
     def theme_errors(self, known: Iterable[str]) -> list[str]:
         """What is wrong with the row's theme corrections: unknown ids, or an id both added
-        and removed. Each message names the catalogue, the line and the file."""
+        and removed. Each message names the row's line and file."""
         ids = set(known)
         errors: list[str] = []
         for column in ("themes_add", "themes_remove"):
