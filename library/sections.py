@@ -166,6 +166,8 @@ _LEADER = re.compile(r"(?:\.\s*){5,}\d*\s*$|\.{4,}")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 # a sentence boundary inside a run of text: end punctuation, space, then a capital or digit
 _SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# a number that only labels what follows: "1.", "4.2", "(iv)", "b)"
+_LABEL = re.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2}){0,3}|[ivx]{1,5}|[a-h])[.)]?")
 _INNER_END = re.compile(r"[a-z)][.!?]\s+[A-Z]")
 _BULLET = re.compile(
     r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2219\u00b7*\u2013\u2014-]|o)\s+"
@@ -282,8 +284,8 @@ class _State:
         ("4.1 Audits", "Main findings", then "4.3 Performance data"); a numbered list inside a
         section ("1. Practitioners should...", numbered below the section) or a sub-heading
         ("5.2 Optimism" in "5. Analysis") stays in the section. Headings of the title area
-        (before the first sentence of text: a kicker such as "Learning from local reviews")
-        open nothing."""
+        (the first page before its first sentence of text: a kicker such as "Learning from
+        local reviews") open nothing."""
         if not self.opened:
             return
         if h.named:
@@ -324,6 +326,8 @@ def segment(pages: Sequence[str]) -> list[Unit]:
         filled = [ln for ln in lines if ln]
         if not filled:
             continue
+        if number > 1:
+            state.opened = True  # the title area is the top of the first page only
         if _is_contents_page(filled):
             units.extend(Unit(number, ln, "contents", False, len(ln.split())) for ln in filled)
             continue
@@ -351,6 +355,9 @@ class _PageReader:
         label = _NAMED_ITEM.match(pieces[0])
         if len(pieces) > 1 and label and label.end() >= len(pieces[0].rstrip()):
             pieces[:2] = [f"{pieces[0]} {pieces[1]}"]  # "Finding 3." and its title
+        for i in range(len(pieces) - 2, -1, -1):
+            if _LABEL.fullmatch(pieces[i].strip()):
+                pieces[i : i + 2] = [f"{pieces[i].strip()} {pieces[i + 1]}"]  # "1." and its item
         for sentence in pieces:
             sentence = sentence.strip()
             if not sentence:
