@@ -11,7 +11,7 @@ DATA ?= var
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv system-deps browser-deps bench-deps lint format bench corpus clean
+.PHONY: run test venv system-deps browser-deps bench-deps lint format bench corpus eval clean
 
 venv: $(STAMP)
 
@@ -63,6 +63,10 @@ bench: venv bench-deps
 
 corpus: venv
 	$(PY) corpus/samples/build.py
+
+# The labelled evaluation sets: figures per class, floors held by tests (docs/themes.md).
+eval: venv
+	$(PY) -m evaluation all
 
 clean:
 	rm -rf $(VENV) var .pytest_cache tests/artifacts
