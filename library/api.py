@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from library.budget import skipped_notice
 from library.models import DocumentHit, DocumentRecord, SearchResult
+
+#: What the CLI and every page say when the index holds no document (a normal state).
+EMPTY_LIBRARY = "The library holds no documents yet."
+ADD_DOCUMENTS_HINT = (
+    "Add some with: reviewlib ingest PATH (a PDF or Word file, or a folder of them). "
+    "A running site picks them up without a restart."
+)
+
+
+def empty_library_json(empty: bool) -> dict[str, Any]:
+    """``library_empty`` and, when it is, the message and how to add documents."""
+    if not empty:
+        return {"library_empty": False}
+    return {"library_empty": True, "message": EMPTY_LIBRARY, "hint": ADD_DOCUMENTS_HINT}
 
 
 def document_to_json(d: DocumentRecord, *, evidence: bool = False) -> dict[str, Any]:
@@ -71,6 +86,9 @@ def result_to_json(res: SearchResult) -> dict[str, Any]:
         "total": res.total,
         "elapsed_ms": res.elapsed_ms,
         "suggestion": res.suggestion,
+        # what was left out because the search ran out of its time budget, and the notice
+        "skipped": list(res.skipped),
+        "notice": skipped_notice(res.skipped),
         "results": [hit_to_json(h) for h in res.hits],
         "facets": {
             name: [
@@ -79,4 +97,5 @@ def result_to_json(res: SearchResult) -> dict[str, Any]:
             ]
             for name, values in res.facets.items()
         },
+        **empty_library_json(res.library_empty),
     }

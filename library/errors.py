@@ -29,6 +29,12 @@ class QueryError(ReviewLibError):
     hint = "Check the query syntax on the help page, or put the words in plain form."
 
 
+class SearchTimeoutError(ReviewLibError):
+    """A search that could not be answered within its time budget (library.budget)."""
+
+    hint = "Try fewer words, fewer wildcards or a filter, or try again in a moment."
+
+
 class NotFoundError(ReviewLibError):
     """An unknown document, case, page or theme id."""
 

@@ -79,25 +79,38 @@ class TopAndAll(collectors.TopCollector):
     categorizers rebuild a list over the whole index, pages included, on every search.
     """
 
-    def __init__(self, limit: int, allowed: bytes | None = None) -> None:
+    #: matches between two looks at the deadline
+    CHECK_EVERY = 4096
+
+    def __init__(self, limit: int, allowed: bytes | None = None, deadline: Any = None) -> None:
         super().__init__(limit=limit, usequality=False, replace=0)
         self.matched: list[int] = []
         self.scores: list[float] = []
         self.allowed = allowed  # bitmap of the docnums to keep (None: all)
+        self.deadline = deadline  # has check(stage): raises once the time budget is spent
 
     def collect_matches(self) -> None:
+        deadline = self.deadline
+        if deadline is not None:
+            deadline.check("matching the documents")
         if self.final_fn is not None:  # a weighting with a final() step: the general path
             super().collect_matches()
             return
         # ScoredCollector.matches() + collect() without block skipping, inlined
         matcher, offset, allowed = self.matcher, self.offset, self.allowed
         add, add_score = self.matched.append, self.scores.append
+        every, countdown = self.CHECK_EVERY, self.CHECK_EVERY
         while matcher.is_active():
             docnum = offset + matcher.id()
             if allowed is None or allowed[docnum >> 3] >> (docnum & 7) & 1:
                 add(docnum)
                 add_score(matcher.score())
             matcher.next()
+            countdown -= 1
+            if not countdown:
+                countdown = every
+                if deadline is not None:
+                    deadline.check("matching the documents")
 
     def _collect(self, global_docnum: int, score: float) -> Any:
         allowed = self.allowed

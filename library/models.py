@@ -104,6 +104,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     snippets: int = 3
+    suggest: bool = True  # offer a respelling when few documents match
 
 
 @dataclass
@@ -116,3 +117,7 @@ class SearchResult:
     page_count: int = 0
     elapsed_ms: float = 0.0
     query_terms: list[str] = field(default_factory=list)
+    #: the index holds no document at all (a normal state: nothing ingested yet, or all removed)
+    library_empty: bool = False
+    #: stages left out because the search ran out of its time budget (library/budget.py)
+    skipped: list[str] = field(default_factory=list)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import sub
 from pickle import loads
+from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
@@ -35,6 +36,11 @@ from library.schema import PAIR_SEP, PAIRS_FIELD, USER_FIELDS, text_analyzer
 MAX_QUERY_CHARS = 400
 MAX_CLAUSES = 40
 MIN_WILDCARD_PREFIX = 2
+#: words the wildcards of one query may stand for in the index: each costs a term lookup and a
+#: matcher (Lucene's clause limit, for the same reason)
+MAX_WILDCARD_WORDS = 256
+#: brackets inside brackets (each level costs the parser a pass; people nest 2 or 3)
+MAX_DEPTH = 10
 
 DOC_TEXT_FIELDS = ("title", "case", "content")
 META_FIELDS = {"partnership", "review_type", "document_kind", "theme", "year", "title", "case"}
@@ -186,6 +192,10 @@ def _check_syntax(text: str) -> None:
     for ch in unquoted:
         if ch == "(":
             depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryError(
+                    f"The query nests brackets more than {MAX_DEPTH} deep: simplify it."
+                )
         elif ch == ")":
             depth -= 1
             if depth < 0:
@@ -225,6 +235,29 @@ def _validate(q: wq.Query) -> None:
                 )
         if isinstance(leaf, wq.Regex):
             raise QueryError("Regular expressions are not supported in queries.")
+
+
+def check_expansions(parsed: ParsedQuery, reader: Any) -> None:
+    """Refuse a query whose wildcards stand for more than ``MAX_WILDCARD_WORDS`` words of the
+    index (counting stops there: the check costs at most that many steps of the term list)."""
+    if parsed.doc_query is None:
+        return
+    total = 0
+    seen: set[tuple[str, str]] = set()
+    for leaf in _leaves(parsed.doc_query):
+        if not isinstance(leaf, wq.Prefix | wq.Wildcard):
+            continue
+        key = (leaf.fieldname, str(leaf.text))
+        if key in seen:
+            continue
+        seen.add(key)
+        for _ in leaf.expanded_terms(reader):
+            total += 1
+            if total > MAX_WILDCARD_WORDS:
+                raise QueryError(
+                    f"The wildcards in the query stand for more than {MAX_WILDCARD_WORDS} "
+                    "different words: put more letters before the * (for example safeguard*)."
+                )
 
 
 def _strip_meta(q: wq.Query) -> wq.Query | None:

@@ -24,7 +24,8 @@ from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
 from whoosh.reading import ReaderClosed
 
-from library import naming
+from library import naming, spelling
+from library.budget import DEFAULT_SEARCH_BUDGET, Deadline
 from library.config import DataDir
 from library.errors import IndexMissingError, NotFoundError, QueryError
 from library.highlight import Highlighter, plain
@@ -46,9 +47,9 @@ from library.models import (
     SearchRequest,
     SearchResult,
 )
-from library.query import ParsedQuery, QueryBuilder
+from library.query import ParsedQuery, QueryBuilder, check_expansions
 from library.schema import LEVEL_DOC, LEVEL_PAGE, text_analyzer
-from library.store import current_generation, open_generation_readonly
+from library.store import GENERATION_GONE, current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
 from library.taxonomy_choice import data_taxonomy
 from library.writer import doc_key, page_key
@@ -62,10 +63,8 @@ FACETS: dict[str, str] = {
 }
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
+OPEN_ATTEMPTS = 20  # opening a searcher while generations change: ~3 s in all
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer documents match than this
-
-_WORD_RX = re.compile(r"(?<![\w:*?])([A-Za-z][A-Za-z'\-]{2,})(?![\w:*?])")
-
 
 _KEYWORDS_RX = re.compile(r"[^ \t\r\n]+")  # how a KEYWORD field splits its value
 
@@ -91,11 +90,20 @@ def _kept(items: list[Any], keep: list[bool] | None) -> list[Any]:
 class Library:
     """One data directory's index, reopened when an ingest commits or a rebuild swaps it."""
 
-    def __init__(self, data_dir: Path, taxonomy: Taxonomy | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        taxonomy: Taxonomy | None = None,
+        *,
+        budget: float | None = DEFAULT_SEARCH_BUDGET,
+    ) -> None:
         """``taxonomy``: one to show instead of the one the index was tagged with (a preview,
-        as ``reviewlib themes --taxonomy FILE``); None follows the index."""
+        as ``reviewlib themes --taxonomy FILE``); None follows the index. ``budget``: seconds
+        per search (None: no limit), see library/budget.py."""
         self.data = DataDir(Path(data_dir))
         self._fixed_taxonomy = taxonomy
+        self.budget = budget
+        self.spellers = spelling.SpellerCache()
         self._lock = threading.Lock()
         self._ix: Any = None
         self._gen: Path | None = None
@@ -121,38 +129,47 @@ class Library:
                 self._builder = QueryBuilder(self._ix.schema)
             return self._ix
 
+    def deadline(self) -> Deadline:
+        """The end of one search's (or one request's) time budget, from now."""
+        return Deadline(self.budget)
+
+    def _open_searcher(self) -> LibrarySearcher:
+        ix = self._index()
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and cached.gen == self._gen and cached.raw.up_to_date():
+            return cached
+        if cached is not None:
+            # forget it before opening the next: if that open fails and is retried, the closed
+            # searcher must not be found (and closed) again
+            self._local.searcher = None
+            cached.close()
+        raw = ix.searcher(weighting=FastBM25F())
+        ls = LibrarySearcher(self, raw, self._gen, self._builder)
+        self._local.searcher = ls
+        return ls
+
     @contextmanager
     def searcher(self) -> Iterator[LibrarySearcher]:
         """A searcher on the latest committed state (one per thread, refreshed when stale)."""
-        last_exc: Exception | None = None
-        # A commit may delete segment files, and a rebuild a whole generation, between reading
-        # CURRENT and opening what it names: retry on the new state. Only a data directory with
-        # no CURRENT at all has no index.
-        for _ in range(20):
+        failed: Exception | None = None
+        # A commit may delete segment files, and a rebuild a whole generation (its table of
+        # contents first), between reading CURRENT and opening what it names: retry on the
+        # state CURRENT names then (at once the first time: a rebuild has switched it already).
+        # Only a data directory with no CURRENT at all has no index.
+        for attempt in range(OPEN_ATTEMPTS):
             try:
-                ix = self._index()
-                cached = getattr(self._local, "searcher", None)
-                if cached is not None and cached.gen == self._gen and cached.raw.up_to_date():
-                    ls = cached
-                else:
-                    if cached is not None:
-                        # forget it before opening the next: if that open fails and is retried,
-                        # the closed searcher must not be found (and closed) again
-                        self._local.searcher = None
-                        cached.close()
-                    raw = ix.searcher(weighting=FastBM25F())
-                    ls = LibrarySearcher(self, raw, self._gen, self._builder)
-                    self._local.searcher = ls
+                ls = self._open_searcher()
                 break
-            except (FileNotFoundError, OSError, IndexMissingError) as exc:
-                if isinstance(exc, IndexMissingError) and not self.data.current_file.exists():
-                    raise
-                last_exc = exc
+            except GENERATION_GONE as exc:
+                if not self.data.current_file.exists():
+                    raise IndexMissingError(f"no index in {self.data.root}") from exc
+                failed = exc
                 with self._lock:
                     self._ix = None
-                time.sleep(0.05)
+                if attempt:
+                    time.sleep(min(0.2, 0.01 * 2**attempt))
         else:
-            raise IndexMissingError(f"the index could not be opened: {last_exc}")
+            raise IndexMissingError(f"the index could not be opened: {failed}") from failed
         yield ls
 
     def close(self) -> None:
@@ -338,6 +355,11 @@ class LibrarySearcher:
     def parse(self, text: str) -> ParsedQuery:
         return self.builder.parse(text)
 
+    def _parse(self, text: str) -> ParsedQuery:
+        parsed = self.builder.parse(text)
+        check_expansions(parsed, self.raw.reader())  # what a wildcard costs: its words
+        return parsed
+
     def _filters(self, req: SearchRequest) -> list[wq.Query]:
         """``level:doc`` and the narrowing filters as query clauses (the widening ones are
         applied to the matches, see ``search``)."""
@@ -348,10 +370,21 @@ class LibrarySearcher:
             out.append(wq.NumericRange("year", req.year_from, req.year_to))
         return out
 
-    def search(self, req: SearchRequest) -> SearchResult:
+    def search(self, req: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
+        """One page of results; past ``deadline`` (default: the library's budget from now)
+        what only adds to the answer is left out and named in ``skipped``."""
         started = time.perf_counter()
+        deadline = deadline or self.lib.deadline()
         _check_request(req)
-        parsed = self.builder.parse(req.q)
+        parsed = self._parse(req.q)
+        if not self.documents():
+            # Nothing ingested yet, or every document removed: an answer, not a crash (an
+            # index without segments has no columns to read)
+            facets: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            return SearchResult(
+                req, 0, [], facets, page_count=1, elapsed_ms=elapsed, library_empty=True
+            )
         clauses = self._filters(req)
         by_date = req.sort in ("date", "date-asc") or parsed.doc_query is None
         allowed = None
@@ -373,11 +406,13 @@ class LibrarySearcher:
         doc_col = self._column_readers()[0]
         try:
             if not by_date:
-                collector = TopAndAll(limit, allowed)
+                collector = TopAndAll(limit, allowed, deadline)
                 self.raw.search_with_collector(q, collector)
                 matched, scores = collector.matched, collector.scores
             else:
+                deadline.check("matching the documents")
                 matched = list(self.raw.docs_for_query(q))
+                deadline.check("matching the documents")
                 scores = []
         except QueryError:
             raise
@@ -412,11 +447,11 @@ class LibrarySearcher:
             doc_id = doc_col[docnum]
             if doc_id in docs:
                 ordered.append((doc_id, score))
-        hits = self._page_hits(parsed, ordered, req.snippets)
+        hits = self._page_hits(parsed, ordered, req.snippets, deadline)
         facet_values = self._facet_values(counted, req)
         suggestion = None
-        if parsed.doc_query is not None and total < SUGGEST_BELOW:
-            suggestion = self.suggest(req.q)
+        if req.suggest and parsed.doc_query is not None and total < SUGGEST_BELOW:
+            suggestion = self.suggest(req.q, deadline)
         return SearchResult(
             request=req,
             total=total,
@@ -426,6 +461,7 @@ class LibrarySearcher:
             page_count=max(1, -(-total // req.per_page)),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
             query_terms=[t for _, t in parsed.terms],
+            skipped=list(deadline.skipped),
         )
 
     def _facet_values(
@@ -457,7 +493,11 @@ class LibrarySearcher:
         return out
 
     def _page_hits(
-        self, parsed: ParsedQuery, ordered: list[tuple[str, float]], snippets: int
+        self,
+        parsed: ParsedQuery,
+        ordered: list[tuple[str, float]],
+        snippets: int,
+        deadline: Deadline | None = None,
     ) -> list[DocumentHit]:
         docs = self.documents()
         if not ordered:
@@ -465,12 +505,13 @@ class LibrarySearcher:
         if parsed.page_query is None:
             return [DocumentHit(docs[d], s, [], []) for d, s in ordered]
         ids = [d for d, _ in ordered]
-        found = self._matching_pages(parsed.page_query, ids, snippets, parsed.highlight_terms)
+        marks = parsed.highlight_terms
+        found = self._matching_pages(parsed.page_query, ids, snippets, marks, deadline)
         missing = [d for d in ids if not found.get(d)]
         fallback: dict[str, tuple[list[int], list[PageHit]]] = {}
         if missing and parsed.page_query_any is not None:
             fallback = self._matching_pages(
-                parsed.page_query_any, missing, snippets, parsed.highlight_terms
+                parsed.page_query_any, missing, snippets, marks, deadline
             )
         out: list[DocumentHit] = []
         for doc_id, score in ordered:
@@ -504,8 +545,15 @@ class LibrarySearcher:
         return out
 
     def _matching_pages(
-        self, page_q: wq.Query, doc_ids: list[str], snippets: int, marks: set[str]
+        self,
+        page_q: wq.Query,
+        doc_ids: list[str],
+        snippets: int,
+        marks: set[str],
+        deadline: Deadline | None = None,
     ) -> dict[str, tuple[list[int], list[PageHit]]]:
+        if deadline is not None and deadline.skip("pages"):
+            return {}
         frozen = frozenset(marks)  # one set for every snippet (the highlighter caches on it)
         pages = self._page_docnums(doc_ids)
         if pages is not None:
@@ -528,6 +576,8 @@ class LibrarySearcher:
         for did, entries in by_doc.items():
             page_hits: list[PageHit] = []
             for number, hit in entries[: max(0, snippets)]:
+                if deadline is not None and deadline.skip("snippets"):
+                    break
                 text = hit.get("page_text", "")
                 # Our own call, not hit.highlights(): quoted phrases match on the exact
                 # field, but the stored text is marked on stems.
@@ -542,7 +592,7 @@ class LibrarySearcher:
     ) -> tuple[list[int], list[PageHit], str]:
         """Every page of one document matching ``q``, with highlights, in page order."""
         self.document(doc_id)
-        parsed = self.builder.parse(q)
+        parsed = self._parse(q)
         if parsed.page_query is None:
             return [], [], "none"
         marks = parsed.highlight_terms
@@ -554,60 +604,12 @@ class LibrarySearcher:
         pages, hits = found.get(doc_id, ([], []))
         return pages, sorted(hits, key=lambda h: h.page), (mode if pages else "none")
 
-    def suggest(self, text: str) -> str | None:
-        """A respelling of words the library has never seen ("did you mean")."""
-        if (
-            "spell_content" not in self.raw.schema.names()
-            and "content" not in self.raw.schema.names()
-        ):
-            return None
-        try:
-            corrector = self.raw.corrector("content")
-        except Exception:
-            return None
-        changed = False
-
-        def fix(m: re.Match[str]) -> str:
-            nonlocal changed
-            word = m.group(1)
-            if word.upper() in ("AND", "OR", "NOT", "TO"):
-                return word
-            low = word.lower()
-            if self.raw.doc_frequency("spell_content", low) or self.raw.doc_frequency(
-                "content", low
-            ):
-                return word
-            try:
-                options = corrector.suggest(low, limit=10, maxdist=2)
-            except Exception:
-                return word
-            # The closest spelling wins, then the commonest: "brusing" is "bruising", not "bring".
-            options = [o for o in options if o != low]
-            if not options:
-                return word
-            best = min(
-                options,
-                key=lambda o: (_edit_distance(low, o), -self.raw.doc_frequency("spell_content", o)),
-            )
-            changed = True
-            return best
-
-        suggestion = _WORD_RX.sub(fix, text)
-        return suggestion if changed and suggestion != text else None
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, for ranking suggestions."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    def suggest(self, text: str, deadline: Deadline | None = None) -> str | None:
+        """A respelling of words the library has never seen ("did you mean"), see
+        library/spelling.py; None past the deadline."""
+        reader = self.raw.reader()
+        speller = self.lib.spellers.get((self.gen, reader.generation()), reader)
+        return speller.suggest(text, deadline).text
 
 
 def _check_request(req: SearchRequest) -> None:

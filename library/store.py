@@ -26,6 +26,15 @@ from library.schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "SCHEMA_VERSION"
 
+#: What a reader sees when the generation it resolved changes under it: a commit deleted segment
+#: files (OSError), a rebuild deleted the whole folder (FileNotFoundError, IndexMissingError) or
+#: only its table of contents so far (Whoosh's EmptyIndexError). Retry on the new ``CURRENT``.
+GENERATION_GONE: tuple[type[Exception], ...] = (
+    OSError,
+    IndexMissingError,
+    windex.EmptyIndexError,
+)
+
 
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")

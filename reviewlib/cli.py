@@ -200,6 +200,12 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds the search may take before it answers with what it has (default 3; 0: no limit).",
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -214,9 +220,11 @@ def search(
     page: int,
     per_page: int,
     as_json: bool,
+    budget: float | None,
 ) -> None:
     """Search inside every page. QUERY uses the syntax of the help page."""
     from library.api import result_to_json
+    from library.budget import DEFAULT_SEARCH_BUDGET, budget_from_setting, skipped_notice
     from library.models import SearchRequest
     from library.search import Library
 
@@ -232,7 +240,10 @@ def search(
         page=page,
         per_page=per_page,
     )
-    lib = Library(_data_dir(ctx))
+    lib = Library(
+        _data_dir(ctx),
+        budget=budget_from_setting(DEFAULT_SEARCH_BUDGET if budget is None else budget),
+    )
     try:
         with lib.searcher() as s:
             res = s.search(req)
@@ -241,11 +252,18 @@ def search(
     if as_json:
         click.echo(json.dumps(result_to_json(res), indent=2, ensure_ascii=False))
         return
+    if res.library_empty:
+        from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
+
+        click.echo(f"{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
+        return
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     shown = (
         f"{(page - 1) * per_page + 1}-{(page - 1) * per_page + len(res.hits)}" if res.hits else "0"
     )
     click.echo(f"{res.total} document(s) match; showing {shown} ({res.elapsed_ms:.0f} ms).")
+    if res.skipped:
+        click.echo(skipped_notice(res.skipped))
     if res.suggestion:
         click.echo(f"Did you mean: {res.suggestion}")
     for n, hit in enumerate(res.hits, start=(page - 1) * per_page + 1):
@@ -284,9 +302,11 @@ def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
 
     tax = Taxonomy.load(taxonomy) if taxonomy else data_taxonomy(DataDir(_data_dir(ctx))).taxonomy
     counts: dict[str, int] = {}
+    documents = 0
     try:
         with Library(_data_dir(ctx), taxonomy=tax).searcher() as s:
             counts = s.theme_counts()
+            documents = s.stats()["documents"]
     except IndexMissingError:
         pass
     rows = [
@@ -308,6 +328,10 @@ def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
             group = r["group"]
             click.echo(f"\n{group}")
         click.echo(f"  {r['id']:34} {r['documents']:5}  {r['label']}")
+    if not documents:
+        from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
+
+        click.echo(f"\n{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
 
 
 @main.command()

@@ -35,7 +35,9 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from indexer.pipeline import IngestOptions, ingest
 
     data = tmp_path_factory.mktemp("corpus-var")
-    report = ingest([CORPUS], data, options=IngestOptions(progress=False))
+    # A time limit per file far above any real one: on a busy machine the biggest guidance PDF
+    # can take minutes, and a timeout here would fail every test that uses the corpus.
+    report = ingest([CORPUS], data, options=IngestOptions(progress=False, timeout=1800.0))
     assert not report.failed, report.summary()
     return data
 

@@ -201,8 +201,9 @@ def _search_works(data: Path, state: dict[str, Any] | None, rnd: random.Random) 
 
 
 def _rerun(paths: list[Path], data: Path) -> Any:
-    """The re-run after a kill: the lock must be free (workers died with their parent)."""
-    deadline = time.monotonic() + 3
+    """The re-run after a kill: the lock must be free (workers died with their parent). The
+    dying workers may take a moment on a busy machine: the deadline only guards a hang."""
+    deadline = time.monotonic() + 60
     while True:
         try:
             return ingest(paths, data, options=IngestOptions(**OPTS))

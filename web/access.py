@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
+from library.budget import budget_from_setting
 from library.search import Library, LibrarySearcher
 from library.taxonomy import Taxonomy
 
@@ -21,7 +22,8 @@ EXTENSION = "reviewlib"
 def init_library(app: Flask) -> Library:
     tax_path = app.config.get("TAXONOMY_PATH")
     taxonomy = Taxonomy.load(Path(tax_path)) if tax_path else None
-    lib = Library(Path(app.config["DATA_DIR"]), taxonomy=taxonomy)
+    budget = budget_from_setting(app.config.get("SEARCH_BUDGET_SECONDS"))
+    lib = Library(Path(app.config["DATA_DIR"]), taxonomy=taxonomy, budget=budget)
     app.extensions[EXTENSION] = lib
     app.teardown_appcontext(_release_searcher)
     return lib

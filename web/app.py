@@ -20,7 +20,13 @@ from flask import (
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.security import safe_join
 
-from library.errors import IndexMissingError, NotFoundError, QueryError, ReviewLibError
+from library.errors import (
+    IndexMissingError,
+    NotFoundError,
+    QueryError,
+    ReviewLibError,
+    SearchTimeoutError,
+)
 from web import present
 from web.access import get_library, init_library
 from web.config import build_config
@@ -150,6 +156,14 @@ def _register_error_handlers(app: Flask) -> None:
             "There is no search index to read.",
             exc.hint or "Run: reviewlib ingest corpus",
         )
+
+    @app.errorhandler(SearchTimeoutError)
+    def _too_slow(exc: SearchTimeoutError) -> Any:
+        # the request's time budget ran out before there was anything to show (library/budget.py)
+        log.warning("search over budget on %s: %s", request.full_path, exc)
+        resp = _error_page(503, "The search took too long", str(exc), exc.hint)
+        resp.headers["Retry-After"] = "5"
+        return resp
 
     @app.errorhandler(ReviewLibError)
     def _library_error(exc: ReviewLibError) -> Any:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from library.budget import DEFAULT_SEARCH_BUDGET
 from library.config import DATA_ENV, DEFAULT_DATA_DIR
 
 DEFAULTS: dict[str, Any] = {
@@ -27,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     # keep each thread's searcher between requests (long-lived worker threads, e.g. gunicorn's
     # gthread pool); False closes it when the request ends (a thread per request)
     "REUSE_SEARCHER": True,
+    # seconds one request may spend searching before it answers with what it has (no
+    # suggestion, fewer snippets, saying so) or, when it has nothing yet, a 503; 0: no limit
+    "SEARCH_BUDGET_SECONDS": DEFAULT_SEARCH_BUDGET,
     # None: the taxonomy the index was tagged with, remembered in the data directory (see
     # library/taxonomy_choice.py); a file here overrides it for display only (development)
     "TAXONOMY_PATH": None,

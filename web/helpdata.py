@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from library.query import MAX_WILDCARD_WORDS
+
 SYNTAX: list[dict[str, str]] = [
     {
         "query": "bruising baby",
@@ -21,7 +23,8 @@ SYNTAX: list[dict[str, str]] = [
     {
         "query": "safeguard*",
         "meaning": "Words starting with safeguard (safeguarding, safeguarded). "
-        "At least two letters before the *.",
+        "At least two letters before the *; a search's wildcards may stand for up to "
+        f"{MAX_WILDCARD_WORDS} different words.",
     },
     {"query": "title:protocol", "meaning": "The word protocol in the document title."},
     {"query": 'case:"Child G"', "meaning": "Documents about the case called Child G."},

@@ -8,7 +8,9 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from library import naming
-from library.api import result_to_json
+from library.api import empty_library_json, result_to_json
+from library.budget import Deadline, skipped_notice
+from library.errors import SearchTimeoutError
 from library.models import FacetValue, SearchResult
 from library.search import LibrarySearcher
 from web.access import get_library, get_searcher
@@ -170,20 +172,33 @@ def _years(params: SearchParams, res: SearchResult) -> list[dict[str, Any]]:
     return out
 
 
+def _unfiltered_total(s: LibrarySearcher, params: SearchParams, deadline: Deadline) -> int | None:
+    """How many documents match without the filters (a way out of no results), within what
+    is left of the request's budget; None when none is left."""
+    if deadline.skip("unfiltered_total"):
+        return None
+    wider = replace(params.without_filters(), per_page=1).to_request(snippets=0)
+    try:
+        return s.search(replace(wider, suggest=False), deadline).total
+    except SearchTimeoutError:
+        deadline.skip("unfiltered_total")
+        return None
+
+
 def results(fmt: str) -> Any:
     fmt = requested_format(fmt)
     params = read_params()
     s = get_searcher()
     snippets = int(current_app.config["SNIPPETS"])
-    res = s.search(params.to_request(snippets=snippets))
+    deadline = get_library().deadline()  # one budget for the whole request
+    res = s.search(params.to_request(snippets=snippets), deadline)
     complete_facets(s, params, res)
     if fmt == "json":
         return respond(fmt, "search.html", lambda: search_json(res))
 
     unfiltered_total = None
-    if res.total == 0 and params.has_filters:
-        wider = params.without_filters()
-        unfiltered_total = s.search(replace(wider, per_page=1).to_request(snippets=0)).total
+    if res.total == 0 and params.has_filters and not res.library_empty:
+        unfiltered_total = _unfiltered_total(s, params, deadline)
     first = (params.page - 1) * params.per_page + 1
     context = {
         "params": params,
@@ -204,6 +219,8 @@ def results(fmt: str) -> Any:
         "review_type_label": review_type_label,
         "kind_label": kind_label,
         "search_url": search_url,
+        "empty": empty_library_json(res.library_empty),
+        "budget_notice": skipped_notice(deadline.skipped),
     }
     return respond(fmt, "search.html", None, **context)
 
