@@ -83,6 +83,18 @@ def _eligible(key: str, line: str) -> bool:
     return len(letters) >= 4 and letters.isupper()
 
 
+def _wrapped(lines: Sequence[str], i: int) -> bool:
+    """A line of a paragraph wrapped over several lines: it runs on into the next line
+    (which starts in lower case) or on from the previous one. Boilerplate text repeated at
+    the foot of every page is text, not a header."""
+    line = lines[i].strip()
+    nxt = next((ln.strip() for ln in lines[i + 1 :] if ln.strip()), "")
+    prev = next((ln.strip() for ln in reversed(lines[:i]) if ln.strip()), "")
+    runs_on = bool(nxt) and nxt[0].islower() and not line.endswith((".", ":", ";", "!", "?"))
+    runs_from = bool(prev) and line[:1].islower() and not prev.endswith((".", ":", "!", "?"))
+    return runs_on or runs_from
+
+
 def _edge_indexes(lines: Sequence[str]) -> set[int]:
     """Indexes of the first and last ``EDGE_LINES`` non-empty lines."""
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
@@ -104,7 +116,7 @@ def find_running_lines(pages: Sequence[str]) -> list[str]:
         keys: list[str] = []
         for i in sorted(_edge_indexes(lines)):
             line = lines[i]
-            if is_page_number(line):
+            if is_page_number(line) or _wrapped(lines, i):
                 continue
             key = line_key(line)
             if _eligible(key, line) and key not in keys:
