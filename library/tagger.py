@@ -9,16 +9,20 @@ document the same way:
    units (headings, sentences, list items) that know their section (:mod:`library.sections`).
 2. Each theme's phrases are found with one regex pass over the whole document. A mention
    counts unless it is negated ("no evidence of neglect"); a *weak* phrase ("bruising",
-   "fathers", "threshold") counts only with one of the theme's context words or strong phrases
-   in its sentence or the one before or after.
+   "fathers", "threshold") counts only with one of the theme's context words in its sentence,
+   or a strong phrase of the theme in its sentence or the one before or after.
 3. A mention weighs by where it stands (:data:`SECTION_WEIGHTS`): a heading or the title more
    than a finding, a finding more than the analysis, the analysis more than a chronology line.
    A sentence naming :data:`LIST_THEMES` themes or more, or a run of short list items or table
    cells that does, is a list: its mentions make a theme ``mentioned``, never ``central``.
 4. A theme is ``central`` when its weighted evidence reaches a threshold that grows with the
-   document's length (:func:`threshold`): one sentence of a 2-page briefing's Learning box is
-   enough, one line of a 100-page guidance document is not. Any other counted mention makes it
+   document's length (:func:`threshold`), and :data:`RELATIVE` of the evidence of the
+   document's strongest theme: one sentence of a 2-page briefing's Learning box is enough, one
+   line of a 100-page guidance document is not. Any other counted mention makes it
    ``mentioned``.
+
+The constants below were set on the ``dev`` part of the labelled set
+(``python -m evaluation themes``, docs/themes.md).
 
 Each tag keeps its evidence: counts per page and phrase, the strongest pages, and the sentence
 of its strongest mention (the snippet a document page shows to say why).
@@ -43,7 +47,12 @@ __all__ = [
     "LIST_THEMES",
     "MENTIONED",
     "SECTION_WEIGHTS",
+    "DocumentThemes",
+    "Evidence",
     "ThemeTag",
+    "collect",
+    "decide",
+    "document_themes",
     "tag",
     "threshold",
 ]
@@ -161,7 +170,8 @@ class _Mention:
 
 def threshold(words: int) -> float:
     """The weighted evidence a theme needs to be central in a document of ``words`` words:
-    ~3 (one finding) for a 2-page briefing, ~6 for a 12-page report, ~20 for 100 pages."""
+    2.75 for a 2-page briefing of 700 words (one learning sentence weighs 3), 8.5 for a
+    12-page report of 3,000 words, about 100 for a 100-page guidance document."""
     k = max(words, MIN_WORDS) / 1000
     return BASE + PER_K * k**POWER
 
@@ -171,8 +181,9 @@ def _negated(text: str, start: int, end: int) -> bool:
 
 
 def _has_context(theme: Theme, units: Sequence[Unit], norm: Sequence[str], m: _Mention) -> bool:
-    """Whether a weak mention has one of its theme's context words in its unit or the units
-    either side on the same page (its own words blanked: "share" is no context for itself)."""
+    """Whether a weak mention has one of its theme's context words in its unit (and NEAR
+    units either side on the same page), its own words blanked: a phrase is no context for
+    itself."""
     own = norm[m.unit]
     parts = [own[: m.start] + " " * (m.end - m.start) + own[m.end :]]
     page = units[m.unit].page
@@ -316,9 +327,10 @@ def decide(taxonomy: Taxonomy, evidence: Evidence) -> dict[str, ThemeTag]:
                 best = m
         assert best is not None
         bu = units[best.unit]
+        enough = sum(1 for m in mentions if not m.listed) >= theme.min_mentions
         out[theme.id] = ThemeTag(
             theme_id=theme.id,
-            strength=CENTRAL if score >= need else MENTIONED,
+            strength=CENTRAL if score >= need and enough else MENTIONED,
             score=score,
             threshold=need,
             mentions=len(mentions),

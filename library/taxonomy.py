@@ -42,9 +42,9 @@ _THEME_KEYS = {
     "acronyms",
     "weak_acronyms",
     "exclude",
+    "min_mentions",
     # the first schema (a flat count): still read, see Taxonomy.load
     "anchors",
-    "min_mentions",
 }
 
 
@@ -134,6 +134,7 @@ class Theme:
     acronyms: list[str] = field(default_factory=list)  # case-sensitive, strong
     weak_acronyms: list[str] = field(default_factory=list)  # case-sensitive, weak
     exclude: list[str] = field(default_factory=list)  # wording that is not the theme
+    min_mentions: int = 0  # central also needs this many mentions outside lists (0: no floor)
 
     def __post_init__(self) -> None:
         # One alternation per theme over its strong and weak phrases (the regex engine's
@@ -209,8 +210,8 @@ class Taxonomy:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Taxonomy:
-        """Read a taxonomy file. A theme in the first schema (``anchors``, ``min_mentions``)
-        is read as: its anchors are its strong phrases, its other phrases weak."""
+        """Read a taxonomy file. A theme in the first schema (``anchors``) is read as: its
+        anchors are its strong phrases, its other phrases weak."""
         path = path or DEFAULT_TAXONOMY
         try:
             raw_bytes = path.read_bytes()
@@ -271,6 +272,12 @@ def _strings(path: Path | None, tid: str, raw: dict[str, Any], key: str) -> list
     return [v.strip() for v in value]
 
 
+def _count(path: Path | None, tid: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TaxonomyError(f"{path}: theme {tid!r}: min_mentions must be a whole number >= 0")
+    return value
+
+
 def _context(
     path: Path | None, tid: str, words: list[str], lists: dict[str, list[str]]
 ) -> list[str]:
@@ -319,6 +326,7 @@ def _theme(
         weak=weak,
         context=_context(path, tid, _strings(path, tid, raw, "context"), lists),
         exclude=_strings(path, tid, raw, "exclude"),
+        min_mentions=_count(path, tid, raw.get("min_mentions", 0)),
         acronyms=acronyms,
         weak_acronyms=weak_acronyms,
     )

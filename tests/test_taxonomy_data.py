@@ -57,6 +57,7 @@ KEYS = {
     "acronyms",
     "weak_acronyms",
     "exclude",
+    "min_mentions",
 }
 
 
