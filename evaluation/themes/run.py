@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -337,9 +336,6 @@ def main(argv: list[str] | None = None) -> int:
         except (RuntimeError, ValueError) as exc:
             print(f"evaluation failed: {exc}", file=sys.stderr)
             return 2
-        finally:
-            if args.work is None:
-                shutil.rmtree(tmp, ignore_errors=True)
     if args.json:
         print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
     else:
