@@ -23,8 +23,10 @@ __all__ = [
     "KEY_SECTIONS",
     "SECTION_KINDS",
     "Heading",
+    "Section",
     "Unit",
     "heading_kind",
+    "outline",
     "parse_heading",
     "segment",
 ]
@@ -203,6 +205,44 @@ class Unit:
 def _item_name(m: re.Match[str]) -> str:
     """The kind word of a named item ("Key findings 2" -> "key findings", "R4" -> "r")."""
     return "r" if m.group("r") else " ".join(m.group("name").lower().split())
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the units under it, up to the next heading: ``kind`` is the kind of
+    section it stands in, ``heading`` its text ("" for the text before the first heading)."""
+
+    kind: str
+    heading: str
+    page: int
+    units: tuple[Unit, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(u.text for u in self.units)
+
+
+def outline(units: Sequence[Unit]) -> list[Section]:
+    """The units of :func:`segment` grouped under their headings (a finding's title sentence
+    starts a section of its own), in reading order: what a reader skims for "the findings"
+    or "the recommendations"."""
+    out: list[Section] = []
+    head: Unit | None = None
+    body: list[Unit] = []
+
+    def close() -> None:
+        if head is not None or body:
+            first = head or body[0]
+            out.append(Section(first.section, head.text if head else "", first.page, tuple(body)))
+
+    for unit in units:
+        if unit.heading:
+            close()
+            head, body = unit, []
+        else:
+            body.append(unit)
+    close()
+    return out
 
 
 def heading_kind(text: str) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 
 from library import tagger
 from library.metadata import build_record
-from library.sections import heading_kind, parse_heading, segment
+from library.sections import heading_kind, outline, parse_heading, segment
 from library.tagger import CENTRAL, MENTIONED, document_themes, threshold
 from library.taxonomy import Taxonomy
 
@@ -146,6 +146,18 @@ def test_segment_follows_the_sections_of_a_report():
         "recommendations"
     )
     assert by_text["LSCB: local safeguarding children board."].section == "references"
+
+
+def test_outline_groups_units_under_their_headings():
+    sections = outline(segment(briefing(found="Fathers were not included in assessments.")))
+    kinds = [(s.kind, s.heading) for s in sections]
+    assert ("learning", "4. Learning") in kinds
+    assert ("questions", "5. Reflective questions") in kinds
+    learning = next(s for s in sections if s.heading == "4. Learning")
+    assert learning.page == 1 and learning.text.endswith(
+        "Fathers were not included in assessments."
+    )
+    assert all(not u.heading for s in sections for u in s.units)
 
 
 def test_a_table_header_cell_is_not_a_heading():
