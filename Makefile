@@ -22,13 +22,17 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 # Debian packages the tests need: Chromium for the browser tests, poppler for reference figures,
-# npm for axe-core. Only the missing ones: a machine whose Node.js comes from elsewhere (e.g.
-# nodesource) already has npm, and Debian's npm conflicts with that nodejs.
+# npm for axe-core, Tesseract with English and orientation (osd) data for OCR of scanned pages
+# (`make run` works without it: OCR is then off). Only the missing ones: a machine whose Node.js comes from
+# elsewhere (e.g. nodesource) already has npm, and Debian's npm conflicts with that nodejs.
 system-deps:
 	@pkgs=""; \
 	command -v chromium >/dev/null 2>&1 || pkgs="$$pkgs chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || pkgs="$$pkgs poppler-utils"; \
 	command -v npm >/dev/null 2>&1 || pkgs="$$pkgs npm"; \
+	command -v tesseract >/dev/null 2>&1 || pkgs="$$pkgs tesseract-ocr"; \
+	tesseract --list-langs 2>/dev/null | grep -qx eng || pkgs="$$pkgs tesseract-ocr-eng"; \
+	tesseract --list-langs 2>/dev/null | grep -qx osd || pkgs="$$pkgs tesseract-ocr-osd"; \
 	if [ -n "$$pkgs" ]; then \
 	  echo "Installing Debian packages:$$pkgs"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
@@ -64,7 +68,8 @@ bench: venv bench-deps
 corpus: venv
 	$(PY) corpus/samples/build.py
 
-# The labelled evaluation sets: figures per class, floors held by tests (docs/themes.md).
+# Every evaluation set (evaluation/, not shipped): figures per class or field, floors held by
+# tests (docs/metadata.md, docs/themes.md).
 eval: venv
 	$(PY) -m evaluation all
 

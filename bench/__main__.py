@@ -8,6 +8,7 @@ because the machine is shared and absolute timings drift. Prints a table and wri
     python -m bench --quick         # 30 files, 1x and 4x, short load (a few minutes)
     python -m bench --out PATH --work DIR --keep --only search,web
     python -m bench crafted         # costliest crafted queries / a plain one (bench/crafted.py)
+    python -m bench --only ocr      # OCR recall and speed alone (a few minutes; needs Tesseract)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from bench import common, report
 
-SECTIONS = ("extraction", "ingest", "scale", "search", "web")
+SECTIONS = ("extraction", "ingest", "scale", "search", "web", "ocr")
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -122,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
             top = max(factors)
             res["web"] = web.run(data[top], top, web_seconds)
             res["section_seconds"]["web"] = round(time.perf_counter() - t, 1)
+        if "ocr" in only:
+            t = time.perf_counter()
+            from bench import ocr
+
+            (work / "ocr").mkdir(exist_ok=True)
+            res["ocr"] = ocr.run(work / "ocr")
+            res["section_seconds"]["ocr"] = round(time.perf_counter() - t, 1)
     finally:
         res["total_seconds"] = round(time.perf_counter() - t_all, 1)
         res["loadavg_at_end"] = list(os.getloadavg())

@@ -159,6 +159,34 @@ def rows(res: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         ))  # fmt: skip
     elif web:
         out.append(("Web", web["skipped"], "", "", ""))
+    out.extend(_ocr_rows(res.get("ocr")))
+    return out
+
+
+def _ocr_rows(ocr: dict[str, Any] | None) -> list[tuple[str, str, str, str, str]]:
+    out: list[tuple[str, str, str, str, str]] = []
+    if not ocr:
+        return out
+    for r in ocr["recall"].values():
+        out.append((
+            f"OCR word recall, {r['dpi']} dpi scans, {r['scans']} ({r['pages']} pages)",
+            f"{r['recall']:.1%} (precision {r['precision']:.1%})",
+            f"key phrase on its page {r['key_phrases_on_their_page']}/{r['pages']}",
+            "",
+            f"≥ 95%: {_ok(r['recall'] >= 0.95)}" if r["dpi"] == 200 and r["scans"] == "clean" else "",
+        ))  # fmt: skip
+    sp = ocr.get("speed")
+    if sp:
+        for w in (1, 2):
+            o, p = sp[f"ocr_{w}"], sp[f"pdfminer_{w}"]
+            out.append((
+                f"OCR, {w} worker{'s' if w > 1 else ''} ({o['pages']} scanned pages)",
+                _n(o["pages_per_s"], " pages/s", 2),
+                f"pdfminer.six on the same pages as text {_n(p['pages_per_s'], ' p/s')}",
+                f"{_x(sp['ratios'][f'pdfminer_over_ocr_{w}'], 0)} slower than pdfminer.six"
+                + (f"; {_x(sp['ratios']['ocr_scaling'])} of 1 worker" if w > 1 else ""),
+                "",
+            ))  # fmt: skip
     return out
 
 

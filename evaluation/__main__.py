@@ -1,5 +1,7 @@
 """``python -m evaluation SET`` runs one evaluation set and prints its figures.
 
+python -m evaluation metadata            # title, case, partnership, type, kind, date
+python -m evaluation metadata --json     # the same as JSON
 python -m evaluation themes              # theme tags: precision and recall per theme
 python -m evaluation themes --json       # the same as JSON
 python -m evaluation all                 # every set (``make eval``)
@@ -8,11 +10,17 @@ python -m evaluation all                 # every set (``make eval``)
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+from collections.abc import Callable
 
-#: set name -> the module whose main(argv) -> exit code runs it (imported when asked for)
-SETS: dict[str, str] = {"themes": "evaluation.themes.run"}
+from evaluation.metadata import run as metadata_run
+from evaluation.themes import run as themes_run
+
+#: set name -> its command's main(argv) -> exit code
+SETS: dict[str, Callable[[list[str]], int]] = {
+    "metadata": metadata_run.main,
+    "themes": themes_run.main,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
     ap.add_argument("set", choices=[*SETS, "all"], help="the evaluation set to run")
     args, rest = ap.parse_known_args(argv)
-    names = list(SETS) if args.set == "all" else [args.set]
-    return max(importlib.import_module(SETS[name]).main(rest) for name in names)
+    if args.set == "all":
+        return max(SETS[name](rest) for name in SETS)
+    return SETS[args.set](rest)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,12 @@ def sha256_file(path: Path, *, max_bytes: int | None = None, bufsize: int = 1 <<
     return h.hexdigest()
 
 
+def ocr_stale(read_by: str, ocr_engine: str | None) -> bool:
+    """Whether a result (or document) whose scanned pages were read by ``read_by`` ("" when it
+    has none, ``indexer.extract.OCR_NOT_RUN`` when they were not read) is out of date for ``ocr_engine``."""
+    return bool(ocr_engine) and read_by not in ("", ocr_engine)
+
+
 class ExtractionCache:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -49,10 +55,16 @@ class ExtractionCache:
     def _path(self, sha: str) -> Path:
         return self.root / sha[:2] / f"{sha}.json.gz"
 
-    def get(self, sha: str, *, timeout: float | None = None) -> dict[str, Any] | None:
+    def get(
+        self, sha: str, *, timeout: float | None = None, ocr_engine: str | None = None
+    ) -> dict[str, Any] | None:
         """The cached result, or None when missing, unreadable or from another extractor.
 
         A cached timeout counts only while the new limit is not longer than the one that failed.
+        With OCR on (``ocr_engine``, see ``indexer.ocr.OcrSettings.engine``), a result whose
+        scanned pages were not read, or were read by another engine, is stale: the file is
+        extracted again and its pages come from the OCR page cache where they are in it. With
+        OCR off, a result is used as it is, text read by OCR included.
         """
         path = self._path(sha)
         try:
@@ -61,6 +73,8 @@ class ExtractionCache:
         except (OSError, ValueError, EOFError):
             return None
         if entry.get("extractor") != EXTRACTOR_VERSION:
+            return None
+        if ocr_stale(entry.get("ocr_engine", ""), ocr_engine):
             return None
         if (
             entry.get("status") == TIMEOUT

@@ -1,7 +1,7 @@
 """Text per "page" from one Word (.docx) file, with the stdlib only (zipfile + expat).
 
 Returns the same dict as :func:`indexer.extract.extract_pdf` (``status``, ``reason``, ``pages``,
-``info``, ``ocr_pages``, ``warnings``, ``seconds``) and, like it, runs inside a worker process
+``info``, ``no_text_pages``, ``warnings``, ``seconds``) and, like it, runs inside a worker process
 (see ``indexer.pool``), writes nothing and never raises.
 
 **Pages.** A DOCX has no fixed pages: its layout is made by the program that opens it. Pages
@@ -28,7 +28,8 @@ tracked changes, field codes and the fallback copy of text boxes (``mc:Fallback`
 is refused outright as a possible "billion laughs" bomb), ``encrypted`` (a password-protected
 Word file), :data:`NOT_A_DOCUMENT` (recognisably something else: an HTML page, a PDF, a legacy
 ``.doc``, a zip without a Word document in it), ``no-text-layer`` (pages that hold only
-pictures: scans needing OCR; those pages are listed in ``ocr_pages``).
+pictures: scans needing OCR; those pages are listed in ``no_text_pages``; OCR reads PDFs
+only, see docs/ocr.md).
 
 **Metadata.** Title, author (``dc:creator``), subject, keywords and the created / modified
 dates from ``docProps/core.xml`` go into ``info`` under the keys the PDF extractor uses; the
@@ -37,6 +38,7 @@ dates are written in PDF form (``D:20220317100000Z``) so they are read the same 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
@@ -50,6 +52,8 @@ from indexer.extract import (
     CORRUPT,
     EMPTY,
     ENCRYPTED,
+    LAYOUT_LINES_PER_PAGE,
+    LAYOUT_PAGES,
     MIN_PAGE_CHARS,
     NO_TEXT_LAYER,
     OK,
@@ -233,10 +237,15 @@ class _Pages:
     """Collects the body's text as paragraphs, with page breaks between them."""
 
     def __init__(self) -> None:
-        self.pages: list[tuple[list[str], bool]] = []  # (paragraphs, has a picture)
+        # (paragraphs, has a picture, each paragraph's (font size, bold))
+        self.pages: list[tuple[list[str], bool, list[tuple[float, bool]]]] = []
         self.rendered_breaks = 0
         self._paras: list[str] = []  # finished paragraphs of the current page
+        self._looks: list[tuple[float, bool]] = []  # their font size and boldness
         self._stack: list[list[str]] = []  # open paragraphs (text boxes nest them)
+        self._style: list[_Look] = []  # how each open paragraph is printed
+        self._run_size = 0.0  # w:sz of the current run (points), 0 when not set
+        self._run_bold = False
         self._picture = False
         self._content = False  # the current page has text or a picture
         self._break = False  # a page break waits for the next content
@@ -254,8 +263,17 @@ class _Pages:
             return
         if tag == "p":
             self._stack.append([])
+            self._style.append(_Look())
         elif tag == "r":
             self._in_run += 1
+            self._run_size, self._run_bold = 0.0, False
+        elif tag == "pStyle" and self._style:
+            self._style[-1].style = _attr(attrs, "val")
+        elif tag == "sz" and self._in_run:
+            with contextlib.suppress(ValueError):
+                self._run_size = float(_attr(attrs, "val")) / 2  # half-points
+        elif tag == "b" and self._in_run:
+            self._run_bold = _attr(attrs, "val") not in ("0", "false", "off")
         elif tag == "t":
             self._in_text += 1
         elif tag == "lastRenderedPageBreak":
@@ -294,8 +312,10 @@ class _Pages:
             self._in_run -= 1
         elif tag == "p" and self._stack:
             text = "".join(self._stack.pop()).strip()
+            look = self._style.pop() if self._style else _Look()
             if text:
                 self._paras.append(text)
+                self._looks.append(look.result())
 
     def text(self, data: str) -> None:
         if self._in_text and not self._skip:
@@ -305,8 +325,11 @@ class _Pages:
     def _add(self, text: str) -> None:
         if not self._stack:
             self._stack.append([])
+        if not self._style:
+            self._style.append(_Look())
         if text.strip():
             self._mark_content()
+            self._style[-1].add(len(text.strip()), self._run_size, self._run_bold)
         self._stack[-1].append(text)
 
     def _mark_content(self) -> None:
@@ -318,20 +341,56 @@ class _Pages:
     def _new_page(self) -> None:
         """Close the current page; text of the paragraphs still open goes with it."""
         carried = ["".join(p).strip() for p in self._stack]
-        self.pages.append((self._paras + [t for t in carried if t], self._picture))
+        looks = self._looks + [
+            look.result() for t, look in zip(carried, self._style, strict=False) if t
+        ]
+        self.pages.append((self._paras + [t for t in carried if t], self._picture, looks))
         self._paras = []
+        self._looks = []
         self._stack = [[] for _ in self._stack]
+        self._style = [_Look(look.style) for look in self._style]
         self._picture = False
         self._content = False
 
-    def finish(self) -> list[tuple[list[str], bool]]:
+    def finish(self) -> list[tuple[list[str], bool, list[tuple[float, bool]]]]:
         while self._stack:
             text = "".join(self._stack.pop()).strip()
+            look = self._style.pop() if self._style else _Look()
             if text:
                 self._paras.append(text)
+                self._looks.append(look.result())
         if self._content or self._paras:
-            self.pages.append((self._paras, self._picture))
+            self.pages.append((self._paras, self._picture, self._looks))
         return self.pages
+
+
+#: Word's built-in paragraph styles and the size they print at by default (points), for
+#: paragraphs whose runs set no size: the title is read from the largest text (library/layout)
+_STYLE_SIZES = {"title": 28.0, "subtitle": 15.0, "heading1": 16.0, "heading2": 13.0}
+_BODY_SIZE = 11.0
+
+
+class _Look:
+    """How one paragraph is printed: its style and the size and weight of most of its text."""
+
+    def __init__(self, style: str = "") -> None:
+        self.style = style
+        self.sizes: dict[float, int] = {}
+        self.bold = 0
+        self.chars = 0
+
+    def add(self, chars: int, size: float, bold: bool) -> None:
+        self.sizes[size] = self.sizes.get(size, 0) + chars
+        self.chars += chars
+        self.bold += chars if bold else 0
+
+    def result(self) -> tuple[float, bool]:
+        style = self.style.lower().replace(" ", "")
+        size = max(self.sizes, key=lambda k: (self.sizes[k], k)) if self.sizes else 0.0
+        if not size:
+            size = _STYLE_SIZES.get(style, 12.0 if style.startswith("heading") else _BODY_SIZE)
+        bold = self.bold * 2 > self.chars or style.startswith(("heading", "title"))
+        return size, bold
 
 
 def _attr(attrs: dict[str, str], local: str) -> str:
@@ -341,18 +400,46 @@ def _attr(attrs: dict[str, str], local: str) -> str:
     return ""
 
 
-def _split(paras: list[str], limit: int) -> list[str]:
-    """Page texts: ``paras`` joined by newlines, split at paragraph boundaries past ``limit``."""
-    out: list[str] = []
-    current: list[str] = []
+def _split(paras: list[str], limit: int) -> list[list[int]]:
+    """Pages as lists of indexes into ``paras``, split at paragraph boundaries past ``limit``."""
+    out: list[list[int]] = []
+    current: list[int] = []
     size = 0
-    for para in paras:
+    for i, para in enumerate(paras):
         if current and size + 1 + len(para) > limit:
-            out.append("\n".join(current))
+            out.append(current)
             current, size = [], 0
-        current.append(para)
+        current.append(i)
         size += len(para) + (1 if size else 0)
-    out.append("\n".join(current))
+    out.append(current)
+    return out
+
+
+def _layout_lines(
+    number: int, paras: list[str], looks: list[tuple[float, bool]]
+) -> list[dict[str, Any]]:
+    """Lines of one page in the form of :func:`indexer.extract.layout_lines`: one per
+    paragraph, its size from the runs or the paragraph style; ``top`` is the paragraph's
+    place on the page (Word lays the page out, not the file)."""
+    out: list[dict[str, Any]] = []
+    count = max(1, len(paras))
+    for k, (text, (size, bold)) in enumerate(zip(paras, looks, strict=False)):
+        if k >= LAYOUT_LINES_PER_PAGE:
+            break
+        text = " ".join(clean_text(text).split())
+        if text:
+            out.append(
+                {
+                    "page": number,
+                    "box": k,
+                    "text": text[:300],
+                    "size": size,
+                    "bold": bold,
+                    "top": round(k / count, 4),
+                    "left": 0.0,
+                    "right": 1.0,
+                }
+            )
     return out
 
 
@@ -451,10 +538,14 @@ def extract_docx(
     limit = RENDERED_PAGE_CHARS if collector.rendered_breaks else PAGE_CHARS
     pages: list[str] = []
     pictures: list[bool] = []
-    for paras, picture in collector.finish():
-        for n, text in enumerate(_split(paras, limit)):
-            pages.append(clean_text(text))
+    lines: list[dict[str, Any]] = []
+    for paras, picture, looks in collector.finish():
+        for n, chunk in enumerate(_split(paras, limit)):
+            pages.append(clean_text("\n".join(paras[i] for i in chunk)))
             pictures.append(picture and n == 0)
+            if len(pages) <= LAYOUT_PAGES:
+                chunk_looks = [looks[i] if i < len(looks) else (_BODY_SIZE, False) for i in chunk]
+                lines.extend(_layout_lines(len(pages), [paras[i] for i in chunk], chunk_looks))
     elapsed = time.monotonic() - started
     if not any(pages) and not any(pictures):
         return failure(EMPTY, "the document has no text", info=info, seconds=round(elapsed, 3))
@@ -468,7 +559,11 @@ def extract_docx(
         "reason": "",
         "pages": pages,
         "info": info,
-        "ocr_pages": needs_ocr,
+        "lines": lines,
+        "no_text_pages": needs_ocr,
+        "ocr_pages": [],
+        "ocr_confidence": {},
+        "ocr_engine": "",  # pictures in a Word file are not read by OCR
         "warnings": warnings,
         "seconds": round(elapsed, 3),
     }

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.cache import ExtractionCache, sha256_file
+from indexer.cache import ExtractionCache, ocr_stale, sha256_file
 from indexer.catalogue_lookup import (
     CATALOGUE_ROOT,
     CATALOGUE_ROOT_HEX,
@@ -26,6 +26,7 @@ from indexer.catalogue_lookup import (
 )
 from indexer.discover import RefusedError, discover
 from indexer.extract import INDEXABLE, OK, TOO_LARGE, failure
+from indexer.ocr import OcrJob, OcrPageCache, probe
 from indexer.pool import Limits, run_extractions
 from indexer.progress import Progress
 from indexer.report import MISSING, NOT_A_FILE, UNREADABLE, FileOutcome, IngestReport
@@ -63,6 +64,8 @@ class IngestOptions:
     #: a taxonomy file to use from now on, or "builtin"; None: the one the data dir remembers
     taxonomy_path: Path | str | None = None
     rebuild: bool = False  # rebuild the whole index into a new generation
+    ocr: bool = True  # read pages without a text layer with Tesseract, when it is installed
+    ocr_lang: str | None = None  # Tesseract languages ("eng+fra"); None: English
 
 
 @dataclass
@@ -132,8 +135,11 @@ def ingest(
 ) -> IngestReport:
     """Bring the index up to date with the PDFs under ``paths``; returns the report (also on disk)."""
     opts = options or IngestOptions()
+    # First: an unknown --ocr-lang is refused before anything is touched.
+    ocr_status = probe(opts.ocr_lang, enabled=opts.ocr)
     data = DataDir(Path(data_dir)).ensure_writable()
     report = IngestReport(paths=[display_path(p) for p in paths], data_dir=display_path(data.root))
+    report.ocr = {"enabled": ocr_status.enabled, "note": ocr_status.note}
     # a new choice is loaded and checked before anything else happens
     chosen = choose_taxonomy(opts.taxonomy_path) if opts.taxonomy_path is not None else None
     cache = ExtractionCache(data.cache)
@@ -142,6 +148,7 @@ def ingest(
     with store.ingest_lock(data, wait=opts.wait):
         # Whatever a killed run left behind (temp files, a half-built generation) goes first.
         swept = store.sweep_leftovers(data) + cache.sweep_temp()
+        swept += OcrPageCache(data.ocr_cache).sweep_temp()
         if swept:
             say(f"Removed {swept} leftover(s) of an interrupted run")
         live = store.current_generation(data)
@@ -186,8 +193,14 @@ def ingest(
         updater = IndexUpdater(ix)
         committed = False
         try:
-            todo = _plan(items, existing, catalogue, taxonomy, cache, opts, rebuild, report)
-            _extract_and_index(todo, updater, catalogue, taxonomy, cache, opts, report)
+            engine = ocr_status.settings.engine if ocr_status.settings else None
+            todo = _plan(items, existing, catalogue, taxonomy, cache, rebuild, report, engine)
+            ocr_job = (
+                OcrJob(ocr_status.settings, str(data.ocr_cache), page_timeout=2 * opts.timeout)
+                if ocr_status.settings
+                else None
+            )
+            _extract_and_index(todo, updater, catalogue, taxonomy, cache, opts, report, ocr_job)
             seen_ids = {it.doc_id for it in items}
             roots = [Path(p).resolve() for p in paths if Path(p).exists()]
             for rec in existing.values():
@@ -237,11 +250,15 @@ def _plan(
     catalogue: Catalogue,
     taxonomy: Taxonomy,
     cache: ExtractionCache,
-    opts: IngestOptions,
     rebuild: bool,
     report: IngestReport,
+    ocr_engine: str | None,
 ) -> list[_Item]:
-    """Settle unchanged files at once; return the ones that need the cache or an extraction."""
+    """Settle unchanged files at once; return the ones that need the cache or an extraction.
+
+    A document whose scanned pages OCR has not read (or another OCR engine read) is not
+    unchanged while OCR is on: it goes back through the cache and, if need be, extraction.
+    """
     todo: list[_Item] = []
     for it in items:
         old = existing.get(it.doc_id)
@@ -250,6 +267,7 @@ def _plan(
         if old and old.size == it.size and old.mtime_ns == it.mtime_ns:
             it.sha = old.sha256  # same size and mtime: trust the stored hash, skip reading
             unchanged = old.fingerprint == fingerprint(it.sha, row, taxonomy)
+            unchanged = unchanged and not ocr_stale(old.ocr_engine, ocr_engine)
             # a lost cache entry is restored by extracting again (rebuilds need it)
             if not rebuild and unchanged and cache.has(it.sha):
                 report.files.append(
@@ -259,6 +277,8 @@ def _plan(
                         action="unchanged",
                         doc_id=it.doc_id,
                         pages=old.page_count,
+                        ocr_pages=list(old.ocr_pages),
+                        no_text_pages=list(old.no_text_pages),
                     )
                 )
                 continue
@@ -274,6 +294,7 @@ def _extract_and_index(
     cache: ExtractionCache,
     opts: IngestOptions,
     report: IngestReport,
+    ocr: OcrJob | None = None,
 ) -> None:
     progress = Progress(len(todo), sum(it.size for it in todo), enabled=opts.progress)
     pending: list[_Item] = []
@@ -289,6 +310,9 @@ def _extract_and_index(
             extracted=extracted,
             seconds=float(result.get("seconds") or 0.0),
             ocr_pages=list(result.get("ocr_pages") or []),
+            no_text_pages=list(result.get("no_text_pages") or []),
+            # pages Tesseract read in this run (a cached result's count is of an earlier run)
+            ocr_run=int(result.get("ocr_run") or 0) if extracted else 0,
             warnings=list(result.get("warnings") or [])[:20],
         )
         if status in INDEXABLE:
@@ -336,7 +360,9 @@ def _extract_and_index(
                 keep = exc.status in (UNREADABLE, NOT_A_FILE)
                 index_one(it, failure(exc.status, exc.reason, keep_indexed=keep), False)
                 continue
-        cached = cache.get(it.sha, timeout=opts.timeout)
+        cached = cache.get(
+            it.sha, timeout=opts.timeout, ocr_engine=ocr.settings.engine if ocr else None
+        )
         if cached is not None:
             index_one(it, cached, extracted=False)
         else:
@@ -357,7 +383,7 @@ def _extract_and_index(
         memory_bytes=opts.memory_mb * 1024 * 1024,
         max_file_bytes=opts.max_file_mb * 1024 * 1024,
     )
-    for sha, result in run_extractions(tasks, workers=opts.workers, limits=limits):
+    for sha, result in run_extractions(tasks, workers=opts.workers, limits=limits, ocr=ocr):
         cache.put(sha, result)  # failures too: a timeout is retried only with a longer limit
         for it in seen_sha[sha]:
             index_one(it, result, extracted=True)

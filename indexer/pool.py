@@ -3,6 +3,10 @@
 ``concurrent.futures`` cannot kill one hung task, and some PDFs make parsers spin for minutes, so
 this keeps its own workers: a worker past its deadline is killed and replaced, and the file is
 reported as ``timeout``. A worker that dies (segfault, OOM kill) costs one file, not the run.
+
+With OCR on, a worker reads a PDF's scanned pages after its text layer (``indexer.ocr``) and
+reports each page read; the limit then applies to each page in turn: the text layer gets
+``timeout`` seconds, and so does every page OCR reads (a 200-page scan is not one unit of work).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 from indexer.extract import CORRUPT, TIMEOUT, extract_pdf, failure
 from indexer.extract_docx import extract_docx
+from indexer.ocr import OcrJob, read_scanned_pages
 
 #: a worker is replaced after this many files so memory fragmentation cannot pile up
 RECYCLE_AFTER = 40
@@ -49,7 +54,32 @@ def _die_with_parent(parent_pid: int | None) -> None:
         os._exit(0)  # the parent died before prctl took effect
 
 
-def _worker_main(conn: Connection, limits: Limits, parent_pid: int | None = None) -> None:
+#: first item of a progress message a worker sends before its result (a result is a dict)
+PROGRESS = "progress"
+
+
+def _extract(path: str, limits: Limits, ocr: OcrJob | None, conn: Connection) -> dict[str, Any]:
+    if path.lower().endswith(".docx"):
+        return extract_docx(path, max_bytes=limits.max_file_bytes)
+    result = extract_pdf(path, max_bytes=limits.max_file_bytes)
+    if ocr is not None and result.get("no_text_pages") and result.get("ocr_engine"):
+
+        def on_page(page: int, done: int, total: int) -> None:
+            conn.send((PROGRESS, {"stage": "ocr", "page": page, "done": done, "total": total}))
+
+        # the text layer is read: the clock restarts for the first page OCR reads
+        total = len(result["no_text_pages"])
+        conn.send((PROGRESS, {"stage": "ocr", "page": 0, "done": 0, "total": total}))
+        read_scanned_pages(path, result, ocr, on_page=on_page)
+    return result
+
+
+def _worker_main(
+    conn: Connection,
+    limits: Limits,
+    parent_pid: int | None = None,
+    ocr: OcrJob | None = None,
+) -> None:
     _die_with_parent(parent_pid)
     if limits.memory_bytes:
         with contextlib.suppress(ValueError, OSError):
@@ -62,8 +92,7 @@ def _worker_main(conn: Connection, limits: Limits, parent_pid: int | None = None
         if task is None:
             return
         try:
-            extract = extract_docx if task.lower().endswith(".docx") else extract_pdf
-            result = extract(task, max_bytes=limits.max_file_bytes)
+            result = _extract(task, limits, ocr, conn)
         except MemoryError:
             result = failure("too-large", "extraction went over the worker's memory cap")
         except BaseException as exc:  # keep the worker alive for the next file
@@ -75,19 +104,34 @@ def _worker_main(conn: Connection, limits: Limits, parent_pid: int | None = None
 
 
 class _Worker:
-    def __init__(self, ctx: Any, limits: Limits) -> None:
+    def __init__(self, ctx: Any, limits: Limits, ocr: OcrJob | None = None) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, limits, os.getpid()), daemon=True)
+        self.proc = ctx.Process(
+            target=_worker_main, args=(child, limits, os.getpid(), ocr), daemon=True
+        )
         self.proc.start()
         child.close()
         self.task: Any = None
         self.started = 0.0
         self.done = 0
+        self.stage: dict[str, Any] = {}  # the last progress message of the current task
 
     def submit(self, key: Any, path: str) -> None:
         self.task = key
         self.started = time.monotonic()
+        self.stage = {}
         self.conn.send(path)
+
+    def timeout_reason(self, limit: float) -> str:
+        if self.stage.get("stage") != "ocr":
+            return f"extraction took longer than {limit:g} s"
+        done = int(self.stage.get("done") or 0)
+        total = int(self.stage.get("total") or 0)
+        where = f"after {done} of {total} scanned pages" if total else "reading scanned pages"
+        return (
+            f"OCR of a page took longer than {limit:g} s ({where}; the pages read are cached "
+            "and not read again)"
+        )
 
     def kill(self) -> None:
         try:
@@ -112,8 +156,12 @@ def run_extractions(
     workers: int | None = None,
     limits: Limits | None = None,
     on_start: Callable[[Any], None] | None = None,
+    ocr: OcrJob | None = None,
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """Yield ``(key, result)`` for every ``(key, path)`` task, in completion order."""
+    """Yield ``(key, result)`` for every ``(key, path)`` task, in completion order.
+
+    With ``ocr``, the scanned pages of PDFs are read by OCR in the same workers.
+    """
     limits = limits or Limits()
     queue = list(tasks)
     queue.reverse()  # pop() from the end keeps the caller's order
@@ -121,7 +169,7 @@ def run_extractions(
         return
     n = max(1, min(workers or os.cpu_count() or 1, len(queue)))
     ctx = mp.get_context("fork")
-    pool = [_Worker(ctx, limits) for _ in range(n)]
+    pool = [_Worker(ctx, limits, ocr) for _ in range(n)]
     try:
         for w in pool:
             if queue:
@@ -141,7 +189,12 @@ def run_extractions(
                 replace = False
                 if w.conn in ready:
                     try:
-                        result = w.conn.recv()
+                        message = w.conn.recv()
+                        if isinstance(message, tuple) and message[0] == PROGRESS:
+                            w.started = time.monotonic()  # a page read: its clock restarts
+                            w.stage = message[1]
+                            continue
+                        result = message
                         w.done += 1
                         replace = w.done >= RECYCLE_AFTER
                     except (EOFError, OSError):
@@ -152,9 +205,7 @@ def run_extractions(
                         replace = True
                 elif time.monotonic() - w.started > limits.timeout:
                     result = failure(
-                        TIMEOUT,
-                        f"extraction took longer than {limits.timeout:g} s",
-                        timeout=limits.timeout,
+                        TIMEOUT, w.timeout_reason(limits.timeout), timeout=limits.timeout
                     )
                     replace = True
                 if result is None:
@@ -163,7 +214,7 @@ def run_extractions(
                 w.task = None
                 if replace:
                     w.kill() if result["status"] in (TIMEOUT, CORRUPT) else w.stop()
-                    w = pool[i] = _Worker(ctx, limits)
+                    w = pool[i] = _Worker(ctx, limits, ocr)
                 if queue:
                     nkey, npath = queue.pop()
                     w.submit(nkey, npath)

@@ -20,7 +20,8 @@ ADVICE = {
     "empty": "the file has no content: re-download it",
     "timeout": "re-run with a longer --timeout, or repair the file (e.g. qpdf --qdf)",
     "too-large": "raise --max-file-mb / --memory-mb, or split the file",
-    "no-text-layer": "a scanned document: run OCR (e.g. ocrmypdf) and ingest the result",
+    # with OCR off, the line saying how to turn it on (IngestReport.ocr["note"]) replaces this
+    "no-text-layer": "no text even after OCR: pictures, blank pages or a scan too faint to read",
     "missing": "check the path",
     "bad-catalogue": "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder, "
     "theme ids as `reviewlib themes` lists them)",
@@ -52,7 +53,9 @@ class FileOutcome:
     pages: int = 0
     extracted: bool = False  # False when the cache or the index already had it
     seconds: float = 0.0
-    ocr_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
+    no_text_pages: list[int] = field(default_factory=list)  # pages left without text
+    ocr_run: int = 0  # pages Tesseract read during this ingest (0: from a cache, or none)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -70,6 +73,7 @@ class IngestReport:
     report_path: str = ""
     #: the theme taxonomy the run tagged with (library.taxonomy_choice.TaxonomyInUse.to_dict)
     taxonomy: dict[str, Any] = field(default_factory=dict)
+    ocr: dict[str, Any] = field(default_factory=dict)  # enabled, note (set by the ingest)
 
     @property
     def seconds(self) -> float:
@@ -96,6 +100,17 @@ class IngestReport:
     def pages(self) -> int:
         return sum(f.pages for f in self.files if f.status == "ok")
 
+    def ocr_counts(self) -> dict[str, Any]:
+        """OCR figures of this run: pages read by OCR in the files ingested, how many of them
+        Tesseract read now (the others came from a cache), and files with such pages."""
+        ok = [f for f in self.files if f.status == "ok"]
+        return {
+            **self.ocr,
+            "pages_read_by_ocr": sum(len(f.ocr_pages) for f in ok),
+            "pages_ocr_run": sum(f.ocr_run for f in self.files),
+            "files_with_ocr_pages": sum(1 for f in ok if f.ocr_pages),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "paths": self.paths,
@@ -112,6 +127,7 @@ class IngestReport:
             "committed": self.committed,
             "documents_in_index": self.documents_in_index,
             "taxonomy": self.taxonomy,
+            "ocr": self.ocr_counts(),
             "files": [asdict(f) for f in self.files],
         }
 
@@ -149,13 +165,25 @@ class IngestReport:
             if len(failed) > 25:
                 lines.append(f"  … and {len(failed) - 25} more (see the report)")
             for status in sorted({f.status for f in failed}):
+                if status == "no-text-layer" and not self.ocr.get("enabled", True):
+                    continue  # the OCR line below says how to read them
                 if status in ADVICE:
                     lines.append(f"  {status}: {ADVICE[status]}")
         if self.taxonomy and not self.taxonomy.get("builtin"):
             lines.append(f"Themes from the taxonomy {self.taxonomy.get('source')}.")
-        partial = [f for f in self.files if f.status == "ok" and f.ocr_pages]
+        oc = self.ocr_counts()
+        if oc["pages_read_by_ocr"] or oc["pages_ocr_run"]:
+            n = oc["pages_read_by_ocr"]
+            lines.append(
+                f"OCR: {n:,} page{'s' if n != 1 else ''} of {oc['files_with_ocr_pages']} "
+                f"indexed file(s) read by OCR; Tesseract read {oc['pages_ocr_run']:,} page(s) "
+                "in this run (the others came from the cache)."
+            )
+        partial = [f for f in self.files if f.status == "ok" and f.no_text_pages]
         if partial:
-            lines.append(f"{len(partial)} indexed file(s) have pages without text (need OCR).")
+            lines.append(f"{len(partial)} indexed file(s) have pages without text.")
+        if self.ocr and not self.ocr.get("enabled"):
+            lines.append(str(self.ocr.get("note", "")))  # once per ingest: how to turn it on
         if self.report_path:
             lines.append(f"Report: {self.report_path}")
         return "\n".join(lines)

@@ -48,9 +48,18 @@ def document_to_json(d: DocumentRecord, *, evidence: bool = False) -> dict[str, 
     if evidence:
         out["theme_evidence"] = d.theme_evidence
         out["metadata_source"] = d.metadata_source
-        out["ocr_pages"] = d.ocr_pages
+        out["ocr_pages"] = d.ocr_pages  # pages whose text was read by OCR
+        out["ocr_confidence"] = d.ocr_confidence  # page -> Tesseract's mean word confidence
+        out["no_text_pages"] = d.no_text_pages
+        out["ocr_engine"] = d.ocr_engine
         out["sha256"] = d.sha256
     return out
+
+
+def page_ocr_json(d: DocumentRecord, page: int) -> dict[str, Any]:
+    """``{"ocr": bool}``, with ``ocr_confidence`` (0-100) when the page was read by OCR."""
+    ocr, confidence = d.page_ocr(page)
+    return {"ocr": True, "ocr_confidence": confidence} if ocr else {"ocr": False}
 
 
 def hit_to_json(h: DocumentHit) -> dict[str, Any]:
@@ -61,7 +70,15 @@ def hit_to_json(h: DocumentHit) -> dict[str, Any]:
             "pages": list(h.pages),
             "pages_match": h.pages_match,
             "more_pages": h.more_pages,
-            "hits": [{"page": p.page, "snippet": p.snippet, "text": p.text} for p in h.hits],
+            "hits": [
+                {
+                    "page": p.page,
+                    "snippet": p.snippet,
+                    "text": p.text,
+                    **page_ocr_json(h.document, p.page),
+                }
+                for p in h.hits
+            ],
         }
     )
     return out

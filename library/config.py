@@ -40,6 +40,11 @@ class DataDir:
         return self.root / "cache"
 
     @property
+    def ocr_cache(self) -> Path:
+        """Text of every page read by OCR, by file, page and engine (indexer/ocr.py)."""
+        return self.root / "ocr"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -10,6 +10,10 @@ is not 20 mentions of anything.
 Pure functions over extracted text; no pdfminer here. The extraction (``indexer.extract``)
 also keeps the lines of the first pages with font size, weight and position (``lines`` in its
 result), read here by :func:`page_lines`.
+
+Use: ``running = find_running_lines(pages)`` once per document (stored as
+``DocumentRecord.running_lines``), then ``strip_running(page_text, running)`` wherever a page's
+own text is wanted, or ``strip_pages(pages, running)`` for all of them.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ __all__ = [
     "line_key",
     "page_lines",
     "running_texts",
+    "strip_pages",
     "strip_running",
 ]
 
@@ -151,6 +156,13 @@ def strip_running(text: str, running: Iterable[str]) -> str:
         )
     ]
     return "\n".join(kept)
+
+
+def strip_pages(pages: Sequence[str], running: Iterable[str] | None = None) -> list[str]:
+    """Every page without the document's running lines (found here when not given): what
+    titles, metadata, theme evidence and snippets read."""
+    keys = set(find_running_lines(pages) if running is None else running)
+    return [strip_running(page, keys) for page in pages]
 
 
 def running_texts(pages: Sequence[str], running: Sequence[str]) -> list[str]:

@@ -1,32 +1,42 @@
 """A document's metadata: the catalogue row where there is one, inferred otherwise.
 
-Inference reads the file name, the PDF's own metadata and the first pages' text, using the
-naming patterns in ``library.naming``. Every field records where its value came from.
+Inference reads the document as a reader would (see docs/metadata.md): running headers and
+footers are recognised first (:mod:`library.layout`) and kept out of everything; the title
+comes from the first page's largest text (:mod:`library.metadata_title`), the review type and
+kind from the title and the title page, with the body only as weak evidence
+(:mod:`library.metadata_kinds`), the case and partnership from the title, the title page and
+the running lines (:mod:`library.metadata_names`), the date from a stated publication date
+(:mod:`library.metadata_dates`). Every field records where its value came from.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from library import layout, naming
+from library import naming
 from library.catalogue import CatalogueRow
+from library.docview import DocumentView, humanise_filename
+from library.metadata_dates import infer_date
+from library.metadata_kinds import infer_kind, infer_review_type
+from library.metadata_names import infer_case, infer_partnership
+from library.metadata_title import infer_title
 from library.models import DocumentRecord
 from library.paths import stored_path
 from library.schema import SCHEMA_VERSION
 from library.tagger import DocumentThemes, document_themes
 from library.taxonomy import Taxonomy
 
-#: bump when inference rules change, so documents are re-described on the next ingest
-METADATA_VERSION = 2  # 2: themes central/mentioned with weighted evidence (issue 11)
+__all__ = ["METADATA_VERSION", "build_record", "fingerprint", "humanise_filename", "infer"]
 
-_JUNK_TITLE = re.compile(
-    r"^(microsoft word|untitled|document\d*|slide \d+|\s*$)|\.(docx?|pdf|indd|pptx?)$", re.I
-)
+#: bump when inference rules change, so documents are re-described on the next ingest
+#: 2: ocr_pages means "read by OCR" (was: "without a text layer", now no_text_pages)
+#: 3: titles, case, partnership, type and kind read as a reader would (library/docview.py)
+#: 4: themes central or mentioned from weighted evidence, curator corrections (issue 11)
+METADATA_VERSION = 4
 
 
 def fingerprint(sha256: str, row: CatalogueRow | None, taxonomy: Taxonomy) -> str:
@@ -41,94 +51,54 @@ def fingerprint(sha256: str, row: CatalogueRow | None, taxonomy: Taxonomy) -> st
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 
-def humanise_filename(path: Path) -> str:
-    stem = re.sub(r"[_]+", " ", path.stem)
-    stem = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", stem, flags=re.I)
-    return re.sub(r"\s+", " ", stem).strip()
-
-
-def _first_lines(text: str, limit: int = 12) -> list[str]:
-    lines = [ln.strip() for ln in text.splitlines()]
-    return [ln for ln in lines if len(ln) >= 4 and not re.fullmatch(r"[\d\W]+", ln)][:limit]
-
-
-def _title_from_text(first_page: str) -> str:
-    lines = [
-        ln
-        for ln in _first_lines(first_page)
-        if "fictional sample" not in ln.lower()
-        and not re.match(r"^(page \d|www\.|http)", ln.lower())
-    ]
-    if not lines:
-        return ""
-    title = lines[0]
-    # Report titles often wrap: join a short second line that continues the first.
-    if len(lines) > 1 and len(title) < 60 and len(lines[1]) < 80 and not lines[1].endswith("."):
-        title = f"{title} {lines[1]}"
-    return title[:200]
-
-
-def _pdf_date(value: str) -> str:
-    m = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?", value or "")
-    if not m:
-        return ""
-    y, mo, d = m.groups()
-    if not 1990 <= int(y) <= 2100:
-        return ""
-    return "-".join(p for p in (y, mo, d) if p)
-
-
-def infer(
-    path: Path, info: dict[str, str], pages: Sequence[str]
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Metadata inferred without a catalogue row: (values, where each came from)."""
+def infer_view(view: DocumentView) -> tuple[dict[str, str], dict[str, str]]:
+    """Metadata of one document view: (values, where each came from)."""
     values: dict[str, str] = {}
     source: dict[str, str] = {}
-    name = humanise_filename(path)
-    head = "\n".join(pages[:2])[:4000]
-    first = pages[0] if pages else ""
 
     def put(field: str, value: str | None, how: str) -> None:
-        if value and field not in values:
+        if value:
             values[field] = value
-            source[field] = how
+            source[field] = how or "text"
 
-    pdf_title = (info.get("title") or "").strip()
-    if pdf_title and not _JUNK_TITLE.search(pdf_title) and len(pdf_title) > 5:
-        put("title", pdf_title, "pdf")
-    put("title", _title_from_text(first), "text")
-    put("title", name, "filename")
-
-    title = values.get("title", "")
-    for text, how in (
-        (title, values.get("title") and source["title"]),
-        (name, "filename"),
-        (head, "text"),
-    ):
-        put("case", naming.parse_case_name(text), how or "text")
-    for text, how in ((head, "text"), (info.get("author", ""), "pdf"), (name, "filename")):
-        put("partnership", naming.parse_partnership(text), how)
-    for text, how in ((title, source.get("title", "text")), (name, "filename"), (head, "text")):
-        put("review_type", naming.parse_review_type(text), how)
-    for text, how in (
-        (title, source.get("title", "text")),
-        (name, "filename"),
-        (head[:1500], "text"),
-    ):
-        put("document_kind", naming.parse_document_kind(text), how)
-    put("date", naming.parse_date(name), "filename")
-    put("date", naming.parse_date(head[:3000]), "text")
-    put("date", _pdf_date(info.get("creationdate", "")), "pdf")
+    title, title_how = infer_title(view)
+    put("title", title, title_how)
+    partnership, how = infer_partnership(view, title, title_how)
+    put("partnership", partnership, how)
+    kind, kind_how = infer_kind(view, title, title_how)
+    # the case is read before the type: an LSCB's document about a named child is an SCR
+    case, case_how = infer_case(view, title, title_how, None, partnership)
+    review_type, how = infer_review_type(view, title, title_how, kind, case)
+    if case is None:  # a bare pseudonym counts as the case of a review about one
+        case, case_how = infer_case(view, title, title_how, review_type, partnership)
+    put("case", case, case_how)
+    put("review_type", review_type, how)
+    put("document_kind", kind, kind_how)
+    date, how = infer_date(view, title)
+    put("date", date, how)
     return values, source
 
 
+def infer(
+    path: Path,
+    info: Mapping[str, str],
+    pages: Sequence[str],
+    lines: Sequence[Mapping[str, Any]] | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Metadata inferred without a catalogue row: (values, where each came from).
+
+    ``lines`` are the extraction's lines of the first pages with font sizes; without them the
+    first page's text lines are read at one size.
+    """
+    return infer_view(DocumentView.build(path, info, pages, lines))
+
+
 def _themes(
-    pages: Sequence[str], title: str, row: CatalogueRow | None, taxonomy: Taxonomy
+    clean: Sequence[str], title: str, row: CatalogueRow | None, taxonomy: Taxonomy
 ) -> DocumentThemes:
-    """Tag the pages without their running headers and footers (a title printed on every
-    page is not twenty mentions), then apply the catalogue row's corrections."""
-    running = layout.find_running_lines(pages)
-    tags = taxonomy.tag([layout.strip_running(p, running) for p in pages], title=title)
+    """Tag the pages as cleaned of their running headers and footers (``DocumentView.clean``),
+    then apply the catalogue row's corrections."""
+    tags = taxonomy.tag(clean, title=title)
     return document_themes(
         taxonomy,
         tags,
@@ -151,7 +121,10 @@ def build_record(
     pages: list[str] = extraction.get("pages") or []
     # names that are not valid UTF-8 are inferred from and shown in their escaped form
     shown, exact = stored_path(path)
-    values, source = infer(Path(shown), extraction.get("info") or {}, pages)
+    view = DocumentView.build(
+        Path(shown), extraction.get("info") or {}, pages, extraction.get("lines")
+    )
+    values, source = infer_view(view)
     if row is not None:
         for field in (
             "title",
@@ -172,7 +145,8 @@ def build_record(
     case = values.get("case", "")
     partnership = values.get("partnership", "")
     case_id = values.get("case_id") or (naming.case_id(partnership, case) if case else "")
-    themes = _themes(pages, values.get("title", ""), row, taxonomy)
+    # running headers and footers are not evidence: a title on every page is not 20 mentions
+    themes = _themes(view.clean, values.get("title", ""), row, taxonomy)
     return DocumentRecord(
         id=doc_id,
         path=shown,
@@ -194,6 +168,10 @@ def build_record(
         theme_evidence=themes.evidence,
         theme_corrections=themes.corrections,
         ocr_pages=list(extraction.get("ocr_pages") or []),
+        ocr_confidence=dict(extraction.get("ocr_confidence") or {}),
+        no_text_pages=list(extraction.get("no_text_pages") or []),
+        ocr_engine=str(extraction.get("ocr_engine") or ""),
+        running_lines=list(view.running),
         metadata_source=source,
         size=size,
         mtime_ns=mtime_ns,

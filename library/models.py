@@ -33,7 +33,13 @@ class DocumentRecord:
     theme_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
     # a curator's corrections from the catalogue: {"added": [ids], "removed": [ids]}
     theme_corrections: dict[str, list[str]] = field(default_factory=dict)
-    ocr_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
+    ocr_confidence: dict[str, float] = field(default_factory=dict)  # page -> mean word conf.
+    no_text_pages: list[int] = field(default_factory=list)  # pages left (almost) without text
+    # "" (no scanned page), "not run" (OCR off or missing), or the OCR engine that read them
+    ocr_engine: str = ""
+    # running headers and footers (library.layout keys): kept out of snippets and evidence
+    running_lines: list[str] = field(default_factory=list)
     metadata_source: dict[str, str] = field(
         default_factory=dict
     )  # field -> catalogue|pdf|filename|text
@@ -47,6 +53,12 @@ class DocumentRecord:
         """The file on disk (differs from ``path`` only for names that are not valid UTF-8 or
         hold control characters)."""
         return restored_path(self.path, self.fs_path_hex)
+
+    def page_ocr(self, page: int) -> tuple[bool, float | None]:
+        """(whether the page's text was read by OCR, Tesseract's mean word confidence)."""
+        if page not in self.ocr_pages:
+            return False, None
+        return True, self.ocr_confidence.get(str(page))
 
     @property
     def year(self) -> int | None:

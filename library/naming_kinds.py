@@ -10,7 +10,13 @@ import re
 
 from library.naming_text import normalise_text
 
-__all__ = ["find_review_types", "parse_document_kind", "parse_review_type"]
+__all__ = [
+    "document_kind_mentions",
+    "find_review_types",
+    "parse_document_kind",
+    "parse_review_type",
+    "review_type_mentions",
+]
 
 # (pattern, id, case-sensitive?).  All patterns are searched; the earliest match in the
 # text wins, and at one position the longest match wins (so "Local Child Safeguarding
@@ -74,7 +80,8 @@ _REVIEW_TYPE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # inspections
     (
         re.compile(
-            r"\binspection\s+of\b[^.]{0,80}?\bchildren'?s\s+(?:social\s+care\s+)?services\b", _I
+            r"\b(?:re-?)?inspection\s+of\b[^.]{0,80}?\bchildren'?s\s+(?:social\s+care\s+)?services\b",
+            _I,
         ),
         "inspection",
     ),
@@ -85,7 +92,7 @@ _REVIEW_TYPE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "inspection",
     ),
     (re.compile(r"\bILACS\b|\bJTAI\b"), "inspection"),
-    (re.compile(r"\binspection\s+of\s+services\s+for\s+children\b", _I), "inspection"),
+    (re.compile(r"\b(?:re-?)?inspection\s+of\s+services\s+for\s+children\b", _I), "inspection"),
     # guidance
     (re.compile(r"\b(?:statutory|non-statutory|practice)\s+guidance\b", _I), "guidance"),
     (
@@ -118,8 +125,9 @@ def parse_review_type(text: str) -> str | None:
     return _earliest(_REVIEW_TYPE_PATTERNS, normalise_text(text))
 
 
-def find_review_types(text: str) -> list[str]:
-    """Every distinct review type id named in ``text``, in order of first mention."""
+def review_type_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Every review type named in ``text``: (start, end, id) in ``normalise_text(text)``, in
+    order, the longest match at a position winning and matches inside it dropped."""
     if not text:
         return []
     text = normalise_text(text)
@@ -128,12 +136,20 @@ def find_review_types(text: str) -> list[str]:
         for m in pattern.finditer(text):
             hits.append((m.start(), -(m.end() - m.start()), value))
     hits.sort()
-    found: list[str] = []
+    out: list[tuple[int, int, str]] = []
     covered_to = -1
     for start, neg_len, value in hits:
         if start < covered_to:  # inside a longer match ("Local Child ... Review")
             continue
         covered_to = start - neg_len
+        out.append((start, covered_to, value))
+    return out
+
+
+def find_review_types(text: str) -> list[str]:
+    """Every distinct review type id named in ``text``, in order of first mention."""
+    found: list[str] = []
+    for _start, _end, value in review_type_mentions(text):
         if value not in found:
             found.append(value)
     return found
@@ -148,7 +164,9 @@ _DOCUMENT_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\baction\s+plans?\b", _I), "action-plan"),
     (re.compile(r"\bannual\s+reports?\b", _I), "annual-report"),
     (
-        re.compile(r"\binspection\s+reports?\b|\binspection\s+of\b|\bofsted\s+reports?\b", _I),
+        re.compile(
+            r"\binspection\s+reports?\b|\b(?:re-?)?inspection\s+of\b|\bofsted\s+reports?\b", _I
+        ),
         "inspection-report",
     ),
     (re.compile(r"\bbriefing\s+notes?\b", _I), "briefing-note"),
@@ -171,7 +189,8 @@ _DOCUMENT_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bresponses?\b", _I), "response"),
     (
         re.compile(
-            r"\b(?:statutory|non-statutory|practice)\s+guidance\b|\bguidance\b|\bworking\s+together\b",
+            r"\b(?:statutory|non-statutory|practice)\s+guidance\b|\bguidance\b|\bworking\s+together\b"
+            r"|\b(?:departmental\s+|non-statutory\s+)?advice\s+(?:for|to|on)\b",
             _I,
         ),
         "guidance",
@@ -196,3 +215,17 @@ def parse_document_kind(text: str) -> str | None:
         if pattern.search(text):
             return kind
     return None
+
+
+def document_kind_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Every document kind named in ``text``: (start, end, id) in ``normalise_text(text)``,
+    in order (overlapping mentions: the earlier pattern of the list wins)."""
+    if not text:
+        return []
+    text = normalise_text(text)
+    out: list[tuple[int, int, str]] = []
+    for pattern, kind in _DOCUMENT_KIND_PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e, _k in out):
+                out.append((m.start(), m.end(), kind))
+    return sorted(out)

@@ -29,6 +29,7 @@ from library.budget import DEFAULT_SEARCH_BUDGET, Deadline
 from library.config import DataDir
 from library.errors import IndexMissingError, NotFoundError, QueryError
 from library.highlight import Highlighter, plain
+from library.layout import strip_running
 from library.matching import (
     PAGE_TEXT_FIELDS,
     DocNums,
@@ -568,6 +569,7 @@ class LibrarySearcher:
                 clauses = clauses[1:]  # implied; it only added 1.0 to every page's score
         results = self.raw.search(wq.And(clauses), limit=None)
         doc_col, page_col = self._column_readers()
+        docs = self.documents()
         by_doc: dict[str, list[tuple[int, Any]]] = {}
         for hit in results:  # best-scoring pages first
             did = doc_col[hit.docnum]
@@ -575,10 +577,13 @@ class LibrarySearcher:
         out: dict[str, tuple[list[int], list[PageHit]]] = {}
         for did, entries in by_doc.items():
             page_hits: list[PageHit] = []
+            rec = docs.get(did)
+            running = set(rec.running_lines) if rec is not None else set()
             for number, hit in entries[: max(0, snippets)]:
                 if deadline is not None and deadline.skip("snippets"):
                     break
-                text = hit.get("page_text", "")
+                # the page without its running header and footer: a snippet is the page's text
+                text = strip_running(hit.get("page_text", ""), running)
                 # Our own call, not hit.highlights(): quoted phrases match on the exact
                 # field, but the stored text is marked on stems.
                 snippet = self._highlighter(text, frozen)

@@ -105,6 +105,17 @@ def _data_dir(ctx: click.Context) -> Path:
     help="Theme taxonomy TOML to use from now on (remembered in the data directory); "
     "'builtin' goes back to the built-in one. Default: the one in use.",
 )
+@click.option(
+    "--no-ocr",
+    is_flag=True,
+    help="Do not read scanned pages with OCR (text OCR read before is kept).",
+)
+@click.option(
+    "--ocr-lang",
+    default=None,
+    metavar="LANGS",
+    help="Tesseract languages of the scans, e.g. eng or eng+fra (default: eng).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
@@ -119,10 +130,15 @@ def ingest(
     strict: bool,
     no_prune: bool,
     taxonomy: str | None,
+    no_ocr: bool,
+    ocr_lang: str | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Extract, tag and index the PDFs in PATHS (files or folders)."""
+    """Extract, tag and index the PDFs in PATHS (files or folders).
+
+    Pages without a text layer (scans) are read with Tesseract OCR when it is installed.
+    """
     from indexer.pipeline import IngestOptions
     from indexer.pipeline import ingest as run_ingest
 
@@ -135,6 +151,8 @@ def ingest(
         progress=not quiet and not as_json,
         prune=not no_prune,
         taxonomy_path=taxonomy,
+        ocr=not no_ocr,
+        ocr_lang=ocr_lang,
     )
     log = None if quiet or as_json else (lambda m: click.echo(m, err=True))
     report = run_ingest(list(paths), _data_dir(ctx), options=opts, log=log)
@@ -278,7 +296,8 @@ def search(
         if hit.pages:
             click.echo(f"   pages: {', '.join(map(str, hit.pages))}")
         for h in hit.hits:
-            click.echo(f"   p.{h.page}: {_terminal_snippet(h.snippet, colour)}")
+            ocr = " (text from OCR)" if d.page_ocr(h.page)[0] else ""
+            click.echo(f"   p.{h.page}{ocr}: {_terminal_snippet(h.snippet, colour)}")
     facet = res.facets.get("theme") or []
     if facet:
         click.echo("\nThemes: " + ", ".join(f"{v.value} ({v.count})" for v in facet[:12]))

@@ -28,6 +28,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("cli")
     src = root / "docs"
     pages = filler_pages(6)
+    # the text names its case: a PDF title naming a case the document never prints is a
+    # template's leftover and is not used (docs/metadata.md)
+    pages[0] += " This learning review concerns Child Q."
     pages[3] += " The practitioners showed professional curiosity about the injuries."
     pages[4] += " Professional curiosity was lacking. Professional curiosity matters."
     make_pdf(src / "curious.pdf", pages, title="Learning Review Child Q")

@@ -41,6 +41,9 @@ def _search(data: Path, q: str) -> object:
 def test_phrase_on_page_three_comes_back_on_page_three_only(tmp_path: Path, data_dir: Path) -> None:
     pages = [p.replace(". ", ".\n", 1) for p in filler_pages(5, seed="docx")]
     pages[2] += "\nThe toddler had a torn frenulum noted by the dentist."
+    # the document names its case: a title in the properties that the text never bears out
+    # (a template's leftover) is not used (docs/metadata.md)
+    pages[0] += "\nThis learning review concerns Child G."
     make_docx(
         tmp_path / "docs" / "review.docx",
         pages,
@@ -149,7 +152,7 @@ def test_rendered_and_explicit_breaks_count_once(tmp_path: Path) -> None:
         "after the break.",
         "Last page.",
     ]
-    assert result["ocr_pages"] == [] and result["warnings"] == []
+    assert result["no_text_pages"] == [] and result["warnings"] == []
 
 
 def test_long_text_without_breaks_is_split_at_paragraphs(tmp_path: Path) -> None:
@@ -208,10 +211,10 @@ def test_pages_of_pictures_only_need_ocr(tmp_path: Path) -> None:
     scan = "<w:p><w:r><w:drawing/></w:r></w:p>"
     result = _extract(write_docx(tmp_path / "s.docx", document_xml(scan + PAGE_BREAK + scan)))
     assert result["status"] == "no-text-layer"
-    assert result["ocr_pages"] == [1, 2]
+    assert result["no_text_pages"] == [1, 2]
     mixed = scan + PAGE_BREAK + para("A page with enough real text on it.")
     result = _extract(write_docx(tmp_path / "mixed.docx", document_xml(mixed)))
-    assert result["status"] == "ok" and result["ocr_pages"] == [1]
+    assert result["status"] == "ok" and result["no_text_pages"] == [1]
 
 
 # ---------------------------------------------------------------------------- failures

@@ -391,3 +391,84 @@ def test_normalise_text() -> None:
 )
 def test_partnership_from_ofsted_cover_pages(text: str, area: str) -> None:
     assert parse_partnership(text) == area
+
+
+# ----------------------------------------------------- forms read for metadata inference
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Southmoor Children's Safeguarding Partnership",
+            "Southmoor",
+        ),  # not "Southmoor Children's"
+        ("Westmere Children and Young People's Safeguarding Partnership", "Westmere"),
+        ("WESTMERE SAFEGUARDING CHILDREN PARTNERSHIP", "Westmere"),
+        (
+            "Local Child Safeguarding Practice Review Westmere Safeguarding Children Partnership",
+            "Westmere",
+        ),
+        ("Westmere Safeguarding Adults Board", "Westmere"),
+        ("Kingsford Community Safety Partnership", "Kingsford"),
+        ("Safer Saltmarsh Partnership", "Saltmarsh"),
+        ("North Wensley Regional Safeguarding Board", "North Wensley"),
+        ("Glenmorven Child Protection Committee", "Glenmorven"),
+        ("Safeguarding Board for Northern Ireland", "Northern Ireland"),
+        ("West Sussex County Council", "West Sussex"),
+        ("Bedford Borough: Inspection of services for children in need", "Bedford"),
+        ("Inspection of the Isle of Wight local authority children's services", "Isle of Wight"),
+        (
+            "Inspection of City of Wolverhampton local authority children's services",
+            "Wolverhampton",
+        ),
+        ("Medway Children's Services: Inspection of children's social care services", "Medway"),
+    ],
+)
+def test_parse_partnership_full_names(text: str, expected: str) -> None:
+    assert parse_partnership(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["the Children in Care Council (CiCC)", "the Youth Council met", "Safer sleep"]
+)
+def test_councils_that_are_not_places(text: str) -> None:
+    assert parse_partnership(text) is None
+
+
+def test_find_partnership_span() -> None:
+    from library.naming_cases import find_partnership
+
+    text = "The Barnet Safeguarding Children Partnership published it"
+    start, end, area = find_partnership(text)  # type: ignore[misc]
+    assert (text[start:end], area) == ("Barnet Safeguarding Children Partnership", "Barnet")
+    assert find_partnership("Inspection of Brent local authority children's services")
+    assert (
+        find_partnership("Inspection of Brent local authority children's services", names_only=True)
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SERIOUS CASE REVIEW: CHILD T", "Child T"),
+        ("Serious Case Review 'Child AB' Executive Summary", "Child AB"),
+        ("Learning from Baby Theo's review: 7 minute briefing", "Baby Theo"),
+        ("Safeguarding Adults Review: Adult D", "Adult D"),
+        ("Adult Social Care", None),
+        ("In February 2018 Ms D woke", None),  # honorifics are read from titles only
+    ],
+)
+def test_parse_case_name_more_forms(text: str, expected: str | None) -> None:
+    assert parse_case_name(text) == expected
+
+
+def test_review_type_mentions_and_kinds() -> None:
+    from library.naming_kinds import document_kind_mentions, review_type_mentions
+
+    text = "Local Child Safeguarding Practice Review: Baby Q - action plan"
+    assert [v for _s, _e, v in review_type_mentions(text)] == ["lcspr"]
+    assert [v for _s, _e, v in document_kind_mentions(text)] == ["action-plan"]
+    assert parse_review_type("Re-inspection of services for children in need") == "inspection"
+    assert parse_document_kind("Information sharing: advice for practitioners") == "guidance"

@@ -148,6 +148,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> dict[str, A
         str(timeout),
         "--memory-mb",
         "1024",
+        "--no-ocr",  # extraction alone here; tests/test_ocr.py reads these scans with OCR
         str(src / "odd"),
         str(src / "good"),
     ]

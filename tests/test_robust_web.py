@@ -61,7 +61,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     make_pdf(src / "catalogued-two.pdf", ["Catalogued review two about bruising."])
     make_pdf(
         src / "pdf-title.pdf",
-        ["A file whose own PDF title is hostile."] + filler_pages(1),
+        # the text prints what its PDF title says, so the (hostile) title is used
+        [f"A file whose own PDF title is hostile: Report {XSS[1]} {XSS[0]}"] + filler_pages(1),
         title=f"Report {XSS[1]} {XSS[0]}",
     )
 

@@ -220,6 +220,17 @@ def theme_groups(taxonomy: Taxonomy, counts: dict[str, int]) -> list[dict[str, A
     return groups
 
 
+def page_ranges(pages: Iterable[int]) -> str:
+    """``[1, 2, 3, 7, 9, 10]`` -> ``"1-3, 7, 9-10"`` (with en dashes)."""
+    runs: list[list[int]] = []
+    for p in sorted(set(pages)):
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return ", ".join(str(a) if a == b else f"{a}\u2013{b}" for a, b in runs)
+
+
 def tidy_page_text(text: str) -> str:
     """Page text for reading: trailing spaces dropped, runs of blank lines shortened, and the
     blank line some PDFs put after every line (one text box per line) taken out."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
 
+from library.api import page_ocr_json
 from library.errors import NotFoundError, QueryError
 from library.models import DocumentRecord
 from library.search import LibrarySearcher
@@ -115,6 +116,7 @@ def document(doc_id: str, fmt: str) -> Any:
                     "text": h.text,
                     "url": page_url(doc.id, h.page, q=q),
                     **file_fields(doc, h.page),
+                    **page_ocr_json(doc, h.page),
                 }
                 for h in hits
             ],
@@ -157,6 +159,7 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         "page": number,
         "page_count": doc.page_count,
         "text": text,
+        **page_ocr_json(doc, number),
         "url": page_url(doc.id, number),
         **file_fields(doc, number),
         "previous": page_url(doc.id, number - 1) if number > 1 else None,
@@ -169,6 +172,7 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         doc=doc,
         number=number,
         text=tidy_page_text(text),
+        ocr=page_ocr_json(doc, number),
         terms=terms,
         q=q,
         previous_url=page_url(doc.id, number - 1, q=q) if number > 1 else None,
