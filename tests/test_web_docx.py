@@ -35,6 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     make_docx(src / f"{WORD}.docx", pages, title="Learning Review Child W")
     pdf_pages = filler_pages(3, seed="pdf")
     pdf_pages[2] += " A torn frenulum in a baby is a sign of physical abuse."
+    # a PDF title is used when the document bears it out (its case is printed in it)
+    pdf_pages[0] = "This learning review is about Child P.\n" + pdf_pages[0]
     make_pdf(src / f"{PDF}.pdf", pdf_pages, title="Learning Review Child P")
     data = tmp_path_factory.mktemp("docx-var")
     report = ingest([src], data, options=IngestOptions(progress=False, workers=2))
