@@ -68,7 +68,8 @@ bench: venv bench-deps
 corpus: venv
 	$(PY) corpus/samples/build.py
 
-# Every evaluation set (evaluation/, not shipped): figures per field, see docs/metadata.md.
+# Every evaluation set (evaluation/, not shipped): figures per class or field, floors held by
+# tests (docs/metadata.md, docs/themes.md).
 eval: venv
 	$(PY) -m evaluation all
 

@@ -2,6 +2,8 @@
 
 python -m evaluation metadata            # title, case, partnership, type, kind, date
 python -m evaluation metadata --json     # the same as JSON
+python -m evaluation themes              # theme tags: precision and recall per theme
+python -m evaluation themes --json       # the same as JSON
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -12,9 +14,13 @@ import sys
 from collections.abc import Callable
 
 from evaluation.metadata import run as metadata_run
+from evaluation.themes import run as themes_run
 
 #: set name -> its command's main(argv) -> exit code
-SETS: dict[str, Callable[[list[str]], int]] = {"metadata": metadata_run.main}
+SETS: dict[str, Callable[[list[str]], int]] = {
+    "metadata": metadata_run.main,
+    "themes": themes_run.main,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,3 +142,59 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def percent(x: float) -> str:
     return f"{100 * x:.1f}%"
+
+
+def multilabel(
+    truth: Mapping[str, Iterable[str]],
+    predicted: Mapping[str, Iterable[str]],
+    labels: Sequence[str] | None = None,
+) -> list[ClassScore]:
+    """Precision and recall per label when each item carries a set of labels (themes of a
+    document): a label predicted and true is a tp, predicted only a fp, true only a fn.
+    Every item of ``truth`` is scored (a missing prediction predicts nothing)."""
+    scores: dict[str, ClassScore] = {label: ClassScore(label) for label in labels or ()}
+    for item, want_raw in truth.items():
+        want, have = set(want_raw), set(predicted.get(item, ()))
+        for label in want | have:
+            s = scores.setdefault(label, ClassScore(label))
+            if label in want and label in have:
+                s.tp += 1
+            elif label in have:
+                s.fp += 1
+            else:
+                s.fn += 1
+    return list(scores.values())
+
+
+@dataclass
+class Averages:
+    """Macro and micro precision and recall over labels. A label's precision is undefined
+    when it was never predicted, its recall when it is never true: macro averages leave
+    those labels out (and say how many labels each average covers)."""
+
+    macro_precision: float
+    macro_recall: float
+    micro_precision: float
+    micro_recall: float
+    precision_labels: int
+    recall_labels: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+
+
+def averages(scores: Iterable[ClassScore]) -> Averages:
+    scores = list(scores)
+    with_p = [s for s in scores if s.tp + s.fp]
+    with_r = [s for s in scores if s.tp + s.fn]
+    tp = sum(s.tp for s in scores)
+    fp = sum(s.fp for s in scores)
+    fn = sum(s.fn for s in scores)
+    return Averages(
+        macro_precision=sum(s.precision for s in with_p) / len(with_p) if with_p else 0.0,
+        macro_recall=sum(s.recall for s in with_r) / len(with_r) if with_r else 0.0,
+        micro_precision=tp / (tp + fp) if tp + fp else 0.0,
+        micro_recall=tp / (tp + fn) if tp + fn else 0.0,
+        precision_labels=len(with_p),
+        recall_labels=len(with_r),
+    )

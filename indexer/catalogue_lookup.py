@@ -8,7 +8,7 @@ and records that root with the document, so that later lookups repeat the same w
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from indexer.report import FileOutcome, IngestReport
@@ -61,3 +61,26 @@ def load_catalogue_for(
             break
         with contextlib.suppress(ValueError, OSError):
             catalogue.load(candidate)
+
+
+def report_row_errors(
+    catalogue: Catalogue, paths: Iterable[Path], known_themes: Iterable[str], report: IngestReport
+) -> None:
+    """Catalogue rows of the files being ingested whose theme corrections name an unknown
+    theme id (or add and remove one id): one ``bad-catalogue`` entry per problem, naming the
+    catalogue, the line and the file. The rest of the row is used and the ingest goes on."""
+    known = set(known_themes)
+    seen: set[str] = set()
+    for path in paths:
+        row = catalogue.row(path)
+        if row is None:
+            continue
+        for error in row.theme_errors(known):
+            if error in seen:
+                continue
+            seen.add(error)
+            where = display_path(row.source) if row.source else display_path(path)
+            reason = f"{error}; ignored, the rest of the row was used"
+            report.files.append(
+                FileOutcome(where, FileStatus.BAD_CATALOGUE, reason[:400], action="partly used")
+            )

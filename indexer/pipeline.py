@@ -24,6 +24,7 @@ from indexer.catalogue_lookup import (
     CATALOGUE_ROOT_HEX,
     catalogue_reporter,
     load_catalogue_for,
+    report_row_errors,
 )
 from indexer.discover import RefusedError, discover, sha256_regular_file
 from indexer.extract import failure
@@ -228,6 +229,9 @@ class IngestRun:
             self.catalogue.load_for(path, root, on_error=on_error)
             self.items.append(IngestItem(path, root, st.st_size, st.st_mtime_ns))
         assign_ids(self.items, self.existing)
+        report_row_errors(
+            self.catalogue, [it.path for it in self.items], self.taxonomy.by_id, self.report
+        )
 
     def _plan(self) -> list[IngestItem]:
         """Settle unchanged files at once; return the ones that need the cache or an extraction.

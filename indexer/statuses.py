@@ -65,7 +65,8 @@ class FileStatus(StrEnum):
     #: a catalogue.csv that could not be read: its rows are ignored, the ingest goes on
     BAD_CATALOGUE = (
         "bad-catalogue",
-        "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder)",
+        "fix the catalogue.csv (UTF-8, a 'file' column, paths inside its folder, "
+        "theme ids as `reviewlib themes` lists them)",
     )
 
 

@@ -104,6 +104,11 @@ def document_to_json(
         "date": d.date,
         "year": d.year,
         "themes": list(d.themes),
+        "themes_mentioned": list(d.themes_mentioned),
+        "theme_corrections": {
+            "added": list(d.theme_corrections.get("added", [])),
+            "removed": list(d.theme_corrections.get("removed", [])),
+        },
         "path": public_path(d.path, expose_paths),
         "page_count": d.page_count,
         "source_url": d.source_url,

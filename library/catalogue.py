@@ -29,6 +29,8 @@ COLUMNS: tuple[str, ...] = (
     "licence",
     "attribution",
     "themes_expected",
+    "themes_add",
+    "themes_remove",
     "sha256",
     "notes",
 )
@@ -43,17 +45,57 @@ __all__ = ["CATALOGUE_NAME", "COLUMNS", "METADATA_COLUMNS", "Catalogue", "Catalo
 
 @dataclass
 class CatalogueRow:
-    """One catalogue row; ``path`` is the absolute path of the file it describes."""
+    """One catalogue row; ``path`` is the absolute path of the file it describes, ``source``
+    the catalogue.csv it comes from and ``line`` its line there (for error messages)."""
 
     path: Path
     fields: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    line: int = 0
 
     def get(self, name: str) -> str:
         return (self.fields.get(name) or "").strip()
 
+    def ids(self, name: str) -> list[str]:
+        """A ``;``-separated column as a list of ids (blanks dropped, order kept)."""
+        return list(dict.fromkeys(t.strip() for t in self.get(name).split(";") if t.strip()))
+
     @property
     def themes_expected(self) -> list[str]:
-        return [t.strip() for t in self.get("themes_expected").split(";") if t.strip()]
+        return self.ids("themes_expected")
+
+    @property
+    def themes_add(self) -> list[str]:
+        """Theme ids a curator adds (tagged central, whatever the text says)."""
+        return self.ids("themes_add")
+
+    @property
+    def themes_remove(self) -> list[str]:
+        """Theme ids a curator removes (neither central nor mentioned)."""
+        return self.ids("themes_remove")
+
+    @property
+    def where(self) -> str:
+        """``line 4 (file "a.pdf")``: where the row is in its catalogue, for messages."""
+        return f'line {self.line} (file "{self.get("file")}")'
+
+    def theme_errors(self, known: Iterable[str]) -> list[str]:
+        """What is wrong with the row's theme corrections: unknown ids, or an id both added
+        and removed. Each message names the row's line and file."""
+        ids = set(known)
+        errors: list[str] = []
+        for column in ("themes_add", "themes_remove"):
+            unknown = [t for t in self.ids(column) if t not in ids]
+            if unknown:
+                listed = ", ".join(repr(t) for t in unknown)
+                errors.append(f"{self.where}: unknown theme id {listed} in {column}")
+        both = sorted(set(self.themes_add) & set(self.themes_remove))
+        if both:
+            errors.append(
+                f"{self.where}: theme id {', '.join(repr(t) for t in both)} "
+                "is in both themes_add and themes_remove"
+            )
+        return errors
 
 
 def read_catalogue(csv_path: Path) -> dict[Path, CatalogueRow]:
@@ -65,7 +107,8 @@ def read_catalogue(csv_path: Path) -> dict[Path, CatalogueRow]:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or "file" not in reader.fieldnames:
                 raise CatalogueError(csv_path, "the header row must have a 'file' column")
-            for line_no, raw in enumerate(reader, start=2):
+            for raw in reader:
+                line_no = reader.line_num
                 rel = (raw.get("file") or "").strip()
                 if not rel:
                     continue
@@ -76,8 +119,8 @@ def read_catalogue(csv_path: Path) -> dict[Path, CatalogueRow]:
                         line=line_no,
                     )
                 path = (base / rel).resolve()
-                clean = {k: (v or "").strip() for k, v in raw.items() if k}
-                rows[path] = CatalogueRow(path=path, fields=clean)
+                clean = {k: (v or "").strip() for k, v in raw.items() if k and isinstance(v, str)}
+                rows[path] = CatalogueRow(path=path, fields=clean, source=csv_path, line=line_no)
     except UnicodeDecodeError as exc:
         raise CatalogueError(csv_path, f"not UTF-8 ({exc})") from exc
     return rows

@@ -27,6 +27,7 @@ from library.metadata_title import infer_title
 from library.models import DocumentRecord
 from library.paths import stored_path
 from library.schema import SCHEMA_VERSION
+from library.tagger import DocumentThemes, document_themes
 from library.taxonomy import Taxonomy
 
 __all__ = ["METADATA_VERSION", "build_record", "fingerprint", "humanise_filename", "infer"]
@@ -34,7 +35,8 @@ __all__ = ["METADATA_VERSION", "build_record", "fingerprint", "humanise_filename
 #: bump when inference rules change, so documents are re-described on the next ingest
 #: 2: ocr_pages means "read by OCR" (was: "without a text layer", now no_text_pages)
 #: 3: titles, case, partnership, type and kind read as a reader would (library/docview.py)
-METADATA_VERSION = 3
+#: 4: themes central or mentioned from weighted evidence, curator corrections (issue 11)
+METADATA_VERSION = 4
 
 
 def fingerprint(sha256: str, row: CatalogueRow | None, taxonomy: Taxonomy) -> str:
@@ -91,6 +93,20 @@ def infer(
     return infer_view(DocumentView.build(path, info, pages, lines))
 
 
+def _themes(
+    clean: Sequence[str], title: str, row: CatalogueRow | None, taxonomy: Taxonomy
+) -> DocumentThemes:
+    """Tag the pages as cleaned of their running headers and footers (``DocumentView.clean``),
+    then apply the catalogue row's corrections."""
+    tags = taxonomy.tag(clean, title=title)
+    return document_themes(
+        taxonomy,
+        tags,
+        add=row.themes_add if row else (),
+        remove=row.themes_remove if row else (),
+    )
+
+
 def build_record(
     *,
     doc_id: str,
@@ -119,8 +135,7 @@ def build_record(
     partnership = values.get("partnership", "")
     case_id = values.get("case_id") or (naming.case_id(partnership, case) if case else "")
     # running headers and footers are not evidence: a title on every page is not 20 mentions
-    evidence = taxonomy.tag(view.clean)
-    themes = [t.id for t in taxonomy.themes if t.id in evidence and evidence[t.id].tagged]
+    themes = _themes(view.clean, values.get("title", ""), row, taxonomy)
     return DocumentRecord(
         id=doc_id,
         path=shown,
@@ -137,8 +152,10 @@ def build_record(
         licence=values.get("licence", ""),
         attribution=values.get("attribution", ""),
         page_count=len(pages),
-        themes=themes,
-        theme_evidence={t: evidence[t].to_dict() for t in themes},
+        themes=themes.central,
+        themes_mentioned=themes.mentioned,
+        theme_evidence=themes.evidence,
+        theme_corrections=themes.corrections,
         ocr_pages=list(extraction.get("ocr_pages") or []),
         ocr_confidence=dict(extraction.get("ocr_confidence") or {}),
         no_text_pages=list(extraction.get("no_text_pages") or []),

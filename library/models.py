@@ -28,8 +28,12 @@ class DocumentRecord:
     licence: str = ""
     attribution: str = ""
     page_count: int = 0
-    themes: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)  # central: what the document is about
+    themes_mentioned: list[str] = field(default_factory=list)  # named, but not its subject
+    # theme id -> strength, source ("text" or "catalogue"), score, pages, phrases, snippet
     theme_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # a curator's corrections from the catalogue: {"added": [ids], "removed": [ids]}
+    theme_corrections: dict[str, list[str]] = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
     ocr_confidence: dict[str, float] = field(default_factory=dict)  # page -> mean word conf.
     no_text_pages: list[int] = field(default_factory=list)  # pages left (almost) without text

@@ -1,8 +1,11 @@
-"""The learning-theme taxonomy (data in ``library/data/themes.toml``) and the tagger.
+"""The learning-theme taxonomy: its data (``library/data/themes.toml``) and how a theme's words
+are found in text.
 
-A document is tagged with a theme when its pages mention the theme's phrases at least
-``min_mentions`` times in total (one passing mention is not a theme) and, where the theme has
-anchors, at least one anchor occurs. The evidence (pages, phrases, counts) is kept with the tag.
+Each theme has *strong* phrases (specific wording: "voice of the child", "disguised
+compliance"), which count wherever they stand, and *weak* ones (generic words: "bruising",
+"fathers", "threshold", "housing"), which count only with one of the theme's *context* words or
+a strong phrase nearby. Deciding what a document is about from these mentions is the tagger's
+job (:mod:`library.tagger`).
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library.errors import TaxonomyError
+
+if TYPE_CHECKING:
+    from library.tagger import ThemeTag
 
 DEFAULT_TAXONOMY = Path(__file__).parent / "data" / "themes.toml"
 
@@ -24,10 +30,31 @@ DEFAULT_TAXONOMY = Path(__file__).parent / "data" / "themes.toml"
 _SEP = r"[\s\-\u2010-\u2015/]*"
 _WORD_EDGE_L = r"(?<![0-9a-z])"
 _WORD_EDGE_R = r"(?![0-9a-z])"
+_FAST_EDGE = r"(?<![0-9a-z].)"  # the left word edge, one character back
+_THEME_KEYS = {
+    "id",
+    "label",
+    "description",
+    "group",
+    "phrases",
+    "weak",
+    "context",
+    "acronyms",
+    "weak_acronyms",
+    "exclude",
+    "min_mentions",
+    # the first schema (a flat count): still read, see Taxonomy.load
+    "anchors",
+}
 
 
 def _normalise(text: str) -> str:
-    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower case, straight apostrophes; the same length as ``text`` (so an offset found in
+    one is the offset in the other: acronyms are matched in the text as printed)."""
+    low = text.lower()
+    if len(low) != len(text):  # a few letters lower into two ("İ"): keep one
+        low = "".join(c.lower()[:1] for c in text)
+    return low.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -48,11 +75,51 @@ def _fast_phrase_pattern(phrase: str) -> str | None:
     first = pattern[:1]
     if not first or not (first.isalnum() or first in "'"):
         return None
-    return first + r"(?<![0-9a-z].)" + pattern[1:]
+    return first + _FAST_EDGE + pattern[1:]
 
 
 def _acronym_pattern(acronym: str) -> str:
     return r"(?<![0-9A-Za-z])" + re.escape(acronym.strip()) + r"(?![0-9A-Za-z])"
+
+
+def _alternation(phrases: Sequence[str]) -> tuple[re.Pattern[str], list[int]] | None:
+    """One regex for a list of phrases, and which phrase each of its groups closes
+    (``order[m.lastindex - 1]`` is the index of the phrase matched).
+
+    The fast branches are grouped by their first character, ``b(?<!..)(?:ruis...()|...)``:
+    only phrases that start with the character at a position can match there, so the engine
+    tests one group instead of every branch; within a group the phrases keep their order, so
+    the phrase listed first still wins where several match at one place."""
+    if not phrases:
+        return None
+    fast = [_fast_phrase_pattern(p) for p in phrases]
+    if not all(fast):
+        plain = "|".join(f"({_phrase_pattern(p)})" for p in phrases)
+        return re.compile(plain), list(range(len(phrases)))
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for i, pattern in enumerate(fast):
+        assert pattern is not None
+        first, rest = pattern[0], pattern[1 + len(_FAST_EDGE) :]
+        groups.setdefault(first, []).append((i, rest))
+    parts: list[str] = []
+    order: list[int] = []
+    for first, members in groups.items():
+        # an empty group closes each branch: ``lastindex`` names the phrase matched
+        inner = "|".join(f"{rest}()" for _, rest in members)
+        parts.append(f"{first}{_FAST_EDGE}(?:{inner})")
+        order.extend(i for i, _ in members)
+    return re.compile("|".join(parts)), order
+
+
+@dataclass(frozen=True)
+class Match:
+    """One mention: where it starts and ends in the text searched, the phrase (or acronym)
+    as written in the taxonomy, and whether it is weak (needs context)."""
+
+    start: int
+    end: int
+    term: str
+    weak: bool
 
 
 @dataclass
@@ -61,60 +128,69 @@ class Theme:
     label: str
     description: str
     group: str
-    phrases: list[str]
-    acronyms: list[str] = field(default_factory=list)
-    anchors: list[str] = field(default_factory=list)
-    min_mentions: int = 3
+    phrases: list[str]  # strong: specific wording, counts wherever it stands
+    weak: list[str] = field(default_factory=list)  # generic: counts only with context nearby
+    context: list[str] = field(default_factory=list)  # words that anchor a weak phrase
+    acronyms: list[str] = field(default_factory=list)  # case-sensitive, strong
+    weak_acronyms: list[str] = field(default_factory=list)  # case-sensitive, weak
+    exclude: list[str] = field(default_factory=list)  # wording that is not the theme
+    min_mentions: int = 0  # central also needs this many mentions outside lists (0: no floor)
 
     def __post_init__(self) -> None:
-        # One alternation per theme, a group per phrase, so a match names its phrase.
-        self._terms = list(self.phrases)
-        fast = [_fast_phrase_pattern(p) for p in self.phrases]
-        if all(fast):
-            # an empty group closes each branch: ``lastindex`` names the phrase matched
-            parts = [f"{f}()" for f in fast]
-        else:
-            parts = [f"({_phrase_pattern(p)})" for p in self.phrases]
-        self._rx = re.compile("|".join(parts)) if parts else None
+        # One alternation per theme over its strong and weak phrases (the regex engine's
+        # cost is per pass over the text, not per phrase), a group per phrase.
+        self._terms = [*self.phrases, *self.weak]
+        self._n_strong = len(self.phrases)
+        self._rx = _alternation(self._terms)
+        self._acr = [*self.acronyms, *self.weak_acronyms]
         self._rx_acr = (
-            re.compile("|".join(f"({_acronym_pattern(a)})" for a in self.acronyms))
-            if self.acronyms
+            re.compile("|".join(f"({_acronym_pattern(a)})" for a in self._acr))
+            if self._acr
             else None
         )
-        self._anchor_set = {a.lower() for a in self.anchors}
+        self._rx_context = _alternation(self.context)
+        # the longest wording first: where two start at one place, the longer one excludes
+        self._rx_exclude = _alternation(sorted(self.exclude, key=len, reverse=True))
+
+    def matches(self, normalised: str, raw: str | None = None) -> Iterator[Match]:
+        """Every mention in a text: phrases in ``normalised`` (the text through
+        ``_normalise``), acronyms in ``raw`` (the text as printed, of the same length). A
+        phrase inside one of the theme's ``exclude`` wordings ("neglected to", "the threshold
+        of the house") is not a mention."""
+        if self._rx is not None:
+            rx, order = self._rx
+            for m in rx.finditer(normalised):
+                i = order[m.lastindex - 1]  # type: ignore[operator]
+                if self._rx_exclude is not None and self._excluded(normalised, m.start(), m.end()):
+                    continue
+                yield Match(m.start(), m.end(), self._terms[i], i >= self._n_strong)
+        if self._rx_acr is not None and raw is not None:
+            n = len(self.acronyms)
+            for m in self._rx_acr.finditer(raw):
+                i = m.lastindex - 1  # type: ignore[operator]
+                yield Match(m.start(), m.end(), self._acr[i], i >= n)
+
+    def _excluded(self, text: str, start: int, end: int) -> bool:
+        """Whether an exclude wording overlaps text[start:end] ("father's drug" in "his
+        father's drug supply associates"), searched close around it."""
+        assert self._rx_exclude is not None
+        lo = max(0, start - 40)
+        for x in self._rx_exclude[0].finditer(text, lo, min(len(text), end + 40)):
+            if x.start() < end and x.end() > start:
+                return True
+        return False
+
+    def has_context(self, normalised: str) -> bool:
+        """Whether a (normalised) text holds one of the theme's context words."""
+        return self._rx_context is not None and self._rx_context[0].search(normalised) is not None
 
     def find(self, text: str, normalised: str | None = None) -> dict[str, int]:
-        """Mentions per phrase (or acronym) in one page of text (``normalised``: the page
-        through ``_normalise``, when the caller has it)."""
+        """Mentions per phrase (or acronym) in one text, strong and weak alike."""
         found: dict[str, int] = {}
-        if self._rx is not None:
-            for m in self._rx.finditer(_normalise(text) if normalised is None else normalised):
-                phrase = self._terms[m.lastindex - 1]  # type: ignore[operator]
-                found[phrase] = found.get(phrase, 0) + 1
-        if self._rx_acr is not None:
-            for m in self._rx_acr.finditer(text):
-                acr = self.acronyms[m.lastindex - 1]  # type: ignore[operator]
-                found[acr] = found.get(acr, 0) + 1
+        norm = _normalise(text) if normalised is None else normalised
+        for m in self.matches(norm, text):
+            found[m.term] = found.get(m.term, 0) + 1
         return found
-
-    def is_anchor(self, phrase: str) -> bool:
-        return phrase.lower() in self._anchor_set
-
-
-@dataclass
-class ThemeEvidence:
-    theme_id: str
-    mentions: int
-    pages: dict[int, int]  # page number -> mentions on that page
-    phrases: dict[str, int]  # phrase -> mentions in the document
-    tagged: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "mentions": self.mentions,
-            "pages": {str(k): v for k, v in sorted(self.pages.items())},
-            "phrases": dict(sorted(self.phrases.items(), key=lambda kv: -kv[1])),
-        }
 
 
 class Taxonomy:
@@ -134,6 +210,8 @@ class Taxonomy:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Taxonomy:
+        """Read a taxonomy file. A theme in the first schema (``anchors``) is read as: its
+        anchors are its strong phrases, its other phrases weak."""
         path = path or DEFAULT_TAXONOMY
         try:
             raw_bytes = path.read_bytes()
@@ -158,28 +236,14 @@ class Taxonomy:
 
     @staticmethod
     def _themes(data: dict[str, Any], path: Path | None) -> list[Theme]:
-        default_min = int(data.get("defaults", {}).get("min_mentions", 3))
+        shared = data.get("context", {})
+        if not isinstance(shared, dict):
+            raise TaxonomyError(f"{path}: [context] must be a table of word lists")
+        lists = {name: _strings(path, f"[context] {name}", shared, name) for name in shared}
         themes: list[Theme] = []
         seen: set[str] = set()
         for i, raw in enumerate(data.get("theme", []), start=1):
-            tid = str(raw.get("id", "")).strip()
-            if not tid or not raw.get("label") or not (raw.get("phrases") or raw.get("acronyms")):
-                raise TaxonomyError(f"{path}: theme #{i} needs id, label and phrases")
-            if tid in seen:
-                raise TaxonomyError(f"{path}: theme id {tid!r} appears twice")
-            seen.add(tid)
-            themes.append(
-                Theme(
-                    id=tid,
-                    label=str(raw["label"]),
-                    description=str(raw.get("description", "")),
-                    group=str(raw.get("group", "")),
-                    phrases=[str(p) for p in raw.get("phrases", [])],
-                    acronyms=[str(a) for a in raw.get("acronyms", [])],
-                    anchors=[str(a) for a in raw.get("anchors", [])],
-                    min_mentions=int(raw.get("min_mentions", default_min)),
-                )
-            )
+            themes.append(_theme(path, i, raw, seen, lists))
         if not themes:
             raise TaxonomyError(f"{path}: no [[theme]] entries")
         return themes
@@ -193,30 +257,76 @@ class Taxonomy:
         t = self.by_id.get(theme_id)
         return t.label if t else theme_id
 
-    def tag(self, pages: Sequence[str]) -> dict[str, ThemeEvidence]:
-        """Evidence for every theme mentioned at all; ``tagged`` says which pass the threshold."""
-        out: dict[str, ThemeEvidence] = {}
-        normalised = [_normalise(text) if text else "" for text in pages]
-        for theme in self.themes:
-            per_page: dict[int, int] = {}
-            phrases: dict[str, int] = {}
-            for number, text in enumerate(pages, start=1):
-                if not text:
-                    continue
-                found = theme.find(text, normalised[number - 1])
-                if found:
-                    per_page[number] = sum(found.values())
-                    for p, n in found.items():
-                        phrases[p] = phrases.get(p, 0) + n
-            if not per_page:
-                continue
-            mentions = sum(per_page.values())
-            anchored = not theme.anchors or any(theme.is_anchor(p) for p in phrases)
-            out[theme.id] = ThemeEvidence(
-                theme_id=theme.id,
-                mentions=mentions,
-                pages=per_page,
-                phrases=phrases,
-                tagged=anchored and mentions >= theme.min_mentions,
-            )
-        return out
+    def tag(self, pages: Sequence[str], title: str = "") -> dict[str, ThemeTag]:
+        """Every theme the pages mention, with its strength and evidence (see
+        :func:`library.tagger.tag`)."""
+        from library.tagger import tag
+
+        return tag(self, pages, title=title)
+
+
+def _strings(path: Path | None, tid: str, raw: dict[str, Any], key: str) -> list[str]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise TaxonomyError(f"{path}: theme {tid!r}: {key} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _count(path: Path | None, tid: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TaxonomyError(f"{path}: theme {tid!r}: min_mentions must be a whole number >= 0")
+    return value
+
+
+def _context(
+    path: Path | None, tid: str, words: list[str], lists: dict[str, list[str]]
+) -> list[str]:
+    """A theme's context words, with ``@name`` standing for the shared list ``[context] name``."""
+    out: list[str] = []
+    for w in words:
+        if w.startswith("@"):
+            if w[1:] not in lists:
+                raise TaxonomyError(f"{path}: theme {tid!r}: no shared context list {w[1:]!r}")
+            out.extend(lists[w[1:]])
+        else:
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+def _theme(
+    path: Path | None, i: int, raw: dict[str, Any], seen: set[str], lists: dict[str, list[str]]
+) -> Theme:
+    tid = str(raw.get("id", "")).strip()
+    if not tid or not raw.get("label"):
+        raise TaxonomyError(f"{path}: theme #{i} needs id, label and phrases")
+    if tid in seen:
+        raise TaxonomyError(f"{path}: theme id {tid!r} appears twice")
+    seen.add(tid)
+    unknown = sorted(set(raw) - _THEME_KEYS)
+    if unknown:
+        raise TaxonomyError(f"{path}: theme {tid!r}: unknown key(s) {', '.join(unknown)}")
+    phrases = _strings(path, tid, raw, "phrases")
+    weak = _strings(path, tid, raw, "weak")
+    acronyms = _strings(path, tid, raw, "acronyms")
+    weak_acronyms = _strings(path, tid, raw, "weak_acronyms")
+    if "anchors" in raw:  # the first schema: phrases that are not anchors were generic
+        anchors = {a.lower() for a in _strings(path, tid, raw, "anchors")}
+        weak += [p for p in phrases if p.lower() not in anchors]
+        phrases = [p for p in phrases if p.lower() in anchors]
+        weak_acronyms += [a for a in acronyms if a.lower() not in anchors]
+        acronyms = [a for a in acronyms if a.lower() in anchors]
+    if not (phrases or acronyms):
+        raise TaxonomyError(f"{path}: theme #{i} needs id, label and phrases")
+    return Theme(
+        id=tid,
+        label=str(raw["label"]),
+        description=str(raw.get("description", "")),
+        group=str(raw.get("group", "")),
+        phrases=phrases,
+        weak=weak,
+        context=_context(path, tid, _strings(path, tid, raw, "context"), lists),
+        exclude=_strings(path, tid, raw, "exclude"),
+        min_mentions=_count(path, tid, raw.get("min_mentions", 0)),
+        acronyms=acronyms,
+        weak_acronyms=weak_acronyms,
+    )

@@ -20,11 +20,32 @@ def _expected() -> dict[str, set[str]]:
 
 
 def test_tagging_matches_the_themes_the_samples_were_written_for(corpus_index: Path) -> None:
+    """Every theme a sample was written to exercise is tagged, central or mentioned (a
+    briefing's passing mention of multi-agency working is not its subject), and no theme it
+    was not written for is central."""
     expected = _expected()
     with Library(corpus_index).searcher() as s:
         docs = s.documents()
         for doc_id, themes in expected.items():
-            assert set(docs[doc_id].themes) == themes, doc_id
+            doc = docs[doc_id]
+            assert themes <= set(doc.themes) | set(doc.themes_mentioned), doc_id
+            assert set(doc.themes) <= themes, doc_id
+            assert doc.themes, doc_id
+            assert not set(doc.themes) & set(doc.themes_mentioned), doc_id
+
+
+def test_long_guidance_is_not_about_every_theme_it_names(corpus_index: Path) -> None:
+    """Issue 11: with a flat count, Keeping children safe in education 2025 carried 23 themes
+    and multi-agency working was on 30 of the 33 documents, which told a user nothing."""
+    with Library(corpus_index).searcher() as s:
+        docs = s.documents()
+    kcsie = docs["keeping-children-safe-in-education-2025"]
+    assert len(kcsie.themes) <= 3, kcsie.themes
+    assert len(kcsie.themes_mentioned) >= 15  # named, and shown as such
+    carrying = [d.id for d in docs.values() if "multi-agency-working" in d.themes]
+    assert len(carrying) <= 5, carrying
+    # the review whose findings are about agencies working together keeps it
+    assert "multi-agency-working" in docs["learning-review-child-g"].themes
 
 
 def test_bruising_non_mobile_finds_briefing_protocol_and_leaflet(corpus_index: Path) -> None:

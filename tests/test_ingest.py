@@ -101,14 +101,26 @@ def test_ingesting_another_folder_keeps_the_first(tmp_path: Path, data_dir: Path
     assert search(data_dir, "folder document").total == 2
 
 
+NEGLECT = [
+    "There was evidence of chronic neglect in the home.",
+    "Neglect of the children's basic needs went on for years.",
+    "The health visitor used the graded care profile.",
+    "Professionals became used to the neglect.",
+]
+
+
 def _themes_doc(mentions: int) -> list[str]:
+    """Four pages of filler with ``mentions`` different sentences about neglect in the middle
+    of their pages (the same sentence at the foot of every page would be a running footer)."""
     pages = filler_pages(4)
     for i in range(mentions):
-        pages[i % 4] += " There was evidence of chronic neglect in the home."
+        head, tail = pages[i % 4][:150], pages[i % 4][150:]
+        pages[i % 4] = f"{head}\n{NEGLECT[i]}\n{tail}"
     return pages
 
 
 def test_theme_needs_enough_evidence(tmp_path: Path, data_dir: Path) -> None:
+    """One passing mention in a short document is a theme it mentions; four are its subject."""
     make_pdf(tmp_path / "t" / "passing.pdf", _themes_doc(1))
     make_pdf(tmp_path / "t" / "strong.pdf", _themes_doc(4))
     ingest([tmp_path / "t"], data_dir, options=INGEST_OPTS)
@@ -117,9 +129,13 @@ def test_theme_needs_enough_evidence(tmp_path: Path, data_dir: Path) -> None:
         passing = s.document("passing")
     assert "neglect" in strong.themes
     ev = strong.theme_evidence["neglect"]
+    assert ev["strength"] == "central" and ev["source"] == "text"
     assert ev["mentions"] >= 4
     assert set(ev["pages"]) == {"1", "2", "3", "4"}
+    assert ev["score"] >= ev["threshold"]
     assert "neglect" not in passing.themes
+    assert passing.themes_mentioned == ["neglect"]
+    assert passing.theme_evidence["neglect"]["strength"] == "mentioned"
     res = search(data_dir, "", themes=["neglect"])
     assert [h.document.id for h in res.hits] == ["strong"]
 

@@ -277,7 +277,11 @@ def test_running_lines_kept_out_of_snippets_and_theme_evidence(
         doc = s.document("child-n")
         assert line_key(header) in doc.running_lines
         assert "neglect" not in doc.themes  # one mention in the text, not eight
-        assert "neglect" not in doc.theme_evidence
+        # mentioned once, on the page that says it: the header is no evidence
+        evidence = doc.theme_evidence["neglect"]
+        assert evidence["strength"] == "mentioned"
+        assert evidence["mentions"] == 1 and evidence["pages"] == {"4": 1}
+        assert "Westmere Safeguarding" not in evidence["snippet"]["text"]
         result = s.search(SearchRequest(q="neglect"))
         assert result.total == 1
         hits = result.hits[0].hits

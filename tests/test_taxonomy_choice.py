@@ -58,7 +58,11 @@ def setup(tmp_path: Path) -> dict[str, Any]:
     make_pdf(tmp_path / "a" / "kin.pdf", kin_pages)
     make_pdf(tmp_path / "a" / "plain.pdf", filler_pages(2, seed="plain"))
     other = filler_pages(2, seed="other")
-    other[0] += " The kinship carer, the kinship carer's partner and a second kinship carer."
+    # three sentences about kinship carers: one sentence naming them thrice is a mention
+    other[0] += (
+        " The kinship carer looked after the children. The kinship carer's partner helped."
+        " A second kinship carer was assessed."
+    )
     make_pdf(tmp_path / "b" / "other-kin.pdf", other)
     tax = tmp_path / "my-themes.toml"
     tax.write_text(DEFAULT_TAXONOMY.read_text(encoding="utf-8") + KINSHIP, encoding="utf-8")

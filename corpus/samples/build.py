@@ -37,6 +37,10 @@ per line:
     themes           ';'-joined theme ids deliberately written in (catalogue themes_expected)
     notes            catalogue notes
 
+The labelled theme evaluation set (evaluation/themes/docs) adds its truth in four more keys,
+which rendering ignores: themes_mentioned, decoys, split, shape (see
+evaluation/themes/README.md).
+
 Body lines (a blank line ends a paragraph; consecutive plain lines are joined):
 
     # Heading            section heading (listed in the contents)
@@ -125,6 +129,11 @@ FRONT_KEYS = {
     "orientation",
     "themes",
     "notes",
+    # truth of the theme evaluation set (evaluation/themes): read there, ignored here
+    "themes_mentioned",
+    "decoys",
+    "split",
+    "shape",
 }
 
 

@@ -1,0 +1,1 @@
+"""The labelled theme evaluation set and its command (``python -m evaluation themes``)."""
