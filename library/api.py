@@ -57,12 +57,15 @@ def metadata_source_json(d: DocumentRecord, expose: bool = False) -> dict[str, s
 def theme_evidence_json(
     d: DocumentRecord, labels: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """The evidence of each of the document's themes, in its theme order: ``id``, ``label``,
-    ``mentions``, ``pages`` (``page``, ``mentions``; by page) and ``phrases`` (``phrase``,
-    ``mentions``; most mentioned first)."""
+    """The evidence of each of the document's themes, central ones first then those it only
+    mentions, in its theme order: ``id``, ``label``, ``strength`` (central or mentioned),
+    ``source`` (text or catalogue), ``text_strength`` (what the text alone gave, for a
+    catalogue correction), ``score`` and ``threshold``, ``mentions``, ``pages`` (``page``,
+    ``mentions``; by page), ``best_pages`` (strongest first), ``phrases`` (``phrase``,
+    ``mentions``; most mentioned first) and ``snippet`` (the strongest mention, or None)."""
     labels = labels or {}
     out = []
-    for theme in d.themes:
+    for theme in [*d.themes, *d.themes_mentioned]:
         ev = d.theme_evidence.get(theme) or {}
         pages = []
         for key, count in (ev.get("pages") or {}).items():
@@ -76,9 +79,16 @@ def theme_evidence_json(
             {
                 "id": theme,
                 "label": labels.get(theme, theme),
+                "strength": ev.get("strength", "central" if theme in d.themes else "mentioned"),
+                "source": ev.get("source", "text"),
+                "text_strength": ev.get("text_strength", ev.get("strength")),
+                "score": ev.get("score"),
+                "threshold": ev.get("threshold"),
                 "mentions": ev.get("mentions", sum(c for _, c in pages)),
                 "pages": [{"page": p, "mentions": c} for p, c in pages],
+                "best_pages": list(ev.get("best_pages") or []),
                 "phrases": [{"phrase": p, "mentions": c} for p, c in phrases],
+                "snippet": ev.get("snippet"),
             }
         )
     return out
