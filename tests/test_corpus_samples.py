@@ -8,9 +8,7 @@ check catalogue.csv against the files and against the vocabularies in docs/archi
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from helpers import ROOT
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTPage, LTTextContainer
 
+from evaluation.themes.run import load_build
 from library.catalogue import COLUMNS
 from library.files import sha256_file
 
@@ -36,19 +35,6 @@ BRUISING_DOCS = {
 }
 
 
-def _load_build():
-    spec = importlib.util.spec_from_file_location("corpus_samples_build", SAMPLES / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    keep, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in corpus/
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = keep
-    return module
-
-
 def _vocabulary(label: str) -> set[str]:
     """Ids listed in docs/architecture.md after ``label`` (backticked or comma-separated)."""
     text = ARCHITECTURE.read_text(encoding="utf-8")
@@ -60,7 +46,7 @@ def _vocabulary(label: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def build():
-    return _load_build()
+    return load_build()
 
 
 @pytest.fixture(scope="module")
