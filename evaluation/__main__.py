@@ -2,6 +2,7 @@
 
 python -m evaluation metadata            # title, case, partnership, type, kind, date
 python -m evaluation metadata --json     # the same as JSON
+python -m evaluation spelling            # did you mean: respellings, false corrections
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -12,9 +13,13 @@ import sys
 from collections.abc import Callable
 
 from evaluation.metadata import run as metadata_run
+from evaluation.spelling import run as spelling_run
 
 #: set name -> its command's main(argv) -> exit code
-SETS: dict[str, Callable[[list[str]], int]] = {"metadata": metadata_run.main}
+SETS: dict[str, Callable[[list[str]], int]] = {
+    "metadata": metadata_run.main,
+    "spelling": spelling_run.main,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
