@@ -211,10 +211,12 @@ class Speller:
         left: str | None = None,
         right: str | None = None,
         pairs: PairLookup | None = None,
+        cands: list[Candidate] | None = None,
     ) -> str | None:
         """The likeliest respelling of an unknown lowercase ``word`` between the words
-        ``left`` and ``right`` of the query; None when none is likely enough."""
-        cands = self.candidates(word)
+        ``left`` and ``right`` of the query (``cands``: its candidates, if already looked up);
+        None when none is likely enough."""
+        cands = self.candidates(word) if cands is None else cands
         if not cands:
             return None
         ranked = []
@@ -246,6 +248,8 @@ class Speller:
         fixes: dict[int, tuple[int, str]] = {}  # start of a misspelt part -> (end, respelling)
         complete = True
         budget = MAX_CORRECTED
+        looked: dict[str, list[Candidate]] = {}  # each distinct word asked about once
+        decided: dict[tuple[str, str | None, str | None], str | None] = {}
         for m in WORD_RX.finditer(text):
             if m.group(1).upper() in _OPERATORS:
                 continue
@@ -254,14 +258,19 @@ class Speller:
                 low = typed.lower()
                 if len(low) < 3 or self.is_known(typed):
                     continue
-                if low not in self._cache:
+                if low not in looked and low not in self._cache:
                     if budget == 0 or (deadline is not None and deadline.skip("suggestion")):
                         complete = budget == 0
                         return self._respelt(text, fixes, complete)
                     budget -= 1
                 start = m.start(1) + part.start()
                 left, right = _neighbours(tokens, starts, start, fixes)
-                fix = self.correct(low, left, right, pairs)
+                if low not in looked:
+                    looked[low] = self.candidates(low)
+                key = (low, left, right)
+                if key not in decided:
+                    decided[key] = self.correct(low, left, right, pairs, looked[low])
+                fix = decided[key]
                 if fix:
                     fixes[start] = (start + len(typed), self._cased(typed, fix))
         return self._respelt(text, fixes, complete)
