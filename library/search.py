@@ -293,7 +293,7 @@ class LibrarySearcher:
         library/spelling.py; None past the deadline."""
         reader = self.raw.reader()
         speller = self.lib.spellers.get((self.gen, reader.generation()), reader)
-        return speller.suggest(text, deadline).text
+        return speller.suggest(text, deadline, reader).text
 
 
 def check_request(req: SearchRequest) -> None:
