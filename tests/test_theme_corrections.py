@@ -86,9 +86,9 @@ def test_corrections_apply_survive_reingest_and_rebuild_and_can_be_undone(tmp_pa
     assert shown["themes"] == ["voice-of-child"]
     assert shown["theme_corrections"] == {"added": ["voice-of-child"], "removed": ["neglect"]}
     assert "domestic-abuse" in shown["themes_mentioned"]
-    assert document_to_json(doc, evidence=True)["theme_evidence"]["voice-of-child"]["source"] == (
-        "catalogue"
-    )
+    evidence = document_to_json(doc, evidence=True)["theme_evidence"]
+    added = next(t for t in evidence if t["id"] == "voice-of-child")
+    assert (added["source"], added["strength"]) == ("catalogue", "central")
     with Library(data).searcher() as s:
         assert s.search(SearchRequest(themes=["voice-of-child"])).total == 1
         assert s.search(SearchRequest(themes=["neglect"])).total == 0
