@@ -278,6 +278,11 @@ def test_the_document_page_says_why_for_each_theme(client: FlaskClient) -> None:
     mentioned = page.find(id="theme-domestic-abuse")
     assert mentioned is not None and "mentioned" in mentioned.get_text()
     assert mentioned.find_parent("dl")["class"] == ["evidence-list", "evidence-list--mentioned"]
+    # folded away: what a reader sees first is what the document is about
+    folded = mentioned.find_parent("details")
+    assert folded is not None and not folded.has_attr("open")
+    assert "1 theme named but not what it is about" in folded.find("summary").get_text()
+    assert neglect.find_parent("details") is None
     # the theme's link lists the documents that mention it too
     href = mentioned.find("a")["href"]
     assert parse_qs(urlsplit(href).query) == {
@@ -362,3 +367,32 @@ def test_the_help_page_explains_the_two_strengths(client: FlaskClient) -> None:
     page = BeautifulSoup(client.get("/help").get_data(as_text=True), "html.parser")
     assert page.find(id="theme-strengths") is not None
     assert page.select_one('a[href="#theme-strengths"]') is not None
+
+
+def test_the_document_page_shows_the_catalogue_corrections(tmp_path: Path) -> None:
+    """A curator's addition says so, with what the text alone said; a removal is listed."""
+    docs = tmp_path / "docs"
+    make_pdf(docs / "child-n.pdf", CHILD_N)
+    with (docs / "catalogue.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["file", "themes_add", "themes_remove"])
+        writer.writeheader()
+        writer.writerow(
+            {"file": "child-n.pdf", "themes_add": "young-carers", "themes_remove": "domestic-abuse"}
+        )
+    ingest([docs], tmp_path / "var", options=IngestOptions(progress=False, workers=1))
+    client = create_app({"DATA_DIR": tmp_path / "var", "TESTING": True}).test_client()
+    page = BeautifulSoup(client.get("/documents/child-n").get_data(as_text=True), "html.parser")
+    added = page.find(id="theme-young-carers")
+    assert added is not None and "central" in added.get_text()
+    assert "added by the catalogue (not found in the text)" in " ".join(added.get_text().split())
+    assert page.find(id="theme-domestic-abuse") is None
+    removed = page.select_one(".evidence-removed")
+    assert removed is not None and "Domestic abuse" in removed.get_text()
+    doc = _get_json(client, "/documents/child-n.json")
+    assert doc["theme_corrections"] == {"added": ["young-carers"], "removed": ["domestic-abuse"]}
+    item = next(t for t in doc["theme_evidence"] if t["id"] == "young-carers")
+    assert (item["strength"], item["source"], item["text_strength"]) == (
+        "central",
+        "catalogue",
+        None,
+    )
