@@ -10,7 +10,7 @@ the site, or a reader of a shared JSON file, learns nothing of the server's fold
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -54,44 +54,68 @@ def metadata_source_json(d: DocumentRecord, expose: bool = False) -> dict[str, s
     return {k: v for k, v in d.metadata_source.items() if k in _RECORD_FIELDS}
 
 
+def theme_evidence_item(
+    d: DocumentRecord, theme: str, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Why ``d`` carries ``theme``: ``id``, ``label``, ``strength`` (central or mentioned),
+    ``source`` (text or catalogue), ``text_strength`` (what the text said, for a curator's
+    addition), ``score`` and ``threshold``, ``mentions``, ``listed`` (mentions in lists),
+    ``pages`` (``page``, ``mentions``; by page), ``best_pages`` (the strongest first),
+    ``phrases`` (``phrase``, ``mentions``; most mentioned first) and ``snippet`` (``page``,
+    ``text``, ``section`` of the strongest mention, or null)."""
+    ev = d.theme_evidence.get(theme) or {}
+    pages = []
+    for key, count in (ev.get("pages") or {}).items():
+        try:
+            pages.append((int(key), int(count)))
+        except (TypeError, ValueError):
+            continue
+    pages.sort()
+    phrases = sorted((ev.get("phrases") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    snippet = ev.get("snippet") if isinstance(ev.get("snippet"), dict) else None
+    central = theme in d.themes
+    return {
+        "id": theme,
+        "label": (labels or {}).get(theme, theme),
+        "strength": "central" if central else "mentioned",
+        "source": ev.get("source", "text"),
+        "text_strength": ev.get("text_strength", ev.get("strength")),
+        "score": ev.get("score"),
+        "threshold": ev.get("threshold"),
+        "mentions": ev.get("mentions", sum(c for _, c in pages)),
+        "listed": ev.get("listed", 0),
+        "pages": [{"page": p, "mentions": c} for p, c in pages],
+        "best_pages": [int(p) for p in ev.get("best_pages") or []],
+        "phrases": [{"phrase": p, "mentions": c} for p, c in phrases],
+        "snippet": (
+            {
+                "page": snippet.get("page"),
+                "text": snippet.get("text", ""),
+                "section": snippet.get("section", ""),
+            }
+            if snippet
+            else None
+        ),
+    }
+
+
 def theme_evidence_json(
     d: DocumentRecord, labels: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """The evidence of each of the document's themes, central ones first then those it only
-    mentions, in its theme order: ``id``, ``label``, ``strength`` (central or mentioned),
-    ``source`` (text or catalogue), ``text_strength`` (what the text alone gave, for a
-    catalogue correction), ``score`` and ``threshold``, ``mentions``, ``pages`` (``page``,
-    ``mentions``; by page), ``best_pages`` (strongest first), ``phrases`` (``phrase``,
-    ``mentions``; most mentioned first) and ``snippet`` (the strongest mention, or None)."""
-    labels = labels or {}
-    out = []
-    for theme in [*d.themes, *d.themes_mentioned]:
-        ev = d.theme_evidence.get(theme) or {}
-        pages = []
-        for key, count in (ev.get("pages") or {}).items():
-            try:
-                pages.append((int(key), int(count)))
-            except (TypeError, ValueError):
-                continue
-        pages.sort()
-        phrases = sorted((ev.get("phrases") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-        out.append(
-            {
-                "id": theme,
-                "label": labels.get(theme, theme),
-                "strength": ev.get("strength", "central" if theme in d.themes else "mentioned"),
-                "source": ev.get("source", "text"),
-                "text_strength": ev.get("text_strength", ev.get("strength")),
-                "score": ev.get("score"),
-                "threshold": ev.get("threshold"),
-                "mentions": ev.get("mentions", sum(c for _, c in pages)),
-                "pages": [{"page": p, "mentions": c} for p, c in pages],
-                "best_pages": list(ev.get("best_pages") or []),
-                "phrases": [{"phrase": p, "mentions": c} for p, c in phrases],
-                "snippet": ev.get("snippet"),
-            }
-        )
-    return out
+    """The evidence of each of the document's themes (:func:`theme_evidence_item`): the
+    central ones first, then those only mentioned, each in the taxonomy's order."""
+    return [theme_evidence_item(d, t, labels) for t in (*d.themes, *d.themes_mentioned)]
+
+
+def chosen_theme_evidence(
+    d: DocumentRecord, themes: Sequence[str], labels: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The evidence of each of ``themes`` (those a search chose) that ``d`` carries."""
+    return [
+        theme_evidence_item(d, t, labels)
+        for t in themes
+        if t in d.themes or t in d.themes_mentioned
+    ]
 
 
 def document_to_json(
@@ -142,11 +166,21 @@ def page_ocr_json(d: DocumentRecord, page: int) -> dict[str, Any]:
     return {"ocr": True, "ocr_confidence": confidence} if ocr else {"ocr": False}
 
 
-def hit_to_json(h: DocumentHit, *, expose_paths: bool = False) -> dict[str, Any]:
-    out = document_to_json(h.document, expose_paths=expose_paths)
+def hit_to_json(
+    h: DocumentHit,
+    *,
+    expose_paths: bool = False,
+    themes: Sequence[str] = (),
+    theme_labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A search result; ``theme_evidence`` holds why it carries each of ``themes`` (the themes
+    the search chose) that it carries."""
+    d = h.document
+    out = document_to_json(d, expose_paths=expose_paths)
     out.update(
         {
             "score": round(h.score, 4),
+            "theme_evidence": chosen_theme_evidence(d, themes, theme_labels),
             "pages": list(h.pages),
             "pages_match": h.pages_match,
             "more_pages": h.more_pages,
@@ -176,7 +210,14 @@ def facet_value_json(name: str, v: FacetValue) -> dict[str, Any]:
     }
 
 
-def result_to_json(res: SearchResult, *, expose_paths: bool = False) -> dict[str, Any]:
+def result_to_json(
+    res: SearchResult,
+    *,
+    expose_paths: bool = False,
+    theme_labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A search's answer (``reviewlib search --json`` and ``/search.json``); ``theme_labels``
+    label the evidence of the chosen themes in each result."""
     req = res.request
     return {
         "query": req.q,
@@ -188,8 +229,13 @@ def result_to_json(res: SearchResult, *, expose_paths: bool = False) -> dict[str
             "partnership": req.partnerships,
             "year_from": req.year_from,
             "year_to": req.year_to,
+            "include_mentioned": req.include_mentioned,
         },
         "sort": req.sort,
+        # how the results are ordered: the sort, or "strength" (the evidence of the chosen
+        # themes) for a search by theme without words
+        "ordered_by": res.ordered_by or req.sort,
+        "themes_chosen": list(res.themes),
         "page": req.page,
         "per_page": req.per_page,
         "page_count": res.page_count,
@@ -199,7 +245,10 @@ def result_to_json(res: SearchResult, *, expose_paths: bool = False) -> dict[str
         # what was left out because the search ran out of its time budget, and the notice
         "skipped": list(res.skipped),
         "notice": skipped_notice(res.skipped),
-        "results": [hit_to_json(h, expose_paths=expose_paths) for h in res.hits],
+        "results": [
+            hit_to_json(h, expose_paths=expose_paths, themes=res.themes, theme_labels=theme_labels)
+            for h in res.hits
+        ],
         "facets": {
             name: [facet_value_json(name, v) for v in values] for name, values in res.facets.items()
         },
@@ -207,8 +256,12 @@ def result_to_json(res: SearchResult, *, expose_paths: bool = False) -> dict[str
     }
 
 
-def theme_rows(taxonomy: Taxonomy, counts: Mapping[str, int]) -> list[dict[str, Any]]:
-    """Every theme of the taxonomy, in file order, with its document count."""
+def theme_rows(
+    taxonomy: Taxonomy, counts: Mapping[str, int], mentioned: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Every theme of the taxonomy, in file order, with its document counts: ``documents``
+    about it (central) and ``documents_mentioned``, those that only mention it."""
+    mentioned = mentioned or {}
     return [
         {
             "id": t.id,
@@ -216,15 +269,21 @@ def theme_rows(taxonomy: Taxonomy, counts: Mapping[str, int]) -> list[dict[str, 
             "group": t.group,
             "description": t.description,
             "documents": counts.get(t.id, 0),
+            "documents_mentioned": mentioned.get(t.id, 0),
         }
         for t in taxonomy.themes
     ]
 
 
-def themes_json(taxonomy: Taxonomy, counts: Mapping[str, int], documents: int) -> dict[str, Any]:
+def themes_json(
+    taxonomy: Taxonomy,
+    counts: Mapping[str, int],
+    documents: int,
+    mentioned: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
     """The themes answer (``reviewlib themes --json`` and ``/themes.json``): ``themes``,
     ``groups`` (in file order) and whether the library is empty."""
-    rows = theme_rows(taxonomy, counts)
+    rows = theme_rows(taxonomy, counts, mentioned)
     return {
         "themes": rows,
         "groups": list(dict.fromkeys(r["group"] for r in rows)),

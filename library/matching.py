@@ -20,8 +20,8 @@ from whoosh import query as wq
 from library.budget import Deadline
 from library.errors import QueryError
 from library.models import SearchRequest
-from library.query import ParsedQuery
-from library.schema import LEVEL_DOC
+from library.query import ParsedQuery, with_mentioned_themes
+from library.schema import LEVEL_DOC, THEME_FIELD
 
 if TYPE_CHECKING:
     from library.index_state import IndexState
@@ -211,7 +211,8 @@ def _clauses(state: IndexState, parsed: ParsedQuery, req: SearchRequest, by_date
     """The query to run, and the narrowing filters left to check per match (or None)."""
     clauses: list[wq.Query] = [wq.Term("level", LEVEL_DOC)]
     for theme in req.themes:  # several themes narrow: documents with all of them
-        clauses.append(wq.Term("theme", theme.lower()))
+        term: wq.Query = wq.Term(THEME_FIELD, theme.lower())
+        clauses.append(with_mentioned_themes(term) if req.include_mentioned else term)
     if req.year_from is not None or req.year_to is not None:
         clauses.append(wq.NumericRange("year", req.year_from, req.year_to))
     allowed = None
@@ -222,7 +223,8 @@ def _clauses(state: IndexState, parsed: ParsedQuery, req: SearchRequest, by_date
         allowed = narrowing.flags() if narrowing is not None else None
         clauses = clauses[:1]
     if parsed.doc_query is not None:
-        clauses.append(parsed.doc_query)
+        doc_q = parsed.doc_query
+        clauses.append(with_mentioned_themes(doc_q) if req.include_mentioned else doc_q)
     if any(doc_only(c) for c in clauses[1:]):
         # level:doc is implied; dropped, it no longer costs a skip per match
         clauses = clauses[1:]

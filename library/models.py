@@ -118,6 +118,8 @@ class SearchRequest:
     per_page: int = settings.default("PER_PAGE")
     snippets: int = settings.default("SNIPPETS")
     suggest: bool = True  # offer a respelling when few documents match
+    #: themes only mentioned count too: in the theme filters, facet and ``theme:`` (issue 11)
+    include_mentioned: bool = False
 
 
 @dataclass
@@ -134,3 +136,7 @@ class SearchResult:
     library_empty: bool = False
     #: stages left out because the search ran out of its time budget (library/budget.py)
     skipped: list[str] = field(default_factory=list)
+    #: the themes the search chose (filters, then positive ``theme:`` clauses), lower-cased
+    themes: list[str] = field(default_factory=list)
+    #: "strength" when ordered by the evidence of those themes; "" when by ``request.sort``
+    ordered_by: str = ""

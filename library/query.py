@@ -32,7 +32,7 @@ from whoosh.system import _INT_SIZE
 
 from library.errors import QueryError
 from library.highlight import Marks
-from library.schema import PAIR_SEP, PAIRS_FIELD, USER_FIELDS
+from library.schema import MENTIONED_FIELD, PAIR_SEP, PAIRS_FIELD, THEME_FIELD, USER_FIELDS
 
 MAX_QUERY_CHARS = 400
 MAX_CLAUSES = 40
@@ -44,7 +44,9 @@ MAX_WILDCARD_WORDS = 256
 MAX_DEPTH = 10
 
 DOC_TEXT_FIELDS = ("title", "case", "content")
-META_FIELDS = {"partnership", "review_type", "document_kind", "theme", "year", "title", "case"}
+#: fields that choose documents by a facet value: no words to rank by
+FACET_FIELDS = {"partnership", "review_type", "document_kind", "year", THEME_FIELD, MENTIONED_FIELD}
+META_FIELDS = FACET_FIELDS | {"title", "case"}
 ALLOWED_FIELDS = set(USER_FIELDS.values()) | {"content", "page_text", "content_exact", "page_exact"}
 #: quoted phrases search these unstemmed twins of the text fields
 EXACT_FIELDS = {"content": "content_exact", "page_text": "page_exact"}
@@ -63,6 +65,22 @@ class ParsedQuery:
     page_query_any: wq.Query | None  # any one term: fallback when no page matches it all
     terms: list[tuple[str, str]] = field(default_factory=list)  # (field, text) of positive terms
     marks: Marks = field(default_factory=Marks)  # what to mark in a page (library.highlight)
+    themes: list[str] = field(default_factory=list)  # theme ids a positive ``theme:`` names
+    has_words: bool = False  # any clause on the text (not only field:value clauses)
+
+
+def with_mentioned_themes(q: wq.Query) -> wq.Query:
+    """``q`` with each ``theme:`` clause matching a central or a mentioned theme (the
+    ``include_mentioned`` switch): ``theme:x`` becomes ``theme:x OR theme_mentioned:x``."""
+
+    def widen(node: wq.Query) -> wq.Query:
+        if node.is_leaf() and getattr(node, "fieldname", None) == THEME_FIELD:
+            twin = copy.copy(node)
+            twin.fieldname = MENTIONED_FIELD
+            return wq.Or([node, twin])
+        return node
+
+    return q.accept(widen)
 
 
 def _positions(m: matching.Matcher) -> Iterable[int]:
@@ -379,4 +397,13 @@ class QueryBuilder:
             elif isinstance(leaf, wq.Phrase):
                 terms.extend((leaf.fieldname, str(w)) for w in leaf.words)
         marks = _marks(positives)
-        return ParsedQuery(text, doc_q, page_only, any_q, terms, marks)
+        doc_leaves = _positive_leaves(doc_q)
+        themes = [
+            str(leaf.text)
+            for leaf in doc_leaves
+            if isinstance(leaf, wq.Term) and leaf.fieldname == THEME_FIELD
+        ]
+        has_words = any(getattr(leaf, "fieldname", None) not in FACET_FIELDS for leaf in doc_leaves)
+        return ParsedQuery(
+            text, doc_q, page_only, any_q, terms, marks, list(dict.fromkeys(themes)), has_words
+        )

@@ -12,9 +12,11 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 3  # 3: content_pairs
+SCHEMA_VERSION = 4  # 3: content_pairs; 4: theme_mentioned
 
 PAIRS_FIELD = "content_pairs"
+THEME_FIELD = "theme"  # a document's central themes
+MENTIONED_FIELD = "theme_mentioned"  # the themes it only mentions
 PAIR_SEP = " "  # never inside a token
 LEVEL_DOC = "doc"
 LEVEL_PAGE = "page"
@@ -58,7 +60,10 @@ def build_schema() -> Schema:
         partnership=KEYWORD(lowercase=True, stored=True),
         review_type=KEYWORD(lowercase=True, stored=True),
         document_kind=KEYWORD(lowercase=True, stored=True),
+        # central themes; theme_mentioned the themes only mentioned, so that a filter, a
+        # facet or ``theme:`` counts central themes alone (the default) or both (issue 11)
         theme=KEYWORD(lowercase=True, stored=True, scorable=False),
+        theme_mentioned=KEYWORD(lowercase=True, stored=True, scorable=False),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
         path=ID(stored=True),

@@ -34,7 +34,7 @@ from library.matching import FastBM25F, match
 from library.models import DocumentHit, DocumentRecord, PageHit, SearchRequest, SearchResult
 from library.page_finder import PageMatches, find_pages
 from library.query import ParsedQuery, QueryBuilder, check_expansions
-from library.ranking import rank
+from library.ranking import by_strength, rank, strength_key
 from library.store import GENERATION_GONE, current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
 from library.taxonomy_choice import data_taxonomy
@@ -185,10 +185,11 @@ class LibrarySearcher:
     def facet_labels(self) -> dict[str, dict[str, str]]:
         return self.state.labels()
 
-    def theme_counts(self) -> dict[str, int]:
+    def theme_counts(self, *, mentioned: bool = False) -> dict[str, int]:
+        """Documents per theme: about it (central), or with ``mentioned`` only mentioning it."""
         counts: dict[str, int] = {}
         for d in self.documents().values():
-            for t in d.themes:
+            for t in d.themes_mentioned if mentioned else d.themes:
                 counts[t] = counts.get(t, 0) + 1
         return counts
 
@@ -222,8 +223,18 @@ class LibrarySearcher:
             return self._empty_result(req, started)
         found = match(state, parsed, req, deadline)
         matched, scores, counted = state.facets().tally(found.docnums, found.scores, req)
-        window = rank(matched, scores, req, by_date=found.by_date, dates=state.dates)
         docs, doc_col = state.documents(), state.columns()[0]
+        themes = chosen_themes(req, parsed)
+        # a search by theme without words lists the strongest evidence first, not the newest
+        by_theme = bool(themes) and req.sort == "relevance" and not parsed.has_words
+        if by_theme:
+            keys = [
+                strength_key(docs[doc_col[d]], themes) if doc_col[d] in docs else (0, 0.0)
+                for d in matched
+            ]
+            window = by_strength(matched, keys, req)
+        else:
+            window = rank(matched, scores, req, by_date=found.by_date, dates=state.dates)
         ordered = [(i, score) for d, score in window if (i := doc_col[d]) in docs]
         pages = find_pages(state, parsed, [d for d, _ in ordered], req.snippets, deadline)
         hits = [self._hit(docs[d], score, pages.get(d), parsed, deadline) for d, score in ordered]
@@ -241,6 +252,8 @@ class LibrarySearcher:
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
             query_terms=[t for _, t in parsed.terms],
             skipped=list(deadline.skipped),
+            themes=themes,
+            ordered_by="strength" if by_theme else "",
         )
 
     def _hit(
@@ -294,6 +307,12 @@ class LibrarySearcher:
         reader = self.raw.reader()
         speller = self.lib.spellers.get((self.gen, reader.generation()), reader)
         return speller.suggest(text, deadline, reader).text
+
+
+def chosen_themes(req: SearchRequest, parsed: ParsedQuery) -> list[str]:
+    """The themes a search chose: its theme filters, then the positive ``theme:`` clauses of
+    its query (lower-cased, once each)."""
+    return list(dict.fromkeys([*(t.lower() for t in req.themes), *parsed.themes]))
 
 
 def check_request(req: SearchRequest) -> None:

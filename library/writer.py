@@ -84,6 +84,8 @@ class IndexUpdater:
                 fields[name] = value
         if rec.themes:
             fields["theme"] = " ".join(rec.themes)
+        if rec.themes_mentioned:
+            fields["theme_mentioned"] = " ".join(rec.themes_mentioned)
         if rec.year:
             fields["year"] = rec.year
         self._w.add_document(**fields)

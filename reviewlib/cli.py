@@ -194,6 +194,12 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     help="Document kind id, e.g. executive-summary, 7-minute-briefing.",
 )
 @click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet.")
+@click.option(
+    "--include-mentioned",
+    is_flag=True,
+    help="Themes only mentioned count too (--theme, theme: and the theme counts); "
+    "by default only central themes do.",
+)
 @click.option("--year-from", type=int, default=None)
 @click.option("--year-to", type=int, default=None)
 @click.option(
@@ -219,6 +225,7 @@ def search(
     review_type: tuple[str, ...],
     kind: tuple[str, ...],
     partnership: tuple[str, ...],
+    include_mentioned: bool,
     year_from: int | None,
     year_to: int | None,
     sort: str,
@@ -245,6 +252,7 @@ def search(
         sort=sort,
         page=page,
         per_page=per_page,
+        include_mentioned=include_mentioned,
     )
     lib = Library(
         _data_dir(ctx),
@@ -253,10 +261,12 @@ def search(
     try:
         with lib.searcher() as s:
             res = s.search(req)
+            labels = s.facet_labels()["theme"]
     except QueryError as exc:
         raise click.UsageError(f"{exc}\n{exc.hint}") from None
     if as_json:
-        out = result_to_json(res, expose_paths=paths)  # the shape of the site's /search.json
+        # the shape of the site's /search.json
+        out = result_to_json(res, expose_paths=paths, theme_labels=labels)
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     if res.library_empty:
@@ -269,6 +279,8 @@ def search(
         f"{(page - 1) * per_page + 1}-{(page - 1) * per_page + len(res.hits)}" if res.hits else "0"
     )
     click.echo(f"{res.total} document(s) match; showing {shown} ({res.elapsed_ms:.0f} ms).")
+    if res.ordered_by == "strength":
+        click.echo("Strongest evidence of " + ", ".join(res.themes) + " first.")
     if res.skipped:
         click.echo(skipped_notice(res.skipped))
     if res.suggestion:
@@ -282,6 +294,9 @@ def search(
         click.echo(f"   {meta}")
         if d.themes:
             click.echo(f"   themes: {', '.join(d.themes)}")
+        if include_mentioned and d.themes_mentioned:
+            click.echo(f"   mentions: {', '.join(d.themes_mentioned)}")
+        click.echo("".join(_evidence_lines(d, res.themes)), nl=False)
         if hit.pages:
             click.echo(f"   pages: {', '.join(map(str, hit.pages))}")
         for h in hit.hits:
@@ -290,6 +305,22 @@ def search(
     facet = res.facets.get("theme") or []
     if facet:
         click.echo("\nThemes: " + ", ".join(f"{v.value} ({v.count})" for v in facet[:12]))
+
+
+def _evidence_lines(doc: Any, themes: list[str]) -> list[str]:
+    """Why ``doc`` carries each of ``themes``: its strength and strongest sentence."""
+    from library.api import chosen_theme_evidence
+
+    lines = []
+    for t in chosen_theme_evidence(doc, themes):
+        score = f", evidence {t['score']:g}" if isinstance(t["score"], int | float) else ""
+        line = f"   {t['id']}: {t['strength']}{score}"
+        if t["source"] == "catalogue":
+            line += " (added by the catalogue)"
+        if t["snippet"]:
+            line += f"; p.{t['snippet']['page']}: {t['snippet']['text']}"
+        lines.append(line + "\n")
+    return lines
 
 
 @main.command()
@@ -311,23 +342,26 @@ def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
 
     tax = Taxonomy.load(taxonomy) if taxonomy else data_taxonomy(DataDir(_data_dir(ctx))).taxonomy
     counts: dict[str, int] = {}
+    mentioned: dict[str, int] = {}
     documents = 0
     try:
         with Library(_data_dir(ctx), taxonomy=tax).searcher() as s:
             counts = s.theme_counts()
+            mentioned = s.theme_counts(mentioned=True)
             documents = s.stats()["documents"]
     except IndexMissingError:
         pass
-    out = themes_json(tax, counts, documents)  # the site's /themes.json
+    out = themes_json(tax, counts, documents, mentioned)  # the site's /themes.json
     if as_json:
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
+    click.echo(f"  {'':34} {'about':>5} {'named':>5}  (documents about the theme; more naming it)")
     group = None
     for r in out["themes"]:
         if r["group"] != group:
             group = r["group"]
             click.echo(f"\n{group}")
-        click.echo(f"  {r['id']:34} {r['documents']:5}  {r['label']}")
+        click.echo(f"  {r['id']:34} {r['documents']:5} {r['documents_mentioned']:5}  {r['label']}")
     if not documents:
         click.echo(f"\n{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
 

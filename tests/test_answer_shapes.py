@@ -168,9 +168,10 @@ def test_a_document_has_one_evidence_key(client: FlaskClient) -> None:
     doc = site_json(client, f"/documents/{CHILD_G}.json")
     assert [k for k in doc if "evidence" in k] == ["theme_evidence"]
     evidence = doc["theme_evidence"]
+    # central themes, then those only mentioned (issue 11)
     assert [t["id"] for t in evidence] == doc["themes"] + doc["themes_mentioned"]
     for t in evidence:
-        assert {"id", "label", "strength", "source", "mentions", "pages", "phrases"} <= set(t)
+        assert {"id", "label", "strength", "mentions", "pages", "phrases", "snippet"} <= set(t)
         assert t["strength"] == ("central" if t["id"] in doc["themes"] else "mentioned")
         assert t["label"] != t["id"]  # labelled from the taxonomy
         assert [p["page"] for p in t["pages"]] == sorted(p["page"] for p in t["pages"])

@@ -145,6 +145,29 @@ def test_search_filter_open_document_and_follow_page_links(page: Any, live_serve
     assert not page.watch.errors, page.watch.errors
 
 
+def test_the_include_mentioned_switch_is_not_counted_as_a_filter(
+    page: Any, live_server: str
+) -> None:
+    """Ticking "Include documents that only mention a theme" and applying it keeps the theme
+    chosen, counts more documents, and the panel still says one filter is chosen."""
+    from playwright.sync_api import expect
+
+    page.goto(live_server + "/search?theme=neglect")
+    title = page.locator(".filters__title")
+    expect(title).to_have_text("Filter results (1 chosen)")
+    central = int(re.search(r"\d+", page.locator("#results-heading").inner_text()).group())
+    page.get_by_label("Include documents that only mention a theme").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"include_mentioned=1"))
+    expect(title).to_have_text("Filter results (1 chosen)")
+    expect(page.get_by_label("Include documents that only mention a theme")).to_be_checked()
+    both = int(re.search(r"\d+", page.locator("#results-heading").inner_text()).group())
+    assert both > central
+    expect(page.locator(".results-range")).to_contain_text("strongest evidence of Neglect first")
+    expect(page.locator(".theme-evidence").first).to_contain_text("central")
+    assert not page.watch.errors, page.watch.errors
+
+
 def test_keyboard_skip_link_and_visible_focus(page: Any, live_server: str) -> None:
     page.goto(live_server + "/search?q=bruising")
     page.keyboard.press("Tab")
@@ -239,6 +262,7 @@ AXE_PAGES = [
     "/search?q=bruising",
     "/search?q=bruising&theme=bruising-non-mobile&type=learning-review",
     "/search?q=zzzzqqqq",
+    "/search?theme=neglect&include_mentioned=1",  # a theme's list: strengths and evidence
     f"/documents/{CHILD_G}",
     f"/documents/{CHILD_G}?q=bruising",
     f"/documents/{CHILD_G}/pages/2?q=bruising",

@@ -34,7 +34,9 @@ SYNTAX: list[dict[str, str]] = [
     {"query": "kind:7-minute-briefing", "meaning": "One kind of document (id: see below)."},
     {
         "query": "theme:neglect",
-        "meaning": "Documents tagged with a theme (ids on the themes page).",
+        "meaning": "Documents about a theme (ids on the themes page): the theme is central to "
+        "them. With include_mentioned (the box under the themes), documents that only "
+        "mention it count too. With no other words, the strongest evidence comes first.",
     },
     {"query": "year:2019", "meaning": "Documents published in 2019."},
     {"query": "year:[2018 TO 2020]", "meaning": "Documents published from 2018 to 2020."},
@@ -56,13 +58,26 @@ FIELDS: list[dict[str, str]] = [
         "field": "kind",
         "meaning": "the document kind id, e.g. executive-summary (document_kind: too)",
     },
-    {"field": "theme", "meaning": "a theme id, e.g. bruising-non-mobile"},
+    {
+        "field": "theme",
+        "meaning": "a theme id, e.g. bruising-non-mobile: documents about it (central), or also "
+        "those that only mention it with include_mentioned",
+    },
     {"field": "year", "meaning": "the year of publication, or a range [2018 TO 2020]"},
 ]
 
 PARAMETERS: list[dict[str, str]] = [
     {"name": "q", "meaning": "the query, in the syntax above"},
-    {"name": "theme", "meaning": "a theme id; repeat it to require several themes"},
+    {
+        "name": "theme",
+        "meaning": "a theme id; repeat it to require several themes. Without a query the "
+        "documents come strongest evidence first",
+    },
+    {
+        "name": "include_mentioned",
+        "meaning": "1: documents that only mention a theme count too, in the theme filters, "
+        "the theme counts and theme: (by default only documents about it: central)",
+    },
     {
         "name": "review_type",
         "meaning": "a review type id; repeat it to allow several (type, the older name, works too)",
@@ -75,9 +90,30 @@ PARAMETERS: list[dict[str, str]] = [
     {"name": "year", "meaning": "one year of publication (the same as year_from and year_to)"},
     {"name": "year_from", "meaning": "the first year of publication (a whole number)"},
     {"name": "year_to", "meaning": "the last year of publication (a whole number)"},
-    {"name": "sort", "meaning": "relevance (the default), date (newest first) or date-asc"},
+    {
+        "name": "sort",
+        "meaning": "relevance (the default; for themes without words: strongest evidence "
+        "first), date (newest first) or date-asc",
+    },
     {"name": "page", "meaning": "the page of results, from 1"},
     # per_page: added by help_payload, with the site's settings
+]
+
+#: how themes are counted (issue 11): the help page's "Central and mentioned themes"
+THEME_STRENGTHS: list[str] = [
+    "Every theme a document carries is central or mentioned. Central: the document is about "
+    "it: its findings, learning, recommendations or questions deal with it, or it discusses it "
+    "at length. Mentioned: it is only named, in a chronology line, a list of harms or a "
+    "passing remark.",
+    "The theme filters, the theme counts and theme: in a query use central themes. Tick "
+    "'Include documents that only mention a theme' (include_mentioned=1 in the address, "
+    "--include-mentioned on the command line) to count the mentions too.",
+    "A list of a theme's documents (a theme chosen, no words searched) puts the strongest "
+    "evidence first and quotes it, with its page. Each document page says why it carries each "
+    "theme: the strongest passage, the pages that weigh most and the words found, and any "
+    "correction the catalogue made.",
+    "In the JSON, themes lists the central themes and themes_mentioned the others; "
+    "theme_evidence gives the why (strength, score, best_pages, snippet).",
 ]
 
 JSON_TWINS: list[dict[str, str]] = [
@@ -112,6 +148,7 @@ def help_payload(
     return {
         "syntax": SYNTAX,
         "fields": FIELDS,
+        "theme_strengths": THEME_STRENGTHS,
         "parameters": [*PARAMETERS, {"name": "per_page", "meaning": page_size}],
         "review_types": [{"id": k, "label": v} for k, v in review_types.items()],
         "document_kinds": [{"id": k, "label": v} for k, v in kinds.items()],

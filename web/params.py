@@ -1,8 +1,9 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
 Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``
-(each repeatable), ``year_from``, ``year_to`` (or ``year`` for one year), ``sort``, ``page``
-and ``per_page``. A facet's URL parameter is its name (library.facets), which is also its key
+(each repeatable), ``year_from``, ``year_to`` (or ``year`` for one year), ``sort``, ``page``,
+``per_page`` and ``include_mentioned=1`` (themes only mentioned count in the theme filters,
+facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
 in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
 """
 
@@ -115,6 +116,22 @@ def _year(args: MultiDict[str, str]) -> int | None:
     )
 
 
+_TRUE = ("1", "true", "on", "yes")
+_FALSE = ("", "0", "false", "off", "no")
+
+
+def _switch(args: MultiDict[str, str], name: str) -> bool:
+    """A yes/no parameter (``name=1``; a checkbox sends ``1``); absent is no."""
+    values = [v.strip().lower() for v in args.getlist(name)]
+    for v in values:
+        if v not in _TRUE + _FALSE:
+            raise ParameterError(
+                f"{name} must be 1 or 0, not {v[:20]!r}.",
+                hint=f"Use {name}=1 to switch it on; leave it out to switch it off.",
+            )
+    return any(v in _TRUE for v in values)
+
+
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""
@@ -127,6 +144,7 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = settings.default("PER_PAGE")
+    include_mentioned: bool = False  # themes only mentioned count too (issue 11)
     default_per_page: int = field(default=settings.default("PER_PAGE"), compare=False)
 
     # ---- reading ---------------------------------------------------------------------
@@ -181,6 +199,7 @@ class SearchParams:
             sort=sort,
             page=page,
             per_page=pp,
+            include_mentioned=_switch(args, "include_mentioned"),
             default_per_page=per_page,
         )
 
@@ -197,6 +216,7 @@ class SearchParams:
             page=self.page,
             per_page=self.per_page,
             snippets=snippets,
+            include_mentioned=self.include_mentioned,
         )
 
     # ---- writing ---------------------------------------------------------------------
@@ -221,6 +241,8 @@ class SearchParams:
             out.append(("year_from", str(self.year_from)))
         if self.year_to is not None:
             out.append(("year_to", str(self.year_to)))
+        if self.include_mentioned:
+            out.append(("include_mentioned", "1"))
         if self.sort != "relevance":
             out.append(("sort", self.sort))
         if self.per_page != self.default_per_page:
@@ -269,4 +291,5 @@ class SearchParams:
             "sort": self.sort,
             "page": self.page,
             "per_page": self.per_page,
+            "include_mentioned": self.include_mentioned,
         }

@@ -169,13 +169,55 @@ def search_url(pairs: Iterable[tuple[str, str]] = (), *, fmt: str = "html") -> s
     return _url(endpoint) + (f"?{query}" if query else "")
 
 
-def theme_search_url(theme_id: str) -> str:
-    return _url("search.results") + "?" + _theme_string(theme_id)
+def theme_search_url(theme_id: str, include_mentioned: bool = False) -> str:
+    """The documents of a theme, the strongest evidence first (a search by theme without
+    words); with ``include_mentioned``, those that only mention it too."""
+    return _url("search.results") + "?" + _theme_string(theme_id, include_mentioned)
 
 
 @lru_cache(maxsize=256)
-def _theme_string(theme_id: str) -> str:
-    return urlencode([("theme", theme_id)])
+def _theme_string(theme_id: str, include_mentioned: bool = False) -> str:
+    pairs = [("theme", theme_id)]
+    if include_mentioned:
+        pairs.append(("include_mentioned", "1"))
+    return urlencode(pairs)
+
+
+#: where a theme's strongest mention stands (library.sections kinds), as a reader says it
+SECTION_LABELS: dict[str, str] = {
+    "front": "opening",
+    "summary": "summary",
+    "findings": "findings",
+    "learning": "learning",
+    "recommendations": "recommendations",
+    "questions": "questions",
+    "conclusions": "conclusions",
+    "analysis": "analysis",
+    "background": "background",
+    "chronology": "chronology",
+    "contents": "contents",
+    "references": "references",
+    "title": "title",
+}
+
+
+def section_label(kind: str | None) -> str:
+    """``findings`` -> ``findings``; a section without a known kind (``body``) -> ``""``."""
+    return SECTION_LABELS.get(kind or "", "")
+
+
+def evidence_links(doc_id: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A theme's evidence (library.api.theme_evidence_item) with the site's links:
+    ``search_url`` (the theme's documents; with those that mention it, for a mentioned
+    theme), each page's ``url``, ``best_pages_urls`` and the snippet's ``url``."""
+    item["search_url"] = theme_search_url(item["id"], item.get("strength") == "mentioned")
+    for p in item["pages"]:
+        p["url"] = page_url(doc_id, p["page"])
+    item["best_pages_urls"] = [page_url(doc_id, p) for p in item.get("best_pages", [])]
+    snippet = item.get("snippet")
+    if snippet and isinstance(snippet.get("page"), int):
+        snippet["url"] = page_url(doc_id, snippet["page"])
+    return item
 
 
 def doc_json(
@@ -194,20 +236,23 @@ def doc_json(
     out.update(file_fields(doc))
     out["case_url"] = url_for("documents.case", case_id=doc.case_id) if doc.case_id else None
     for theme in out.get("theme_evidence", []):
-        theme["search_url"] = theme_search_url(theme["id"])
-        for p in theme["pages"]:
-            p["url"] = page_url(doc.id, p["page"])
+        evidence_links(doc.id, theme)
     return out
 
 
 def theme_groups(
-    taxonomy: Taxonomy, counts: dict[str, int], *, links: bool = True
+    taxonomy: Taxonomy,
+    counts: dict[str, int],
+    *,
+    links: bool = True,
+    mentioned: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """The taxonomy's themes (library.api.theme_rows) grouped in file order; with ``links``,
-    each with its ``search_url`` (for the pages; the JSON is the library's rows as they are)."""
+    each with its ``search_url`` and ``mentioned_url`` (the documents that are about it, and
+    those that mention it too: for the pages; the JSON is the library's rows as they are)."""
     groups: list[dict[str, Any]] = []
     by_name: dict[str, dict[str, Any]] = {}
-    for row in theme_rows(taxonomy, counts):
+    for row in theme_rows(taxonomy, counts, mentioned):
         group = by_name.get(row["group"])
         if group is None:
             group = {"name": row["group"], "themes": []}
@@ -215,6 +260,7 @@ def theme_groups(
             groups.append(group)
         if links:
             row["search_url"] = theme_search_url(row["id"])
+            row["mentioned_url"] = theme_search_url(row["id"], include_mentioned=True)
         group["themes"].append(row)
     return groups
 

@@ -18,9 +18,10 @@
       filters.removeAttribute("open");
     }
 
-    // Say how many filters are chosen in the summary of the folded panel.
+    // Say how many filters are chosen in the summary of the folded panel (a switch such as
+    // "include documents that only mention a theme" changes how they count, it is not one).
     if (filters) {
-      var count = filters.querySelectorAll("input[type=checkbox]:checked").length;
+      var count = filters.querySelectorAll("input[type=checkbox]:checked:not([data-switch])").length;
       var title = filters.querySelector(".filters__title");
       if (title && count) { title.textContent = "Filter results (" + count + " chosen)"; }
     }

@@ -99,6 +99,10 @@ def document(doc_id: str, fmt: str) -> Any:
     labels = s.facet_labels()["theme"]
     out = doc_json(doc, expose_paths=_expose(), evidence=True, theme_labels=labels)
     evidence = out["theme_evidence"]
+    corrections = {
+        kind: [{"id": t, "label": labels.get(t, t)} for t in out["theme_corrections"][kind]]
+        for kind in ("added", "removed")
+    }
 
     def payload() -> dict[str, Any]:
         out["matches"] = matches
@@ -113,6 +117,7 @@ def document(doc_id: str, fmt: str) -> Any:
         q=q,
         matches=matches,
         evidence=evidence,
+        corrections=corrections,
         case_docs=case_docs,
         case_url=url_for("documents.case", case_id=doc.case_id) if doc.case_id else None,
         back_url=search_url([("q", q)]) if q else None,

@@ -20,14 +20,15 @@ def home(fmt: str) -> Any:
     s = get_searcher()
     stats = s.stats()
     taxonomy, counts = get_library().taxonomy, s.theme_counts()
-    groups = theme_groups(taxonomy, counts)
+    mentioned = s.theme_counts(mentioned=True)
+    groups = theme_groups(taxonomy, counts, mentioned=mentioned)
     empty = empty_library_json(not stats["documents"])
     payload = {
         "name": "Case Review Library",
         "stats": {k: stats[k] for k in ("documents", "pages", "cases")},
         **empty,
         # the rows of /themes.json, by group
-        "themes": theme_groups(taxonomy, counts, links=False),
+        "themes": theme_groups(taxonomy, counts, links=False, mentioned=mentioned),
         "links": {
             "search": search_url(fmt="json"),
             "themes": "/themes.json",
@@ -40,9 +41,11 @@ def home(fmt: str) -> Any:
 def themes(fmt: str) -> Any:
     s = get_searcher()
     taxonomy, counts = get_library().taxonomy, s.theme_counts()
-    payload = themes_json(taxonomy, counts, s.stats()["documents"])  # = reviewlib themes --json
+    mentioned = s.theme_counts(mentioned=True)
+    # = reviewlib themes --json
+    payload = themes_json(taxonomy, counts, s.stats()["documents"], mentioned)
     empty = empty_library_json(payload["library_empty"])
-    groups = theme_groups(taxonomy, counts)
+    groups = theme_groups(taxonomy, counts, mentioned=mentioned)
     return respond(fmt, "themes.html", payload, groups=groups, empty=empty)
 
 

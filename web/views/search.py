@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from library import naming
-from library.api import empty_library_json, result_to_json
+from library.api import chosen_theme_evidence, empty_library_json, result_to_json
 from library.budget import Deadline, skipped_notice
 from library.errors import SearchTimeoutError
 from library.models import SearchResult
@@ -18,6 +18,7 @@ from web.formats import add_twin_routes, requested_format, respond
 from web.params import FACET_PARAMS, SORTS, SearchParams
 from web.present import (
     document_url,
+    evidence_links,
     file_fields,
     kind_label,
     review_type_label,
@@ -41,10 +42,13 @@ def search_json(res: SearchResult) -> dict[str, Any]:
     """library.api.result_to_json (what ``reviewlib search --json`` prints), with the site's
     links in each result: ``url`` and the file fields."""
     expose = bool(current_app.config.get("EXPOSE_FILE_PATHS", False))
-    out = result_to_json(res, expose_paths=expose)
+    labels = get_searcher().facet_labels()["theme"]
+    out = result_to_json(res, expose_paths=expose, theme_labels=labels)
     for item, hit in zip(out["results"], res.hits, strict=True):
         item["url"] = document_url(hit.document.id, q=res.request.q)
         item.update(file_fields(hit.document))
+        for theme in item["theme_evidence"]:
+            evidence_links(hit.document.id, theme)
     return out
 
 
@@ -174,7 +178,18 @@ def results(fmt: str) -> Any:
     if res.total == 0 and params.has_filters and not res.library_empty:
         unfiltered_total = _unfiltered_total(s, params, deadline)
     first = (params.page - 1) * params.per_page + 1
+    labels = s.facet_labels()["theme"]
+    # why each result carries the chosen themes: strength, strongest sentence, its page
+    evidence = {
+        h.document.id: [
+            evidence_links(h.document.id, item)
+            for item in chosen_theme_evidence(h.document, res.themes, labels)
+        ]
+        for h in res.hits
+    }
     context = {
+        "evidence": evidence,
+        "theme_labels": labels,
         "params": params,
         "res": res,
         "facet_groups": _facet_groups(params, res),
