@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -26,6 +27,7 @@ from typing import Any
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 
+from library import layout
 from library.budget import Deadline
 from library.models import PageHit
 from library.schema import text_analyzer
@@ -45,6 +47,7 @@ _TOKEN_START = r"(?<![\w*])(?<![\w*]\.)"
 _TOKEN_END = r"(?![\w*])(?!\.[\w*])"
 _TOKEN_REST = r"[\w*]*(?:\.[\w*]+)*"
 _SEPARATOR = r"[^\w*]+"  # what lies between two tokens of a phrase
+_GAP = re.compile(r"[^\w*]*")  # two passages apart by this much are one
 
 Span = tuple[int, int]
 
@@ -212,6 +215,32 @@ def _end(text: str, pos: int, limit: int) -> int:
     return pos
 
 
+def _barriers(debris: list[Span], marks: list[Span]) -> list[Span]:
+    """The debris lines (library.layout.debris_spans) that hold none of ``marks``: a
+    fragment's context stops at them."""
+    return [(s, e) for s, e in debris if not any(s <= ms < e for ms, _ in marks)]
+
+
+def _window(text: str, group: list[Span], barriers: list[Span], surround: int) -> tuple[int, int]:
+    """The passage shown around ``group``: ``surround`` characters of context either side,
+    cut at the nearest debris line and at whole words."""
+    first, last = group[0][0], group[-1][1]
+    lo = max([first - surround] + [e for s, e in barriers if e <= first])
+    hi = min([last + surround] + [s for s, e in barriers if s >= last])
+    return _start(text, max(0, lo), first), _end(text, min(len(text), hi), last)
+
+
+def _debris_between(debris: list[Span], starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a debris line lies wholly between ``lo`` and ``hi``: the marks either side
+    of a table header row are two fragments, not one passage through it."""
+    i = bisect_left(starts, lo)
+    return i < len(debris) and debris[i][1] <= hi
+
+
+def _on_debris(group: list[Span], debris: list[Span]) -> bool:
+    return all(any(s <= ms < e for s, e in debris) for ms, _ in group)
+
+
 def snippet(
     text: str,
     marks: Marks,
@@ -223,43 +252,67 @@ def snippet(
     """The best ``top`` fragments of ``text`` around its marks, in page order, as HTML
     (escaped, marks in ``<mark>``); "" when nothing in ``text`` is marked.
 
-    Marks join one fragment while each is within ``surround`` characters of the last and the
-    fragment stays within ``maxchars``; fragments are ranked by how many different words of the
-    query they show, then by how many marks, then by position.
+    Marks join one fragment while each is within ``surround`` characters of the last, the
+    fragment stays within ``maxchars`` and no debris line lies between them. Fragments are ranked: marks in sentences before marks
+    that only stand in table debris (a header row, a column of numbers: library.layout), then
+    by how many different words of the query they show, how many marks, position. A
+    fragment's context stops at debris lines. Chosen fragments that overlap or touch are
+    merged into one passage, so no text is said twice, and every mark inside a passage is
+    marked; a snippet is at most ``top * (maxchars + surround)`` characters of the page.
     """
     spans = mark_spans(text, marks)
     if not spans:
         return ""
+    debris = layout.debris_spans(text)
+    starts = [ds for ds, _ in debris]
     groups: list[list[Span]] = []
     for s, e in spans:
         g = groups[-1] if groups else None
-        if g is not None and s - g[-1][1] <= surround and e + surround - g[0][0] <= maxchars:
+        if (
+            g is not None
+            and s - g[-1][1] <= surround
+            and e + surround - g[0][0] <= maxchars
+            and not _debris_between(debris, starts, g[-1][1], s)
+        ):
             g.append((s, e))
         else:
             groups.append([(s, e)])
 
-    def rank(i: int) -> tuple[int, int, int]:
+    def rank(i: int) -> tuple[bool, int, int, int]:
         words = {STEM(text[s:e].lower()) for s, e in groups[i]}
-        return (-len(words), -len(groups[i]), i)
+        return (_on_debris(groups[i], debris), -len(words), -len(groups[i]), i)
 
     best = sorted(sorted(range(len(groups)), key=rank)[:top])
-    out: list[str] = []
-    prev_hi = -1
+    passages: list[tuple[int, int]] = []
     for i in best:
-        g = groups[i]
-        lo = _start(text, max(0, g[0][0] - surround), g[0][0])
-        hi = _end(text, min(len(text), g[-1][1] + surround), g[-1][1])
-        if out and lo <= prev_hi:
-            lo = prev_hi  # the contexts overlap: one passage, nothing said twice
-        elif out:
+        lo, hi = _window(text, groups[i], _barriers(debris, groups[i]), surround)
+        if passages and (lo <= passages[-1][1] or _GAP.fullmatch(text, passages[-1][1], lo)):
+            # overlapping, touching or apart by spaces and punctuation only: one passage
+            passages[-1] = (passages[-1][0], max(hi, passages[-1][1]))
+        else:
+            passages.append((lo, hi))
+    out: list[str] = []
+    for lo, hi in passages:
+        if out:
             out.append(BETWEEN)
         pos = lo
-        for s, e in g:
-            out.append(html.escape(text[pos:s], quote=False))
-            out.append(f"<mark>{html.escape(text[s:e], quote=False)}</mark>")
-            pos = e
+        for s, e in spans:
+            if s >= lo and e <= hi:  # every mark in the passage, not only its group's
+                out.append(html.escape(text[pos:s], quote=False))
+                out.append(f"<mark>{html.escape(text[s:e], quote=False)}</mark>")
+                pos = e
         out.append(html.escape(text[pos:hi], quote=False))
-        prev_hi = hi
+    return "".join(out)
+
+
+def _without_debris(text: str) -> str:
+    """``text`` without its debris lines (what a page shows when nothing in it is marked)."""
+    out: list[str] = []
+    pos = 0
+    for s, e in layout.debris_spans(text):
+        out.append(text[pos:s])
+        pos = e
+    out.append(text[pos:])
     return "".join(out)
 
 
@@ -279,6 +332,8 @@ def page_hits(
         # Our own marks, not whoosh's hit.highlights(): quoted phrases match on the exact
         # field, but the stored text is the stemmed field's
         made = " ".join(snippet(text, marks).split())
-        made = made or html.escape(" ".join(text[:FALLBACK_CHARS].split()))
+        if not made:  # the start of the page, without table debris
+            start = " ".join(_without_debris(text[: FALLBACK_CHARS * 2]).split())
+            made = html.escape(start[:FALLBACK_CHARS], quote=False)
         out.append(PageHit(number, made, plain(made)))
     return out
