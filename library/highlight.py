@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -215,30 +215,41 @@ def _end(text: str, pos: int, limit: int) -> int:
     return pos
 
 
-def _barriers(debris: list[Span], marks: list[Span]) -> list[Span]:
-    """The debris lines (library.layout.debris_spans) that hold none of ``marks``: a
-    fragment's context stops at them."""
-    return [(s, e) for s, e in debris if not any(s <= ms < e for ms, _ in marks)]
+class _Debris:
+    """A page's debris lines (library.layout.debris_spans: sorted, apart), looked up by
+    bisection: a page of tables has hundreds."""
 
+    def __init__(self, text: str) -> None:
+        self.spans = layout.debris_spans(text)
+        self.starts = [s for s, _ in self.spans]
+        self.ends = [e for _, e in self.spans]
 
-def _window(text: str, group: list[Span], barriers: list[Span], surround: int) -> tuple[int, int]:
-    """The passage shown around ``group``: ``surround`` characters of context either side,
-    cut at the nearest debris line and at whole words."""
-    first, last = group[0][0], group[-1][1]
-    lo = max([first - surround] + [e for s, e in barriers if e <= first])
-    hi = min([last + surround] + [s for s, e in barriers if s >= last])
-    return _start(text, max(0, lo), first), _end(text, min(len(text), hi), last)
+    def holds(self, pos: int) -> bool:
+        """Whether ``pos`` lies on a debris line."""
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
 
+    def between(self, lo: int, hi: int) -> bool:
+        """Whether a debris line lies wholly between ``lo`` and ``hi``."""
+        i = bisect_left(self.starts, lo)
+        return i < len(self.spans) and self.ends[i] <= hi
 
-def _debris_between(debris: list[Span], starts: list[int], lo: int, hi: int) -> bool:
-    """Whether a debris line lies wholly between ``lo`` and ``hi``: the marks either side
-    of a table header row are two fragments, not one passage through it."""
-    i = bisect_left(starts, lo)
-    return i < len(debris) and debris[i][1] <= hi
+    def only(self, group: list[Span]) -> bool:
+        """Whether every mark of ``group`` stands on a debris line."""
+        return all(self.holds(s) for s, _ in group)
 
-
-def _on_debris(group: list[Span], debris: list[Span]) -> bool:
-    return all(any(s <= ms < e for s, e in debris) for ms, _ in group)
+    def window(self, text: str, group: list[Span], surround: int) -> tuple[int, int]:
+        """The passage shown around ``group``: ``surround`` characters of context either
+        side, cut at the nearest debris line and at whole words."""
+        first, last = group[0][0], group[-1][1]
+        lo, hi = first - surround, last + surround
+        i = bisect_right(self.ends, first) - 1  # the last debris line ending before the marks
+        if i >= 0:
+            lo = max(lo, self.ends[i])
+        j = bisect_left(self.starts, last)  # the first one starting after them
+        if j < len(self.spans):
+            hi = min(hi, self.starts[j])
+        return _start(text, max(0, lo), first), _end(text, min(len(text), hi), last)
 
 
 def snippet(
@@ -253,18 +264,19 @@ def snippet(
     (escaped, marks in ``<mark>``); "" when nothing in ``text`` is marked.
 
     Marks join one fragment while each is within ``surround`` characters of the last, the
-    fragment stays within ``maxchars`` and no debris line lies between them. Fragments are ranked: marks in sentences before marks
-    that only stand in table debris (a header row, a column of numbers: library.layout), then
-    by how many different words of the query they show, how many marks, position. A
-    fragment's context stops at debris lines. Chosen fragments that overlap or touch are
-    merged into one passage, so no text is said twice, and every mark inside a passage is
-    marked; a snippet is at most ``top * (maxchars + surround)`` characters of the page.
+    fragment stays within ``maxchars`` and no debris line (a table header row, a column of
+    numbers: library.layout.debris_spans) lies between them. Fragments are ranked by how many
+    different words of the query they show, then how many marks, then position; when one has
+    a mark in a sentence, those whose marks all stand in debris are left out. A fragment's
+    context stops at debris lines. Chosen fragments that overlap, touch or stand apart by
+    punctuation only are merged into one passage, so no text is said twice, and every mark
+    inside a passage is marked; a snippet holds at most ``top * (maxchars + surround)``
+    characters of the page.
     """
     spans = mark_spans(text, marks)
     if not spans:
         return ""
-    debris = layout.debris_spans(text)
-    starts = [ds for ds, _ in debris]
+    debris = _Debris(text)
     groups: list[list[Span]] = []
     for s, e in spans:
         g = groups[-1] if groups else None
@@ -272,7 +284,7 @@ def snippet(
             g is not None
             and s - g[-1][1] <= surround
             and e + surround - g[0][0] <= maxchars
-            and not _debris_between(debris, starts, g[-1][1], s)
+            and not debris.between(g[-1][1], s)
         ):
             g.append((s, e))
         else:
@@ -280,12 +292,15 @@ def snippet(
 
     def rank(i: int) -> tuple[bool, int, int, int]:
         words = {STEM(text[s:e].lower()) for s, e in groups[i]}
-        return (_on_debris(groups[i], debris), -len(words), -len(groups[i]), i)
+        return (debris.only(groups[i]), -len(words), -len(groups[i]), i)
 
-    best = sorted(sorted(range(len(groups)), key=rank)[:top])
+    ranked = sorted(range(len(groups)), key=rank)
+    if not debris.only(groups[ranked[0]]):  # a sentence matches: no debris shown
+        ranked = [i for i in ranked if not debris.only(groups[i])]
+    best = sorted(ranked[:top])
     passages: list[tuple[int, int]] = []
     for i in best:
-        lo, hi = _window(text, groups[i], _barriers(debris, groups[i]), surround)
+        lo, hi = debris.window(text, groups[i], surround)
         if passages and (lo <= passages[-1][1] or _GAP.fullmatch(text, passages[-1][1], lo)):
             # overlapping, touching or apart by spaces and punctuation only: one passage
             passages[-1] = (passages[-1][0], max(hi, passages[-1][1]))

@@ -213,11 +213,11 @@ def is_contents_page(text: str, *, follows_contents: bool = False) -> bool:
     not sentences; with ``follows_contents`` (the page before was one) the heading is not
     needed. Read on a page without its running lines (:func:`strip_running`)."""
     lines = _contents_lines(text)
-    if len(lines) < CONTENTS_ENTRIES:
-        return False
     leaders = sum(1 for ln in lines if _LEADER.search(ln))
     if leaders >= 3 and leaders * 4 >= len(lines):
         return True  # a continued contents page has no heading of its own
+    if len(lines) < CONTENTS_ENTRIES:
+        return False
     if not follows_contents and not any(_CONTENTS_TITLE.match(ln) for ln in lines):
         return False
     return _mostly_entries(lines)
