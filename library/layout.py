@@ -235,52 +235,64 @@ def contents_pages(pages: Sequence[str]) -> list[int]:
 
 #: a table cell: a line of at most this many words, not ending a sentence
 CELL_WORDS = 6
+#: a table cell is no longer than this many characters
+CELL_CHARS = 60
 #: a run of at least this many such lines in a row is a table (or a list of labels)
 CELL_RUN = 3
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,;:%()/|\u2013\u2014+-]*\d[\d\s.,;:%()/|\u2013\u2014+-]*$")
 _CELL_END = re.compile(r"[.!?;:,][\"'\u201d\u2019)\]]*$")
 
 
-def _is_cell(line: str) -> bool:
-    return len(line.split()) <= CELL_WORDS and not _CELL_END.search(line)
-
-
 def debris_spans(text: str) -> list[tuple[int, int]]:
     """The character spans (start, end) of a page's lines that are table debris rather than
     text: lines of numbers only ("1 2 3 4 5 6 7", a column of figures) and runs of
     ``CELL_RUN`` or more short lines that end no sentence (table header rows and cells,
-    "Step" / "What you must do"). Blank lines do not break a run. Snippets quote sentences
-    before these, and never take them as context (library.highlight)."""
-    lines: list[tuple[int, int, str]] = []  # the non-empty lines: start, end, text
-    pos = 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        stripped = body.strip()
-        if stripped:
-            lead = len(body) - len(body.lstrip())
-            lines.append((pos + lead, pos + lead + len(stripped), stripped))
-        pos += len(raw)
+    "Step" / "What you must do"). Blank lines do not break a run; a line that runs on into
+    the next, or on from the last (lower case), is text wrapped in a narrow column, not a
+    cell. Snippets quote sentences before these, and never take them as context
+    (library.highlight)."""
+    # A snippet is made 30 times a search: a line longer than a cell is passed over at a
+    # glance (most of a page), the short ones are looked at
     out: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
-
-    def close() -> None:
-        if len(run) >= CELL_RUN:
-            out.extend(run)
-        run.clear()
-
-    for i, (start, end, line) in enumerate(lines):
-        numbers = bool(_NUMBERS_ONLY.match(line))
-        # a line that runs on into the next, or on from the last, is text wrapped in a narrow
-        # column ("Include housing officers in" / "safeguarding training; ..."), not a cell
-        wrapped = line[0].islower() or (i + 1 < len(lines) and lines[i + 1][2][0].islower())
-        if numbers or (_is_cell(line) and not wrapped):
-            run.append((start, end))
-            if numbers and len(run) < CELL_RUN:
-                out.append((start, end))  # a number line is debris even alone
+    lines: list[tuple[int, int, str]] = []  # short lines; (-1, -1, first letter): long ones
+    pos, n = 0, len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        nl = n if nl < 0 else nl
+        if nl - pos > CELL_CHARS + 8:  # room for the spaces pdfminer leaves around a line
+            if not lines or lines[-1][0] >= 0:  # its first letter: a cell may run into it
+                lines.append((-1, -1, text[pos : pos + 16].lstrip()[:1]))
         else:
-            close()
-    close()
+            raw = text[pos:nl]
+            line = raw.strip()
+            if line:
+                start = pos + raw.index(line[0])
+                lines.append((start, start + len(line), line))
+        pos = nl + 1
+    for i, (start, end, line) in enumerate(lines):
+        if start < 0 or len(line) > CELL_CHARS:
+            _close(run, out)
+            continue
+        numbers = bool(_NUMBERS_ONLY.match(line))
+        nxt = lines[i + 1][2] if i + 1 < len(lines) else ""
+        wrapped = line[0].islower() or nxt[:1].islower()
+        if numbers or (
+            len(line.split()) <= CELL_WORDS and not wrapped and not _CELL_END.search(line)
+        ):
+            run.append((start, end))
+            if numbers:
+                out.append((start, end))  # a line of numbers is debris even alone
+        else:
+            _close(run, out)
+    _close(run, out)
     return sorted(set(out))
+
+
+def _close(run: list[tuple[int, int]], out: list[tuple[int, int]]) -> None:
+    if len(run) >= CELL_RUN:
+        out.extend(run)
+    run.clear()
 
 
 # ------------------------------------------------------------------------- lines with sizes
