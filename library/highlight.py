@@ -215,12 +215,17 @@ def _end(text: str, pos: int, limit: int) -> int:
     return pos
 
 
+#: a page's debris lines, kept for the pages searched most (the same few pages come up in
+#: search after search; finding them is most of what the debris rules add to a snippet)
+_debris_spans = lru_cache(maxsize=512)(layout.debris_spans)
+
+
 class _Debris:
     """A page's debris lines (library.layout.debris_spans: sorted, apart), looked up by
     bisection: a page of tables has hundreds."""
 
     def __init__(self, text: str) -> None:
-        self.spans = layout.debris_spans(text)
+        self.spans = _debris_spans(text)
         self.starts = [s for s, _ in self.spans]
         self.ends = [e for _, e in self.spans]
 
