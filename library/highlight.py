@@ -47,6 +47,7 @@ _TOKEN_START = r"(?<![\w*])(?<![\w*]\.)"
 _TOKEN_END = r"(?![\w*])(?!\.[\w*])"
 _TOKEN_REST = r"[\w*]*(?:\.[\w*]+)*"
 _SEPARATOR = r"[^\w*]+"  # what lies between two tokens of a phrase
+_LEADERS = re.compile(r"(?: ?\.){4,}")  # dot leaders, once spaces are single
 _GAP = re.compile(r"[^\w*]*")  # two passages apart by this much are one
 
 Span = tuple[int, int]
@@ -351,7 +352,8 @@ def page_hits(
         text = text_of(docnum)
         # Our own marks, not whoosh's hit.highlights(): quoted phrases match on the exact
         # field, but the stored text is the stemmed field's
-        made = " ".join(snippet(text, marks).split())
+        # a contents page's dot leaders (". . . . . 12") read as one "…"
+        made = _LEADERS.sub(" …", " ".join(snippet(text, marks).split()))
         if not made:  # the start of the page, without table debris
             start = " ".join(_without_debris(text[: FALLBACK_CHARS * 2]).split())
             made = html.escape(start[:FALLBACK_CHARS], quote=False)

@@ -126,6 +126,8 @@ def test_a_contents_page_never_outranks_the_body_page_it_points_to(
     assert hit.pages == [2, 4]
     assert [h.page for h in hit.hits] == [4, 2]
     assert "long-standing <mark>neglect</mark>" in hit.hits[0].snippet
+    # the contents page, when shown, reads without its dot leaders
+    assert ". . . ." not in hit.hits[1].text and "<mark>Neglect</mark>" in hit.hits[1].snippet
 
 
 HEADER = "Northmoor Safeguarding Children Partnership - neglect thematic review"
