@@ -49,6 +49,10 @@ _TOKEN_REST = r"[\w*]*(?:\.[\w*]+)*"
 _SEPARATOR = r"[^\w*]+"  # what lies between two tokens of a phrase
 _LEADERS = re.compile(r"(?: ?\.){4,}")  # dot leaders, once spaces are single
 _GAP = re.compile(r"[^\w*]*")  # two passages apart by this much are one
+_WORD = re.compile(r"\w+")
+#: a fragment one of whose marks stands in a run of this many words a chosen fragment shows
+#: already is the page saying it twice: left out
+REPEAT_WORDS = 6
 
 Span = tuple[int, int]
 
@@ -276,8 +280,10 @@ def snippet(
     a mark in a sentence, those whose marks all stand in debris are left out. A fragment's
     context stops at debris lines. Chosen fragments that overlap, touch or stand apart by
     punctuation only are merged into one passage, so no text is said twice, and every mark
-    inside a passage is marked; a snippet holds at most ``top * (maxchars + surround)``
-    characters of the page.
+    inside a passage is marked. A fragment apart from those chosen one of whose marks stands
+    in a run of ``REPEAT_WORDS`` words one of them shows (the page says it twice: a pull
+    quote, a summary) gives way to the next.
+    A snippet holds at most ``top * (maxchars + surround)`` characters of the page.
     """
     spans = mark_spans(text, marks)
     if not spans:
@@ -303,10 +309,19 @@ def snippet(
     ranked = sorted(range(len(groups)), key=rank)
     if not debris.only(groups[ranked[0]]):  # a sentence matches: no debris shown
         ranked = [i for i in ranked if not debris.only(groups[i])]
-    best = sorted(ranked[:top])
-    passages: list[tuple[int, int]] = []
-    for i in best:
+    windows: list[tuple[int, int]] = []
+    said: set[tuple[str, ...]] = set()  # the runs of words the chosen windows show
+    for i in ranked:
+        if len(windows) == top:
+            break
         lo, hi = debris.window(text, groups[i], surround)
+        near = any(lo <= b and a <= hi for a, b in windows)  # merged below: said once
+        if not near and _runs(text, lo, hi, groups[i]) & said:
+            continue  # the page says this again (a pull quote, a summary): shown once
+        windows.append((lo, hi))
+        said |= _runs(text, lo, hi)
+    passages: list[tuple[int, int]] = []
+    for lo, hi in sorted(windows):
         if passages and (lo <= passages[-1][1] or _GAP.fullmatch(text, passages[-1][1], lo)):
             # overlapping, touching or apart by spaces and punctuation only: one passage
             passages[-1] = (passages[-1][0], max(hi, passages[-1][1]))
@@ -324,6 +339,19 @@ def snippet(
                 pos = e
         out.append(html.escape(text[pos:hi], quote=False))
     return "".join(out)
+
+
+def _runs(text: str, lo: int, hi: int, marked: list[Span] | None = None) -> set[tuple[str, ...]]:
+    """The runs of ``REPEAT_WORDS`` words (lower case) of ``text[lo:hi]``; with ``marked``,
+    only those holding one of its marks."""
+    words = [(m.start(), m.group().lower()) for m in _WORD.finditer(text, lo, hi)]
+    n = REPEAT_WORDS
+    out: set[tuple[str, ...]] = set()
+    for j in range(len(words) - n + 1):
+        a, b = words[j][0], words[j + n - 1][0]
+        if marked is None or any(a <= s <= b for s, _ in marked):
+            out.add(tuple(w for _, w in words[j : j + n]))
+    return out
 
 
 def _without_debris(text: str) -> str:

@@ -114,7 +114,9 @@ def test_overlapping_contexts_are_one_passage() -> None:
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_top_limits_the_fragments(n: int) -> None:
-    text = " ".join(f"neglect {'filler ' * 40}" for _ in range(6))
+    # six different passages (the same one six times would be shown once: see
+    # test_a_sentence_the_page_says_twice_is_shown_once)
+    text = " ".join(f"case {i} neglect in case {i} {'filler ' * 40}" for i in range(6))
     out = snippet(text, Marks(frozenset({"neglect"})), top=n)
     assert out.count(BETWEEN) == n - 1
 
@@ -270,3 +272,13 @@ def test_a_sentence_is_quoted_before_a_table_header_row_and_debris_is_no_context
     # only the header row matches: it is shown, without the column of numbers beside it
     out = plain(snippet(text, Marks(frozenset({"owner"}))))
     assert "Owner" in out and not re.search(r"\d", out) and "board" not in out
+
+
+def test_a_sentence_the_page_says_twice_is_shown_once() -> None:
+    """A pull quote repeats a sentence of the body: the second fragment is another passage."""
+    quote = "Any bruise on a baby who is not mobile must be taken seriously."
+    filler = "Lorem ipsum dolor sit amet consectetur adipiscing elit. " * 5
+    text = f"{quote} {filler}{quote} {filler}A later bruise was seen by the GP. {filler}"
+    out = plain(snippet(text, Marks(frozenset({"bruis"})), top=2))
+    assert out.count("must be taken seriously") == 1
+    assert "A later bruise was seen" in out
