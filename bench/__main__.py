@@ -8,6 +8,7 @@ because the machine is shared and absolute timings drift. Prints a table and wri
     python -m bench --quick         # 30 files, 1x and 4x, short load (a few minutes)
     python -m bench --out PATH --work DIR --keep --only search,web
     python -m bench crafted         # costliest crafted queries / a plain one (bench/crafted.py)
+    python -m bench snippets --data-dir DIR   # what the snippets show (bench/snippets.py)
     python -m bench --only ocr      # OCR recall and speed alone (a few minutes; needs Tesseract)
 """
 
@@ -58,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import crafted
 
         return crafted.main(argv[1:])
+    if argv[:1] == ["snippets"]:  # what snippets show, on an ingested index: bench/snippets.py
+        from bench import snippets
+
+        return snippets.main(argv[1:])
     args = _args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(only) - set(SECTIONS)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -26,6 +27,7 @@ from typing import Any
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 
+from library import layout
 from library.budget import Deadline
 from library.models import PageHit
 from library.schema import text_analyzer
@@ -45,6 +47,12 @@ _TOKEN_START = r"(?<![\w*])(?<![\w*]\.)"
 _TOKEN_END = r"(?![\w*])(?!\.[\w*])"
 _TOKEN_REST = r"[\w*]*(?:\.[\w*]+)*"
 _SEPARATOR = r"[^\w*]+"  # what lies between two tokens of a phrase
+_LEADERS = re.compile(r"(?: ?\.){4,}")  # dot leaders, once spaces are single
+_GAP = re.compile(r"[^\w*]*")  # two passages apart by this much are one
+_WORD = re.compile(r"\w+")
+#: a fragment one of whose marks stands in a run of this many words a chosen fragment shows
+#: already is the page saying it twice: left out
+REPEAT_WORDS = 6
 
 Span = tuple[int, int]
 
@@ -212,6 +220,48 @@ def _end(text: str, pos: int, limit: int) -> int:
     return pos
 
 
+#: a page's debris lines, kept for the pages searched most (the same few pages come up in
+#: search after search; finding them is most of what the debris rules add to a snippet)
+_debris_spans = lru_cache(maxsize=512)(layout.debris_spans)
+
+
+class _Debris:
+    """A page's debris lines (library.layout.debris_spans: sorted, apart), looked up by
+    bisection: a page of tables has hundreds."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = _debris_spans(text)
+        self.starts = [s for s, _ in self.spans]
+        self.ends = [e for _, e in self.spans]
+
+    def holds(self, pos: int) -> bool:
+        """Whether ``pos`` lies on a debris line."""
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+    def between(self, lo: int, hi: int) -> bool:
+        """Whether a debris line lies wholly between ``lo`` and ``hi``."""
+        i = bisect_left(self.starts, lo)
+        return i < len(self.spans) and self.ends[i] <= hi
+
+    def only(self, group: list[Span]) -> bool:
+        """Whether every mark of ``group`` stands on a debris line."""
+        return all(self.holds(s) for s, _ in group)
+
+    def window(self, text: str, group: list[Span], surround: int) -> tuple[int, int]:
+        """The passage shown around ``group``: ``surround`` characters of context either
+        side, cut at the nearest debris line and at whole words."""
+        first, last = group[0][0], group[-1][1]
+        lo, hi = first - surround, last + surround
+        i = bisect_right(self.ends, first) - 1  # the last debris line ending before the marks
+        if i >= 0:
+            lo = max(lo, self.ends[i])
+        j = bisect_left(self.starts, last)  # the first one starting after them
+        if j < len(self.spans):
+            hi = min(hi, self.starts[j])
+        return _start(text, max(0, lo), first), _end(text, min(len(text), hi), last)
+
+
 def snippet(
     text: str,
     marks: Marks,
@@ -223,43 +273,95 @@ def snippet(
     """The best ``top`` fragments of ``text`` around its marks, in page order, as HTML
     (escaped, marks in ``<mark>``); "" when nothing in ``text`` is marked.
 
-    Marks join one fragment while each is within ``surround`` characters of the last and the
-    fragment stays within ``maxchars``; fragments are ranked by how many different words of the
-    query they show, then by how many marks, then by position.
+    Marks join one fragment while each is within ``surround`` characters of the last, the
+    fragment stays within ``maxchars`` and no debris line (a table header row, a column of
+    numbers: library.layout.debris_spans) lies between them. Fragments are ranked by how many
+    different words of the query they show, then how many marks, then position; when one has
+    a mark in a sentence, those whose marks all stand in debris are left out. A fragment's
+    context stops at debris lines. Chosen fragments that overlap, touch or stand apart by
+    punctuation only are merged into one passage, so no text is said twice, and every mark
+    inside a passage is marked. A fragment apart from those chosen one of whose marks stands
+    in a run of ``REPEAT_WORDS`` words one of them shows (the page says it twice: a pull
+    quote, a summary) gives way to the next.
+    A snippet holds at most ``top * (maxchars + surround)`` characters of the page.
     """
     spans = mark_spans(text, marks)
     if not spans:
         return ""
+    debris = _Debris(text)
     groups: list[list[Span]] = []
     for s, e in spans:
         g = groups[-1] if groups else None
-        if g is not None and s - g[-1][1] <= surround and e + surround - g[0][0] <= maxchars:
+        if (
+            g is not None
+            and s - g[-1][1] <= surround
+            and e + surround - g[0][0] <= maxchars
+            and not debris.between(g[-1][1], s)
+        ):
             g.append((s, e))
         else:
             groups.append([(s, e)])
 
-    def rank(i: int) -> tuple[int, int, int]:
+    def rank(i: int) -> tuple[bool, int, int, int]:
         words = {STEM(text[s:e].lower()) for s, e in groups[i]}
-        return (-len(words), -len(groups[i]), i)
+        return (debris.only(groups[i]), -len(words), -len(groups[i]), i)
 
-    best = sorted(sorted(range(len(groups)), key=rank)[:top])
+    ranked = sorted(range(len(groups)), key=rank)
+    if not debris.only(groups[ranked[0]]):  # a sentence matches: no debris shown
+        ranked = [i for i in ranked if not debris.only(groups[i])]
+    windows: list[tuple[int, int]] = []
+    said: set[tuple[str, ...]] = set()  # the runs of words the chosen windows show
+    for i in ranked:
+        if len(windows) == top:
+            break
+        lo, hi = debris.window(text, groups[i], surround)
+        near = any(lo <= b and a <= hi for a, b in windows)  # merged below: said once
+        if not near and _runs(text, lo, hi, groups[i]) & said:
+            continue  # the page says this again (a pull quote, a summary): shown once
+        windows.append((lo, hi))
+        said |= _runs(text, lo, hi)
+    passages: list[tuple[int, int]] = []
+    for lo, hi in sorted(windows):
+        if passages and (lo <= passages[-1][1] or _GAP.fullmatch(text, passages[-1][1], lo)):
+            # overlapping, touching or apart by spaces and punctuation only: one passage
+            passages[-1] = (passages[-1][0], max(hi, passages[-1][1]))
+        else:
+            passages.append((lo, hi))
     out: list[str] = []
-    prev_hi = -1
-    for i in best:
-        g = groups[i]
-        lo = _start(text, max(0, g[0][0] - surround), g[0][0])
-        hi = _end(text, min(len(text), g[-1][1] + surround), g[-1][1])
-        if out and lo <= prev_hi:
-            lo = prev_hi  # the contexts overlap: one passage, nothing said twice
-        elif out:
+    for lo, hi in passages:
+        if out:
             out.append(BETWEEN)
         pos = lo
-        for s, e in g:
-            out.append(html.escape(text[pos:s], quote=False))
-            out.append(f"<mark>{html.escape(text[s:e], quote=False)}</mark>")
-            pos = e
+        for s, e in spans:
+            if s >= lo and e <= hi:  # every mark in the passage, not only its group's
+                out.append(html.escape(text[pos:s], quote=False))
+                out.append(f"<mark>{html.escape(text[s:e], quote=False)}</mark>")
+                pos = e
         out.append(html.escape(text[pos:hi], quote=False))
-        prev_hi = hi
+    return "".join(out)
+
+
+def _runs(text: str, lo: int, hi: int, marked: list[Span] | None = None) -> set[tuple[str, ...]]:
+    """The runs of ``REPEAT_WORDS`` words (lower case) of ``text[lo:hi]``; with ``marked``,
+    only those holding one of its marks."""
+    words = [(m.start(), m.group().lower()) for m in _WORD.finditer(text, lo, hi)]
+    n = REPEAT_WORDS
+    out: set[tuple[str, ...]] = set()
+    for j in range(len(words) - n + 1):
+        a, b = words[j][0], words[j + n - 1][0]
+        if marked is None or any(a <= s <= b for s, _ in marked):
+            out.add(tuple(w for _, w in words[j : j + n]))
+    return out
+
+
+def _without_debris(text: str) -> str:
+    """``text`` without its debris lines (what a page shows when nothing in it is marked)."""
+    out: list[str] = []
+    pos = 0
+    for s, e in layout.debris_spans(text):
+        out.append(text[pos:s])
+        pos = e
+    out.append(text[pos:])
     return "".join(out)
 
 
@@ -278,7 +380,10 @@ def page_hits(
         text = text_of(docnum)
         # Our own marks, not whoosh's hit.highlights(): quoted phrases match on the exact
         # field, but the stored text is the stemmed field's
-        made = " ".join(snippet(text, marks).split())
-        made = made or html.escape(" ".join(text[:FALLBACK_CHARS].split()))
+        # a contents page's dot leaders (". . . . . 12") read as one "…"
+        made = _LEADERS.sub(" …", " ".join(snippet(text, marks).split()))
+        if not made:  # the start of the page, without table debris
+            start = " ".join(_without_debris(text[: FALLBACK_CHARS * 2]).split())
+            made = html.escape(start[:FALLBACK_CHARS], quote=False)
         out.append(PageHit(number, made, plain(made)))
     return out

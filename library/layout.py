@@ -31,7 +31,10 @@ __all__ = [
     "MIN_SHARE",
     "PageLine",
     "body_size",
+    "contents_pages",
+    "debris_spans",
     "find_running_lines",
+    "is_contents_page",
     "is_page_number",
     "is_running",
     "line_key",
@@ -177,6 +180,119 @@ def running_texts(pages: Sequence[str], running: Sequence[str]) -> list[str]:
         if len(found) == len(keys):
             break
     return [found[k] for k in running if k in found]
+
+
+# ------------------------------------------------------------------- contents pages, debris
+
+#: a contents page lists at least this many entries (dot leaders or page numbers)
+CONTENTS_ENTRIES = 5
+# dot leaders: ". . . . 12", "........ 12", "…… 12"
+_LEADER = re.compile(r"(?:\.\s*){4,}\d*$|\.{4,}|\u2026{2,}")
+# an entry's page number: "Recommendations 24", "2.6 Limitations  5", or "24" on its own
+# (pdfminer often puts a contents page's column of numbers apart from its titles)
+_ENDS_IN_PAGE = re.compile(r"(?:^|\s)\d{1,3}$")
+_CONTENTS_TITLE = re.compile(r"^(?:table\s+of\s+)?contents$", re.IGNORECASE)
+_SENTENCE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
+
+
+def _contents_lines(text: str) -> list[str]:
+    lines = [" ".join(ln.split()) for ln in text.splitlines()]
+    return [ln for ln in lines if ln]
+
+
+def _mostly_entries(lines: Sequence[str]) -> bool:
+    """Enough entries ending in a page number (or dot leaders), and few sentences."""
+    entries = sum(1 for ln in lines if _LEADER.search(ln) or _ENDS_IN_PAGE.search(ln))
+    prose = sum(1 for ln in lines if len(ln.split()) >= 6 and _SENTENCE.search(ln))
+    return entries >= CONTENTS_ENTRIES and entries * 5 >= len(lines) and prose * 4 < len(lines)
+
+
+def is_contents_page(text: str, *, follows_contents: bool = False) -> bool:
+    """A table of contents: a page of dot-leader lines, or a page under a "Contents" (or
+    "Table of contents") heading whose lines are mostly entries ending in a page number and
+    not sentences; with ``follows_contents`` (the page before was one) the heading is not
+    needed. Read on a page without its running lines (:func:`strip_running`)."""
+    lines = _contents_lines(text)
+    leaders = sum(1 for ln in lines if _LEADER.search(ln))
+    if leaders >= 3 and leaders * 4 >= len(lines):
+        return True  # a continued contents page has no heading of its own
+    if len(lines) < CONTENTS_ENTRIES:
+        return False
+    if not follows_contents and not any(_CONTENTS_TITLE.match(ln) for ln in lines):
+        return False
+    return _mostly_entries(lines)
+
+
+def contents_pages(pages: Sequence[str]) -> list[int]:
+    """The numbers (from 1) of a document's contents pages (:func:`is_contents_page`; a
+    contents page that runs on to the next page without a heading is followed)."""
+    out: list[int] = []
+    for number, page in enumerate(pages, start=1):
+        if page and is_contents_page(page, follows_contents=number - 1 in out):
+            out.append(number)
+    return out
+
+
+#: a table cell: a line of at most this many words, not ending a sentence
+CELL_WORDS = 6
+#: a table cell is no longer than this many characters
+CELL_CHARS = 60
+#: a run of at least this many such lines in a row is a table (or a list of labels)
+CELL_RUN = 3
+_NUMBERS_ONLY = re.compile(r"^[\d\s.,;:%()/|\u2013\u2014+-]*\d[\d\s.,;:%()/|\u2013\u2014+-]*$")
+_CELL_END = re.compile(r"[.!?;:,][\"'\u201d\u2019)\]]*$")
+
+
+def debris_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans (start, end) of a page's lines that are table debris rather than
+    text: lines of numbers only ("1 2 3 4 5 6 7", a column of figures) and runs of
+    ``CELL_RUN`` or more short lines that end no sentence (table header rows and cells,
+    "Step" / "What you must do"). Blank lines do not break a run; a line that runs on into
+    the next, or on from the last (lower case), is text wrapped in a narrow column, not a
+    cell. Snippets quote sentences before these, and never take them as context
+    (library.highlight)."""
+    # A snippet is made 30 times a search: a line longer than a cell is passed over at a
+    # glance (most of a page), the short ones are looked at
+    out: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    lines: list[tuple[int, int, str]] = []  # short lines; (-1, -1, first letter): long ones
+    pos, n = 0, len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        nl = n if nl < 0 else nl
+        if nl - pos > CELL_CHARS + 8:  # room for the spaces pdfminer leaves around a line
+            if not lines or lines[-1][0] >= 0:  # its first letter: a cell may run into it
+                lines.append((-1, -1, text[pos : pos + 16].lstrip()[:1]))
+        else:
+            raw = text[pos:nl]
+            line = raw.strip()
+            if line:
+                start = pos + raw.index(line[0])
+                lines.append((start, start + len(line), line))
+        pos = nl + 1
+    for i, (start, end, line) in enumerate(lines):
+        if start < 0 or len(line) > CELL_CHARS:
+            _close(run, out)
+            continue
+        numbers = bool(_NUMBERS_ONLY.match(line))
+        nxt = lines[i + 1][2] if i + 1 < len(lines) else ""
+        wrapped = line[0].islower() or nxt[:1].islower()
+        if numbers or (
+            len(line.split()) <= CELL_WORDS and not wrapped and not _CELL_END.search(line)
+        ):
+            run.append((start, end))
+            if numbers:
+                out.append((start, end))  # a line of numbers is debris even alone
+        else:
+            _close(run, out)
+    _close(run, out)
+    return sorted(set(out))
+
+
+def _close(run: list[tuple[int, int]], out: list[tuple[int, int]]) -> None:
+    if len(run) >= CELL_RUN:
+        out.extend(run)
+    run.clear()
 
 
 # ------------------------------------------------------------------------- lines with sizes

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from library import naming
+from library import layout, naming
 from library.catalogue import METADATA_COLUMNS, CatalogueRow
 from library.docview import DocumentView, humanise_filename
 from library.metadata_dates import infer_date
@@ -36,7 +36,8 @@ __all__ = ["METADATA_VERSION", "build_record", "fingerprint", "humanise_filename
 #: 2: ocr_pages means "read by OCR" (was: "without a text layer", now no_text_pages)
 #: 3: titles, case, partnership, type and kind read as a reader would (library/docview.py)
 #: 4: themes central or mentioned from weighted evidence, curator corrections (issue 11)
-METADATA_VERSION = 4
+#: 5: contents pages found (``contents_pages``), listed after body pages (issue 11)
+METADATA_VERSION = 5
 
 
 def fingerprint(sha256: str, row: CatalogueRow | None, taxonomy: Taxonomy) -> str:
@@ -161,6 +162,7 @@ def build_record(
         no_text_pages=list(extraction.get("no_text_pages") or []),
         ocr_engine=str(extraction.get("ocr_engine") or ""),
         running_lines=list(view.running),
+        contents_pages=layout.contents_pages(view.clean),
         metadata_source=source,
         size=size,
         mtime_ns=mtime_ns,

@@ -41,6 +41,8 @@ class DocumentRecord:
     ocr_engine: str = ""
     # running headers and footers (library.layout keys): kept out of snippets and evidence
     running_lines: list[str] = field(default_factory=list)
+    # pages that are a table of contents (library.layout): listed after body pages in hits
+    contents_pages: list[int] = field(default_factory=list)
     metadata_source: dict[str, str] = field(
         default_factory=dict
     )  # field -> catalogue|pdf|filename|text

@@ -17,6 +17,7 @@ from whoosh.query.compound import DefaultOr
 from library.budget import Deadline
 from library.index_state import IndexState
 from library.matching import PAGE_TEXT_FIELDS, DocNums, only_matches
+from library.models import DocumentRecord
 from library.query import ParsedQuery
 from library.schema import LEVEL_PAGE
 
@@ -69,10 +70,24 @@ def matching_pages(
     by_doc: dict[str, list[tuple[int, int]]] = {}
     for hit in results:  # best-scoring pages first
         by_doc.setdefault(doc_col[hit.docnum], []).append((int(page_col[hit.docnum]), hit.docnum))
+    docs = state.documents()
     return {
-        doc_id: PageMatches(sorted(n for n, _ in entries), entries[: max(0, keep)], "all")
+        doc_id: PageMatches(
+            sorted(n for n, _ in entries),
+            body_first(entries, docs.get(doc_id))[: max(0, keep)],
+            "all",
+        )
         for doc_id, entries in by_doc.items()
     }
+
+
+def body_first(entries: list[tuple[int, int]], doc: DocumentRecord | None) -> list[tuple[int, int]]:
+    """``(page, docnum)`` entries in score order with the document's contents pages moved
+    after its body pages (each kept in score order)."""
+    contents = set(doc.contents_pages) if doc is not None else set()
+    if not contents:
+        return entries
+    return sorted(entries, key=lambda entry: entry[0] in contents)  # stable
 
 
 def find_pages(

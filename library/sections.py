@@ -19,6 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from library import layout
+
 __all__ = [
     "KEY_SECTIONS",
     "SECTION_KINDS",
@@ -305,9 +307,9 @@ def _page_lines(text: str) -> list[str]:
     return [" ".join(ln.split()) for ln in text.splitlines()]
 
 
-def _is_contents_page(lines: Sequence[str]) -> bool:
-    leaders = sum(1 for ln in lines if ln and _LEADER.search(ln))
-    return leaders >= 3
+def _is_contents_page(lines: Sequence[str], follows_contents: bool = False) -> bool:
+    # one detection of contents pages for sections, theme evidence and search ranking
+    return layout.is_contents_page("\n".join(lines), follows_contents=follows_contents)
 
 
 class _State:
@@ -356,11 +358,13 @@ def segment(pages: Sequence[str]) -> list[Unit]:
 
     A line that is short, starts with a capital (after an optional number) and does not end
     a sentence is a heading when the line before it ended a sentence or was short; a contents
-    page (dot leaders) is all ``contents`` and moves no section. Other lines are joined into
-    runs of text, cut at sentence ends and after short lines that end without punctuation
-    (list items, table cells), and the runs are split into sentences."""
+    page (library.layout.is_contents_page, the one detection the search ranking uses too) is
+    all ``contents`` and moves no section. Other lines are joined into runs of text, cut at
+    sentence ends and after short lines that end without punctuation (list items, table
+    cells), and the runs are split into sentences."""
     state = _State()
     units: list[Unit] = []
+    contents_before = -1  # the last contents page: the next one may carry on its list
     for number, page in enumerate(pages, start=1):
         lines = _page_lines(page or "")
         filled = [ln for ln in lines if ln]
@@ -368,7 +372,8 @@ def segment(pages: Sequence[str]) -> list[Unit]:
             continue
         if number > 1:
             state.opened = True  # the title area is the top of the first page only
-        if _is_contents_page(filled):
+        if _is_contents_page(filled, contents_before == number - 1):
+            contents_before = number
             units.extend(Unit(number, ln, "contents", False, len(ln.split())) for ln in filled)
             continue
         _PageReader(number, filled, state, units).read()

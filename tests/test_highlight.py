@@ -114,7 +114,9 @@ def test_overlapping_contexts_are_one_passage() -> None:
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_top_limits_the_fragments(n: int) -> None:
-    text = " ".join(f"neglect {'filler ' * 40}" for _ in range(6))
+    # six different passages (the same one six times would be shown once: see
+    # test_a_sentence_the_page_says_twice_is_shown_once)
+    text = " ".join(f"case {i} neglect in case {i} {'filler ' * 40}" for i in range(6))
     out = snippet(text, Marks(frozenset({"neglect"})), top=n)
     assert out.count(BETWEEN) == n - 1
 
@@ -212,3 +214,71 @@ def test_phrase_marks_agree_with_the_analyzers(pairs, data) -> None:
         words = tokens[start : start + n]
         marks = Marks(phrases=frozenset({(stemmed, tuple(words))}))
         assert mark_spans(text, marks) == _phrase_spans_by_analyzer(text, words, analyzer)
+
+
+# ---- passages: nothing said twice, bounded, no table debris (issue 11) -----------------------
+
+
+def test_fragments_whose_contexts_overlap_are_merged_not_repeated() -> None:
+    """A fragment full to ``maxchars`` ends, and the next mark lies inside its context: the
+    next fragment was drawn again from that mark ("...taken seriously, bruise or unexplained
+    mark ... taken seriously" on page 1 of the Child G briefing, tests/test_snippets.py)."""
+    text = "Opening words. " + "neglect and care " * 14 + "then neglect again at the end."
+    out = plain(snippet(text, Marks(frozenset({"neglect"}))))
+    assert out == text
+    assert out.count("then neglect again") == 1
+
+
+TOKENS = st.sampled_from(["neglect", "care", "the", "baby", "bruise", "a", "Step", "1", "7"])
+GLUE = st.sampled_from([" ", " ", ". ", "\n", "\n\n", ", "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(TOKENS, GLUE), min_size=1, max_size=200),
+    st.sets(st.sampled_from(["neglect", "care", "bruis", "babi"]), min_size=1),
+    st.integers(1, 4),
+    st.integers(10, 120),
+    st.integers(30, 200),
+)
+def test_passages_are_the_page_in_order_never_twice_and_bounded(
+    pairs, stems, top: int, surround: int, maxchars: int
+) -> None:
+    text = "".join(w + g for w, g in pairs)
+    out = snippet(text, Marks(frozenset(stems)), top=top, surround=surround, maxchars=maxchars)
+    if not out:
+        return
+    pieces = plain(out).split(BETWEEN)
+    assert len(pieces) <= top
+    pos = 0
+    for piece in pieces:
+        at = text.find(piece, pos)
+        assert at >= pos, (piece, text)  # each passage follows the last, nothing repeated
+        pos = at + len(piece)
+    assert sum(len(p) for p in pieces) <= top * (maxchars + surround)
+    # every occurrence of a query word inside a passage is marked
+    marked_count = out.count("<mark>")
+    assert marked_count == sum(len(matches(p, frozenset(stems))) for p in pieces), (out, text)
+
+
+def test_a_sentence_is_quoted_before_a_table_header_row_and_debris_is_no_context() -> None:
+    text = (
+        "Step\nAction\nOwner\nDeadline\n1\n2\n3\n4\n"
+        "The board agreed an action to refresh the protocol.\n" + "More words here. " * 20
+    )
+    out = plain(snippet(text, Marks(frozenset({"action"}))))
+    assert out.startswith("The board agreed an action")
+    assert "Owner" not in out and "Deadline" not in out
+    # only the header row matches: it is shown, without the column of numbers beside it
+    out = plain(snippet(text, Marks(frozenset({"owner"}))))
+    assert "Owner" in out and not re.search(r"\d", out) and "board" not in out
+
+
+def test_a_sentence_the_page_says_twice_is_shown_once() -> None:
+    """A pull quote repeats a sentence of the body: the second fragment is another passage."""
+    quote = "Any bruise on a baby who is not mobile must be taken seriously."
+    filler = "Lorem ipsum dolor sit amet consectetur adipiscing elit. " * 5
+    text = f"{quote} {filler}{quote} {filler}A later bruise was seen by the GP. {filler}"
+    out = plain(snippet(text, Marks(frozenset({"bruis"})), top=2))
+    assert out.count("must be taken seriously") == 1
+    assert "A later bruise was seen" in out

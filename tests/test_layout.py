@@ -139,3 +139,66 @@ def test_page_lines_skip_malformed_entries_and_body_size() -> None:
     assert body_size([]) == 0
     assert PageLine(1, "a", left=0.1, right=0.4).overlaps(PageLine(1, "b", left=0.3, right=0.9))
     assert not PageLine(1, "a", left=0.1, right=0.4).overlaps(PageLine(1, "b", left=0.5, right=0.9))
+
+
+# ---- contents pages and table debris -------------------------------------------------------
+
+LEADERS = "\n".join(
+    f"{t} {' .' * 25} {p}"
+    for t, p in [("1. Introduction", 3), ("2. Findings", 5), ("3. Learning", 9)]
+)
+# pdfminer often puts a contents page's column of page numbers apart from its titles
+TITLED = "Contents\n" + "\n".join(
+    ["Executive summary", "The local authority", "Recommendations", "Leadership and governance"]
+    + ["Information about this inspection", "2", "5", "8", "9", "16"]
+)
+CONTINUED = "\n".join(
+    ["Annex A: Data protection", "The data protection principles", "Annex B: Useful resources"]
+    + ["Further information", "17", "18", "19", "21", "22"]
+)
+PROSE = "\n".join(BODY)
+TABLE_OF_FIGURES = "\n".join(  # a body page with a table of numbers, no contents heading
+    ["Referrals in the year rose again.", "Quarter", "Referrals", "Re-referrals"]
+    + ["Q1 120 14", "Q2 131 12", "Q3 140 19", "Q4 150 11", PROSE]
+)
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        ([PROSE, LEADERS, PROSE], [2]),  # dot leaders, no heading needed
+        ([PROSE, TITLED, CONTINUED, PROSE], [2, 3]),  # titled, and its continuation
+        ([PROSE, CONTINUED, PROSE], []),  # the same lines with no contents page before
+        ([PROSE, TABLE_OF_FIGURES, PROSE], []),
+        ([f"Contents\n{PROSE}"], []),  # the word alone, over sentences
+        ([PROSE, "Contents\n1. Introduction 3\n2. Findings 5"], []),  # too few entries
+    ],
+)
+def test_contents_pages(pages: list[str], expected: list[int]) -> None:
+    from library.layout import contents_pages
+
+    assert contents_pages(pages) == expected
+
+
+def test_debris_is_number_runs_and_runs_of_short_cells_not_wrapped_text_or_headings() -> None:
+    from library.layout import debris_spans
+
+    text = "\n".join(
+        [
+            "Is the child non-mobile?",  # a heading: one short line, not a run
+            "A child is non-mobile if they are not yet rolling or crawling.",
+            "Step",
+            "",
+            "What you must do",
+            "1",
+            "2",
+            "You see a bruise on a non-mobile child.",
+            "Include housing officers in",  # a narrow column's wrapped sentence
+            "safeguarding training; invite",
+            "housing to conferences.",
+            "Figures for 2023:",
+            "12 14 15",  # numbers alone are debris, even on their own
+        ]
+    )
+    got = [text[s:e] for s, e in debris_spans(text)]
+    assert got == ["Step", "What you must do", "1", "2", "12 14 15"]
