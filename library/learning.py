@@ -58,7 +58,15 @@ KIND_LABELS = {
 }
 #: document kinds (library.metadata_kinds) that are not reviews nor made from one
 NO_ITEMS_KINDS = frozenset(
-    {"protocol", "pathway", "leaflet", "guidance", "inspection-report", "annual-report", "newsletter"}
+    {
+        "protocol",
+        "pathway",
+        "leaflet",
+        "guidance",
+        "inspection-report",
+        "annual-report",
+        "newsletter",
+    }
 )
 
 # What a heading's words (its number taken off) say its blocks are. First match wins, so the
@@ -153,7 +161,9 @@ _INTRO = re.compile(
 )
 # an action table's header cells
 _HEAD_ACTION = re.compile(r"^(agreed )?actions?( to be taken| required)?$", re.I)
-_HEAD_LEAD = re.compile(r"^(lead( agency| officer| person| partner)?|owner|responsible.*|by whom)$", re.I)
+_HEAD_LEAD = re.compile(
+    r"^(lead( agency| officer| person| partner)?|owner|responsible.*|by whom)$", re.I
+)
 _HEAD_WHEN = re.compile(
     r"^(timescales?|by when|target( date)?|deadline|completion date|due( date)?|when|date)$", re.I
 )
@@ -296,9 +306,7 @@ def _action_pages(outline: Sequence[Section]) -> set[int]:
     return {p for p, keys in found.items() if keys >= {"a", "l", "w"}}
 
 
-def _read_action_page(
-    page: int, units: Sequence[Unit], section: str, reader: _Reader
-) -> None:
+def _read_action_page(page: int, units: Sequence[Unit], section: str, reader: _Reader) -> None:
     """One page of an action table: each row reference is a row, its text the long cells in
     the same order (pdfminer reads a table column by column, so a row's cells are apart)."""
     rows: list[str] = []
@@ -343,17 +351,21 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
             for u in units:
                 if _is_header_cell(u.text) and u.page in action_pages:
                     headed.add(u.page)
-                if u.page in action_pages and (not restated or u.page in headed):
+                table_part = u.page in headed or _ROW.match(u.text.strip())
+                if u.page in action_pages and table_part:
                     diverted.append(u)
                 else:
                     kept.append(u)
             units = kept
-            bare = not restated or sum(len(u.text.split()) for u in kept) < MIN_WORDS
+            bare = sum(len(u.text.split()) for u in kept) < MIN_WORDS
+            bare = bare or (sec.page in headed and not restated)
             if sec.page in action_pages and sec.heading and bare:
                 diverted.insert(0, Unit(sec.page, sec.heading, sec.kind, True, 0, True))
+            if restated or _kind_of(sec)[0] == "action":
+                ctx.rows = " ".join(sec.heading.split())
             for u in diverted:
                 table.setdefault(u.page, []).append(u)
-                table_head.setdefault(u.page, ctx.head if ctx.kind == "action" else "")
+                table_head.setdefault(u.page, ctx.rows)
             if sec.page in action_pages and sec.heading and bare:
                 continue
         kind, number, title = _kind_of(sec)
@@ -363,6 +375,7 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
             lkind, lnum, end = label
             title = sec.heading[end:].strip(" :.-\u2013\u2014")
             body = [u.text for u in units]
+            ctx.back_to(lkind)
             reader.open(lkind, lnum, sec.page, ctx.head, " ".join([title, *body]).strip())
             ctx.in_item = True
             if ctx.kind == "action" or (sec.page in action_pages):
@@ -372,15 +385,18 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
             # a sub-heading of the item ("How did the issue feature in this case?")
             reader.add(" ".join([sec.heading, *(u.text for u in units)]))
             continue
+        if kind is None and number and ctx.sibling(number):
+            ctx.back_to(ctx.parent[0] if ctx.parent else "")  # "2. ..." after finding 1's questions
         if (
             kind is None
             and number
             and ctx.child_number(number)
-            and sections.heading_kind(title) is None
-            and ctx.kind in ("finding", "learning-point", "good-practice")
+            and (ctx.deeper(number) or sections.heading_kind(title) is None)
+            and ctx.kind in _HEADED
         ):
             # "6.2 Risk outside the home" under "6. Findings": an item of its own
             body = [u.text for u in units]
+            ctx.parent = (ctx.kind, ctx.number, ctx.head, number)
             reader.open(ctx.kind, number, sec.page, ctx.head, " ".join([title, *body]).strip())
             ctx.in_item = True
             continue
@@ -420,14 +436,46 @@ class _Context:
         self.number = ""
         self.head = ""
         self.in_item = False  # reading a label or numbered heading's item
+        self.top = ""  # the number of the last numbered top-level section
+        self.rows = ""  # the heading action-table rows stand under
+        # the context the last item heading stood in, and its number: the questions that
+        # follow a finding do not end the findings
+        self.parent: tuple[str | None, str, str, str] | None = None
+
+    def back_to(self, kind: str) -> None:
+        """Return to the context of the item headings before ("4. Findings") when a new item
+        heading of its kind follows a sub-list ("Questions for the Board")."""
+        if self.kind != kind and self.parent is not None and self.parent[0] == kind:
+            self.kind, self.number, self.head = self.parent[:3]
+        elif self.kind == kind or self.kind is None:
+            self.parent = (self.kind, self.number, self.head, "")
+
+    def sibling(self, number: str) -> bool:
+        """``number`` follows the last numbered item heading at its depth ("2." after "1.")."""
+        if self.parent is None or not self.parent[3] or self.kind == self.parent[0]:
+            return False
+        last = self.parent[3].split(".")
+        mine = number.split(".")
+        if len(last) != len(mine) or not all(x.isdigit() for x in last + mine):
+            return False
+        return mine[:-1] == last[:-1] and int(mine[-1]) == int(last[-1]) + 1
+
+    def deeper(self, number: str) -> bool:
+        """``number`` is below the context's ("6.4" under "6.")."""
+        mine, theirs = self.number.split("."), number.split(".")
+        return bool(self.number) and len(theirs) > len(mine) and theirs[: len(mine)] == mine
 
     def child_number(self, number: str) -> bool:
         """A numbered heading stands under the context's heading: deeper ("6.2" under "6."),
         or a list restarting below it ("1." ... under "4. Findings"), or lettered."""
         if not self.kind:
             return False
-        if not self.number or not number[0].isdigit():
+        if not number[0].isdigit():
             return True
+        if not self.number:
+            # under an unnumbered heading, but "4." after section "3." is the next section
+            top = self.top.split(".")[0]
+            return not (top.isdigit() and "." not in number and int(number) == int(top) + 1)
         mine, theirs = self.number.split("."), number.split(".")
         if len(theirs) > len(mine):
             return theirs[: len(mine)] == mine
@@ -440,6 +488,8 @@ class _Context:
         ends it."""
         kind, number, _title = _kind_of(sec)
         head = " ".join(sec.heading.split())
+        if number[:1].isdigit() and "." not in number:
+            self.top = number
         if kind is not None:
             self.kind, self.number, self.head = kind, number, head
             return
@@ -451,6 +501,8 @@ class _Context:
         self.kind, self.number, self.head = None, number, head
 
 
+#: kinds whose items may stand under numbered headings of their own ("6.2 Risk outside")
+_HEADED = frozenset({"finding", "learning-point", "good-practice"})
 #: sections (library.sections kinds) an unknown sub-heading may stand in and keep its context
 _KEEPS = frozenset({"body", "recommendations", "findings", "learning", "questions", "summary"})
 # "For health services", "Recommendations for the LSCB": an agency's part of a list
@@ -470,7 +522,7 @@ def _introduces_items(outline: Sequence[Section], i: int, ctx: _Context) -> bool
         if kind is not None:
             return False
         if number and ctx.child_number(number) and sections.heading_kind(title) is None:
-            return True
+            return ctx.kind in _HEADED
     return False
 
 
@@ -500,7 +552,7 @@ def _read_blocks(
         if label is None and intro_only:
             reader.close()
             continue
-        if label is None and (_is_intro(texts) or len(text.split()) < MIN_WORDS):
+        if label is None and (_is_intro(texts) or not _statement(text, number or item_number)):
             if reader.current is not None and not texts[0][:1].isupper():
                 reader.add(text)  # a fragment running on from the item before
                 continue
@@ -518,6 +570,18 @@ def label_free(text: str) -> bool:
 def _unnumbered(text: str) -> str:
     m = _NUMBER.match(text)
     return text[m.end() :] if m and m.group("num")[0].isdigit() else text
+
+
+def _statement(text: str, numbered: str) -> bool:
+    """An unlabelled block reads as an item: a sentence (or a numbered entry) of a few
+    words, not a title, a running line or a table cell fragment."""
+    words = len(text.split())
+    if words < MIN_WORDS:
+        return False
+    return bool(numbered) or words >= 8 or bool(_ENDS.search(text))
+
+
+_ENDS = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
 
 
 def _is_intro(texts: Sequence[str]) -> bool:
@@ -541,6 +605,8 @@ def item_themes(taxonomy: Taxonomy, text: str) -> tuple[str, ...]:
 def with_themes(taxonomy: Taxonomy, items: Iterable[LearningItem]) -> list[LearningItem]:
     """The items with the themes each one's text evidences."""
     return [
-        LearningItem(it.kind, it.number, it.text, it.page, it.section, item_themes(taxonomy, it.text))
+        LearningItem(
+            it.kind, it.number, it.text, it.page, it.section, item_themes(taxonomy, it.text)
+        )
         for it in items
     ]

@@ -86,7 +86,8 @@ _KINDS: list[tuple[str, str]] = [
         r"(key |the |main |practice |emerging |shared |what we |what was |areas of )?"
         r"(learning|learned|learnt|lessons?)\b|what we learn|why (it|this) matters"
         r"|what this means|implications (for|of)|the learning|learning points?|themes?\b"
-        r"|key themes|learning themes|what (the review|we|it) (tells|told|teaches|shows)",
+        r"|key themes|learning themes|what (the review|we|it) (tells|told|teaches|shows)"
+        r"|(areas of |examples of |notable )?good practice|what went well",
     ),
     (
         "findings",
