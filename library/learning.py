@@ -48,6 +48,16 @@ __all__ = [
 
 #: the kinds of learning item, in the order a document page lists them
 KINDS = ("finding", "learning-point", "recommendation", "question", "good-practice", "action")
+#: one item of each kind, as a heading names it
+KIND_NAMES = {
+    "finding": "Finding",
+    "learning-point": "Learning point",
+    "recommendation": "Recommendation",
+    "question": "Question",
+    "good-practice": "Good practice",
+    "action": "Action",
+}
+#: the items of each kind, as a page's headings name them
 KIND_LABELS = {
     "finding": "Findings",
     "learning-point": "Learning points",
@@ -166,6 +176,13 @@ _HEAD_LEAD = re.compile(
 )
 _HEAD_WHEN = re.compile(
     r"^(timescales?|by when|target( date)?|deadline|completion date|due( date)?|when|date)$", re.I
+)
+# the other header cells of an action table
+_HEAD_OTHER = re.compile(
+    r"^(no\.?|ref(erence)?\.?|recommendations?|measures?( of (success|impact))?|evidence( of "
+    r"(impact|completion))?|progress( (at|to|update)\b.*)?|update|status|rag( status| rating)?"
+    r"|responds to|finding|outcome|success measure|impact)$",
+    re.I,
 )
 # a row reference in an action table: "1", "R3", "1.2", "7."
 _ROW = re.compile(r"^(?:R?\d{1,2}(?:\.\d{1,2})?)\.?$")
@@ -312,15 +329,25 @@ def _read_action_page(page: int, units: Sequence[Unit], section: str, reader: _R
     rows: list[str] = []
     cells: list[str] = []
     header_seen = False
+    run: list[str] = []  # the lines of one cell: pdfminer gives a wrapped cell line by line
     for unit in units:
         t = unit.text.strip()
-        if _HEAD_LEAD.match(t) or _HEAD_ACTION.match(t) or _HEAD_WHEN.match(t):
-            header_seen = True
+        if _is_header_cell(t) or _ROW.match(t):
+            if _ROW.match(t):
+                rows.append(t.rstrip("."))
+            header_seen = header_seen or _is_header_cell(t)
+            run = []
             continue
-        if _ROW.match(t):
-            rows.append(t.rstrip("."))
-        elif header_seen and unit.block and len(t.split()) >= MIN_WORDS and t[:1].isupper():
+        if not header_seen:
+            continue
+        open_cell = bool(run) and not _ENDS.search(run[-1])
+        if open_cell and (not t[:1].isupper() or len(run[-1].split()) < MIN_WORDS + 2):
+            run.append(t)
+            cells[-1] = " ".join(run)
+        else:
+            run = [t]
             cells.append(t)
+    cells = [c for c in cells if len(c.split()) >= MIN_WORDS and c[:1].isupper()]
     for i, number in enumerate(rows):
         reader.open("action", number, page, section, cells[i] if i < len(cells) else "")
     reader.close()
@@ -346,22 +373,25 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
             # stated above its actions ("Recommendation 1" and its sentence)
             label = _label(sec.heading) if sec.heading else None
             restated = label is not None and label[0] == "recommendation"
+            row_ref = bool(sec.heading) and sec.page in action_pages
+            row_ref = row_ref and bool(_ROW.match(sec.heading.strip()))  # "R8": a row's reference
+            restated = restated and not row_ref
             kept: list[Unit] = []
             diverted: list[Unit] = []
             for u in units:
                 if _is_header_cell(u.text) and u.page in action_pages:
                     headed.add(u.page)
-                table_part = u.page in headed or _ROW.match(u.text.strip())
+                table_part = u.page in headed or _ROW.match(u.text.strip()) or row_ref
                 if u.page in action_pages and table_part:
                     diverted.append(u)
                 else:
                     kept.append(u)
             units = kept
             bare = sum(len(u.text.split()) for u in kept) < MIN_WORDS
-            bare = bare or (sec.page in headed and not restated)
+            bare = bare or (sec.page in headed and not restated) or row_ref
             if sec.page in action_pages and sec.heading and bare:
                 diverted.insert(0, Unit(sec.page, sec.heading, sec.kind, True, 0, True))
-            if restated or _kind_of(sec)[0] == "action":
+            if (restated and not bare) or _kind_of(sec)[0] == "action":
                 ctx.rows = " ".join(sec.heading.split())
             for u in diverted:
                 table.setdefault(u.page, []).append(u)
@@ -425,7 +455,9 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
 
 def _is_header_cell(text: str) -> bool:
     t = text.strip()
-    return bool(_HEAD_LEAD.match(t) or _HEAD_ACTION.match(t) or _HEAD_WHEN.match(t) or t == "No.")
+    return bool(
+        _HEAD_LEAD.match(t) or _HEAD_ACTION.match(t) or _HEAD_WHEN.match(t) or _HEAD_OTHER.match(t)
+    )
 
 
 class _Context:
@@ -610,3 +642,10 @@ def with_themes(taxonomy: Taxonomy, items: Iterable[LearningItem]) -> list[Learn
         )
         for it in items
     ]
+
+
+def document_items(
+    pages: Sequence[str], document_kind: str, taxonomy: Taxonomy
+) -> list[dict[str, Any]]:
+    """A document's learning items with their themes, as stored on its index entry."""
+    return [it.to_dict() for it in with_themes(taxonomy, extract(pages, document_kind))]

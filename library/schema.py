@@ -12,7 +12,7 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 3  # 3: content_pairs
+SCHEMA_VERSION = 4  # 3: content_pairs; 4: learning (stored items)
 
 PAIRS_FIELD = "content_pairs"
 PAIR_SEP = " "  # never inside a token
@@ -63,6 +63,7 @@ def build_schema() -> Schema:
         date=ID(stored=True, sortable=True),
         path=ID(stored=True),
         meta=STORED(),  # JSON of the DocumentRecord
+        learning=STORED(),  # JSON list of the document's learning items (library.learning)
         # page level
         page_text=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
         page_exact=TEXT(analyzer=exact, phrase=True),
