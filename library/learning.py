@@ -403,7 +403,7 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
         if label is not None:
             # "Finding 2: Fathers and male carers": one item, its title and the text below
             lkind, lnum, end = label
-            title = sec.heading[end:].strip(" :.-\u2013\u2014")
+            title = sec.heading[end:].lstrip(" :.-\u2013\u2014")
             body = [u.text for u in units]
             ctx.back_to(lkind)
             reader.open(lkind, lnum, sec.page, ctx.head, " ".join([title, *body]).strip())
@@ -549,7 +549,9 @@ def _introduces_items(outline: Sequence[Section], i: int, ctx: _Context) -> bool
             continue
         label = _label(sec.heading)
         if label is not None:
-            return label[0] == ctx.kind
+            # a label heading ("Finding 1: The new partner"), not a labelled paragraph
+            # ("R3. The police should share ...") running on in the list
+            return label[0] == ctx.kind and not _ENDS.search(sec.heading)
         kind, number, title = _kind_of(sec)
         if kind is not None:
             return False
