@@ -248,3 +248,60 @@ def test_documents_that_are_not_reviews_have_no_items() -> None:
     assert learning.extract(pages, "overview-report")
     for kind in ("guidance", "protocol", "leaflet", "newsletter", "inspection-report"):
         assert learning.extract(pages, kind) == []
+
+
+@pytest.fixture(scope="module")
+def site(library: Path):  # -> FlaskClient
+    from web import create_app
+
+    return create_app({"DATA_DIR": library, "TESTING": True}).test_client()
+
+
+def test_site_learning_page_json_twin_and_csv_match_the_cli(library: Path, site) -> None:
+    r = site.get("/learning?kind=recommendation")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "3 items" in html and "Recommendation R3" in html
+    assert 'href="/documents/child-y-lcspr/pages/4"' in html  # each item links to its page
+    assert 'id="facet-kind"' in html and 'id="facet-theme"' in html
+    # the JSON twin is the CLI's answer, filters and all
+    for query, args in (
+        ("kind=recommendation", ("--kind", "recommendation")),
+        ("q=bruising", ("bruising",)),
+        ("", ()),
+    ):
+        web = site.get(f"/learning.json?{query}").get_json()
+        assert web == _items(library, *args), query
+    r = site.get("/learning.csv?kind=question")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    assert len(rows) == 3 and {row["kind"] for row in rows} == {"question"}
+
+
+def test_site_query_is_marked_and_text_escaped(site) -> None:
+    html = site.get("/learning?q=bruising").get_data(as_text=True)
+    assert "<mark>bruising</mark>" in html
+    html = site.get("/learning?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_site_bad_parameters_are_400_not_500(site) -> None:
+    for url in ("/learning?kind=lesson", "/learning.json?theme=nope", "/learning.csv?kind=x"):
+        r = site.get(url)
+        assert r.status_code == 400, url
+    assert "unknown kind" in site.get("/learning.json?kind=lesson").get_json()["error"]
+
+
+def test_document_page_opens_with_its_learning(site) -> None:
+    html = site.get("/documents/child-y-lcspr").get_data(as_text=True)
+    start = html.index("Learning from this review")
+    assert start < html.index("Search this document") or start < html.index('id="themes-heading"')
+    section = html[start : html.index("</section>", start)]
+    for label in ("Findings", "Recommendations", "Questions", "Good practice"):
+        assert label in section
+    assert 'href="/documents/child-y-lcspr/pages/3"' in section
+    data = site.get("/documents/child-y-lcspr.json").get_json()
+    assert [i["kind"] for i in data["learning"]][:2] == ["finding", "question"]
+    guidance = site.get("/documents/escalation-guidance").get_data(as_text=True)
+    assert "Learning from this review" not in guidance
