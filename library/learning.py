@@ -430,9 +430,13 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
             reader.open(ctx.kind, number, sec.page, ctx.head, " ".join([title, *body]).strip())
             ctx.in_item = True
             continue
-        reader.close()
-        ctx.in_item = False
+        before = (ctx.kind, ctx.head)
         ctx.enter(sec)
+        if not (kind is None and not number and (ctx.kind, ctx.head) == before):
+            # a heading that changes nothing (a running title at the top of a page) does not
+            # end the item it interrupts
+            reader.close()
+        ctx.in_item = False
         if ctx.kind and ctx.kind not in (_NOT_ITEMS, "action"):
             intro_only = _introduces_items(outline, i, ctx)
             _read_blocks(units, reader, ctx.kind, ctx.head, intro_only)
@@ -520,13 +524,14 @@ class _Context:
         ends it."""
         kind, number, _title = _kind_of(sec)
         head = " ".join(sec.heading.split())
+        keep = self.kind and self.kind != _NOT_ITEMS and sec.kind in _KEEPS
+        keep = keep and (not number or self.child_number(number))
         if number[:1].isdigit() and "." not in number:
             self.top = number
         if kind is not None:
             self.kind, self.number, self.head = kind, number, head
             return
-        keep = self.kind and self.kind != _NOT_ITEMS and sec.kind in _KEEPS
-        if keep and (not number or self.child_number(number)):
+        if keep:
             if _AGENCY.match(head):
                 self.head = head
             return
@@ -586,14 +591,15 @@ def _read_blocks(
         if label is None and intro_only:
             reader.close()
             continue
-        if label is None and (_is_intro(texts) or not _statement(text, number or item_number)):
-            if reader.current is not None and not texts[0][:1].isupper():
-                reader.add(text)  # a fragment running on from the item before
-                continue
+        if label is None and not number and text[:1].islower() and reader.current is not None:
+            reader.add(text)  # the item before runs on (over a page break, a running title)
+            continue
+        if label is None and _is_intro(texts):
             reader.close()
             continue
+        if label is None and not _statement(text, number or item_number):
+            continue  # a running line, a table cell: neither an item nor part of one
         reader.open(item_kind, item_number, page, head, text.strip())
-    reader.close()
 
 
 def label_free(text: str) -> bool:
