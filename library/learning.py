@@ -415,12 +415,13 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
             # a sub-heading of the item ("How did the issue feature in this case?")
             reader.add(" ".join([sec.heading, *(u.text for u in units)]))
             continue
-        if kind is None and number and ctx.sibling(number):
+        sibling = kind is None and bool(number) and ctx.sibling(number)
+        if sibling:
             ctx.back_to(ctx.parent[0] if ctx.parent else "")  # "2. ..." after finding 1's questions
         if (
             kind is None
             and number
-            and ctx.child_number(number)
+            and (sibling or ctx.child_number(number))
             and (ctx.deeper(number) or sections.heading_kind(title) is None)
             and ctx.kind in _HEADED
         ):
@@ -568,7 +569,12 @@ def _introduces_items(outline: Sequence[Section], i: int, ctx: _Context) -> bool
 def _read_blocks(
     units: Sequence[Unit], reader: _Reader, kind: str, head: str, intro_only: bool
 ) -> None:
-    """Each block of a learning section is an item (introductions and fragments aside)."""
+    """Each block of a learning section is an item (introductions and fragments aside). A
+    title-like line followed by a list numbered from 1 again ("Reminder: when a child goes
+    missing" over procedure steps, after recommendations 1 to 5) is a box or sub-heading the
+    outline read as text: what follows is not this section's list."""
+    last = 0  # the number of the last numbered item
+    title: _Open | None = None  # the last item, when it reads as a title
     for page, number, texts in _blocks(units):
         if label_free(texts[0]) and _INTRO.search(_unnumbered(texts[0])):
             reader.close()  # "This section sets out the findings of the review. ..."
@@ -599,7 +605,16 @@ def _read_blocks(
             continue
         if label is None and not _statement(text, number or item_number):
             continue  # a running line, a table cell: neither an item nor part of one
+        n = int(item_number) if item_number.isdigit() else 0
+        if n == 1 and last > 1 and title is not None:
+            if reader.current is title:
+                reader.current = None  # the title was not an item
+            elif title in reader.items:
+                reader.items.remove(title)
+            return
         reader.open(item_kind, item_number, page, head, text.strip())
+        last = n or last
+        title = reader.current if _title_like(text, item_number) else None
 
 
 def label_free(text: str) -> bool:
@@ -610,6 +625,11 @@ def label_free(text: str) -> bool:
 def _unnumbered(text: str) -> str:
     m = _NUMBER.match(text)
     return text[m.end() :] if m and m.group("num")[0].isdigit() else text
+
+
+def _title_like(text: str, number: str) -> bool:
+    """An unnumbered short line with no sentence end: a title, not a statement."""
+    return not number and len(text.split()) <= sections.HEADING_WORDS and not _ENDS.search(text)
 
 
 def _statement(text: str, numbered: str) -> bool:
