@@ -305,3 +305,16 @@ def test_document_page_opens_with_its_learning(site) -> None:
     assert [i["kind"] for i in data["learning"]][:2] == ["finding", "question"]
     guidance = site.get("/documents/escalation-guidance").get_data(as_text=True)
     assert "Learning from this review" not in guidance
+
+
+def test_case_page_opens_with_the_learning_of_its_documents(site) -> None:
+    doc = site.get("/documents/child-y-lcspr.json").get_json()
+    assert doc["case_id"]
+    r = site.get(f"/cases/{doc['case_id']}")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    start = html.index("Learning from this review")
+    assert start < html.index("1 document")
+    assert 'href="/documents/child-y-lcspr/pages/4"' in html[start:]
+    data = site.get(f"/cases/{doc['case_id']}.json").get_json()
+    assert len(data["learning"]) == 9

@@ -246,6 +246,20 @@ def case(case_id: str, fmt: str) -> Any:
         "documents": [doc_json(d, expose_paths=_expose()) for d in docs],
         "themes": themes,
     }
+    by_doc = {d.id: [it for _, it in items_of(s, d.id)] for d in docs}
+    payload["learning"] = [
+        learning_item_json(it, d, _expose()) for d in docs for it in by_doc[d.id]
+    ]
+    learning = [
+        {
+            "title": d.title,
+            "url": url_for("documents.document", doc_id=d.id),
+            "groups": learning_groups(d.id, by_doc[d.id]),
+        }
+        for d in docs
+        if by_doc[d.id]
+    ]
+    learning_url = url_for("learning.items", document=[d.id for d in docs if by_doc[d.id]])
     return respond(
         fmt,
         "case.html",
@@ -255,6 +269,8 @@ def case(case_id: str, fmt: str) -> Any:
         partnership=partnership,
         docs=docs,
         themes=themes,
+        learning=learning,
+        learning_url=learning_url,
         search_case_url=search_url([("q", f'case:"{name}"')]) if name != case_id else None,
     )
 
