@@ -635,7 +635,7 @@ def _title_like(text: str, number: str) -> bool:
 def _statement(text: str, numbered: str) -> bool:
     """An unlabelled block reads as an item: a sentence (or a numbered entry) of a few
     words, not a title, a running line or a table cell fragment."""
-    words = len(text.split())
+    words = sum(1 for w in text.split() if any(c.isalnum() for c in w))  # not "—", "•"
     if words < MIN_WORDS:
         return False
     return bool(numbered) or words >= 8 or bool(_ENDS.search(text))
