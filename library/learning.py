@@ -284,19 +284,25 @@ class _Reader:
             self.current = None
 
 
-def _blocks(units: Sequence[Unit]) -> list[tuple[int, str, list[str]]]:
-    """The units of a section grouped into blocks: (page, number, texts). A hung number
-    ("4.2" alone in the margin) numbers the block that follows it."""
-    out: list[tuple[int, str, list[str]]] = []
-    pending = ""
+def _blocks(units: Sequence[Unit]) -> list[tuple[int, str, list[str], list[str]]]:
+    """The units of a section grouped into blocks: (page, number, texts, column). A hung
+    number ("4.2" alone in the margin; the last of "8.1 8.2", numbers pdfminer wrote out of
+    order) numbers the block that follows it. Three or more hung numbers in a row are a
+    table's number column (pdfminer reads a table column by column): the first numbers the
+    block that follows, the others (``column``) the items read after it, in order."""
+    out: list[tuple[int, str, list[str], list[str]]] = []
+    pending: list[str] = []
     for u in units:
         text = u.text.strip()
         if _HUNG.match(text):
-            pending = text.split()[-1].rstrip(".)")
+            numbers = [n.rstrip(".)") for n in text.split()]
+            pending = pending + numbers if len(numbers) == 1 else numbers
             continue
         if u.block or not out:
-            number, pending = pending, ""
-            out.append((u.page, number, [text]))
+            column = pending[1:] if len(pending) >= 3 else []
+            number = (pending[0] if column else pending[-1]) if pending else ""
+            pending = []
+            out.append((u.page, number, [text], column))
         else:
             out[-1][2].append(text)
     return out
@@ -529,10 +535,11 @@ class _Context:
         keep = keep and (not number or self.child_number(number))
         if number[:1].isdigit() and "." not in number:
             self.top = number
-        if kind is not None:
+        if kind is not None and not (kind == self.kind and _is_header_cell(head)):
             self.kind, self.number, self.head = kind, number, head
             return
-        if keep:
+        if kind is not None or keep:
+            # a sub-heading, or a table's header cell ("Recommendation") under its heading
             if _AGENCY.match(head):
                 self.head = head
             return
@@ -575,7 +582,9 @@ def _read_blocks(
     outline read as text: what follows is not this section's list."""
     last = 0  # the number of the last numbered item
     title: _Open | None = None  # the last item, when it reads as a title
-    for page, number, texts in _blocks(units):
+    column: list[str] = []  # the rest of a table's number column
+    for page, number, texts, more in _blocks(units):
+        column = more or column
         if label_free(texts[0]) and _INTRO.search(_unnumbered(texts[0])):
             reader.close()  # "This section sets out the findings of the review. ..."
             continue
@@ -605,6 +614,8 @@ def _read_blocks(
             continue
         if label is None and not _statement(text, number or item_number):
             continue  # a running line, a table cell: neither an item nor part of one
+        if not item_number and label is None and column:
+            item_number = column.pop(0)  # the next row of a table of items
         n = int(item_number) if item_number.isdigit() else 0
         if n == 1 and last > 1 and title is not None:
             if reader.current is title:

@@ -318,3 +318,45 @@ def test_case_page_opens_with_the_learning_of_its_documents(site) -> None:
     assert 'href="/documents/child-y-lcspr/pages/4"' in html[start:]
     data = site.get(f"/cases/{doc['case_id']}.json").get_json()
     assert len(data["learning"]) == 9
+
+
+TABLE_REVIEW = (
+    REVIEW.split("# 1. Introduction")[0].replace("Child Y", "Child Q")
+    + """
+# 1. Introduction
+
+1.1 Child Q was nine years old when he was seriously injured.
+
+# 2. Recommendations
+
+2.1 The review makes four recommendations, set out in the table below.
+
+@widths 10,60,30
+| No. | Recommendation | Agencies |
+| 1 | The Partnership should publish guidance on children who are home educated, including how their welfare is checked. | Partnership; education service |
+| 2 | Schools should record every conversation with a parent who says they intend to home educate. | Schools |
+| 3 | The police should tell children's services about every domestic abuse incident in a home where a child lives. | Police |
+| 4 | Health services should check whether a child seen in the emergency department is known to children's services. | NHS Trust; GPs |
+
+# 3. Conclusion
+
+3.1 Child Q is now living with his grandparents.
+"""
+)
+
+
+def test_a_table_of_recommendations_gives_one_item_a_row(tmp_path: Path) -> None:
+    """pdfminer reads the table column by column (the numbers, then the recommendations,
+    the agencies between them): each number still goes to its row's recommendation."""
+    from indexer.extract import extract_pdf
+    from library.layout import strip_pages
+
+    pdf = _render(_build(), TABLE_REVIEW, tmp_path / "child-q.pdf")
+    pages = strip_pages(extract_pdf(str(pdf), max_bytes=10**8)["pages"])
+    got = [(i.kind, i.number, i.section, i.text[:20]) for i in learning.extract(pages)]
+    assert got == [
+        ("recommendation", "1", "2. Recommendations", "The Partnership shou"),
+        ("recommendation", "2", "2. Recommendations", "Schools should recor"),
+        ("recommendation", "3", "2. Recommendations", "The police should te"),
+        ("recommendation", "4", "2. Recommendations", "Health services shou"),
+    ], got
