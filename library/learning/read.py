@@ -1,257 +1,37 @@
-"""Learning items: the findings, recommendations, learning points, reflective questions, good
-practice and action-plan rows of a review, read from its pages.
-
-A review announces its learning with headings ("4. Findings", "Key learning", "Questions for
-the Partnership to consider", "Recommendations for health partners", the boxes of a 7-minute
-briefing) and with labels ("Finding 1:", "Recommendation 3", "R3", "Learning point 2",
-"L2 -", "Lesson 1"). :mod:`library.sections` finds the headings and cuts the text into units
-that know whether they open a block (a list item, a numbered paragraph, a new paragraph); this
-module reads that outline:
-
-* a heading names the kind of item its blocks are (:func:`heading_kind`); an agency sub-heading
-  ("For health services") or an unnumbered sub-heading keeps the kind of the heading above;
-* a label heading ("Finding 2: Fathers and male carers", "Recommendation 6") or a numbered
-  heading under a findings or learning heading ("6.2 Risk outside the home") is one item, its
-  title and the text under it; the paragraphs before the first of them only introduce them;
-* otherwise each block (list item, numbered entry, paragraph) under such a heading is one item,
-  its number the printed label ("1.", "R4", "6.1") when it has one;
-* each row of an action table (a table whose header names an action, a lead and a timescale)
-  is one ``action`` item, numbered by its row reference;
-* an item running over a page break is one item, on the page where it starts.
-
-Documents that are not reviews or made from one (guidance, protocols, leaflets, newsletters,
-inspection and annual reports: :data:`NO_ITEMS_KINDS`) have no items, whatever their headings
-say. Pure functions over page text; no pdfminer here.
-"""
+"""Reading a document's outline into learning items (library.learning): headings, label
+headings, blocks, tables and action tables."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from library import sections
+from library.learning.model import LearningItem
+from library.learning.vocab import (
+    _ENDS,
+    _HEAD_ACTION,
+    _HEAD_LEAD,
+    _HEAD_WHEN,
+    _HUNG,
+    _INTRO,
+    _NOT_ITEMS,
+    _NUMBER,
+    _ROW,
+    MIN_WORDS,
+    NO_ITEMS_KINDS,
+    _heading_number,
+    _is_header_cell,
+    _is_intro,
+    _label,
+    _statement,
+    _title_like,
+    _unnumbered,
+    heading_kind,
+    label_free,
+)
 from library.sections import Section, Unit
-
-if TYPE_CHECKING:
-    from library.taxonomy import Taxonomy
-
-__all__ = [
-    "KINDS",
-    "NO_ITEMS_KINDS",
-    "LearningItem",
-    "extract",
-    "heading_kind",
-    "item_themes",
-]
-
-#: the kinds of learning item, in the order a document page lists them
-KINDS = ("finding", "learning-point", "recommendation", "question", "good-practice", "action")
-#: one item of each kind, as a heading names it
-KIND_NAMES = {
-    "finding": "Finding",
-    "learning-point": "Learning point",
-    "recommendation": "Recommendation",
-    "question": "Question",
-    "good-practice": "Good practice",
-    "action": "Action",
-}
-#: the items of each kind, as a page's headings name them
-KIND_LABELS = {
-    "finding": "Findings",
-    "learning-point": "Learning points",
-    "recommendation": "Recommendations",
-    "question": "Questions",
-    "good-practice": "Good practice",
-    "action": "Actions",
-}
-#: document kinds (library.metadata_kinds) that are not reviews nor made from one
-NO_ITEMS_KINDS = frozenset(
-    {
-        "protocol",
-        "pathway",
-        "leaflet",
-        "guidance",
-        "inspection-report",
-        "annual-report",
-        "newsletter",
-    }
-)
-
-# What a heading's words (its number taken off) say its blocks are. First match wins, so the
-# headings that name things that are not items ("What has changed", "Summary of findings",
-# "Recommended reading", FAQs) come first.
-_NOT_ITEMS = "-"
-_HEADING_KINDS: list[tuple[str, str]] = [
-    (
-        _NOT_ITEMS,
-        r"summary of (the )?(findings|recommendations|learning)|what (has|is) chang"
-        r"|what .{0,20}(changed|changing)|actions? (already )?taken|recommended reading"
-        r"|further|resources|frequently asked|faqs?\b|questions and answers|questions\??$"
-        r"|any questions|contact|(key )?lines of enquiry|research questions|terms of reference"
-        r"|in this issue|previous|earlier|progress|background|chronology|what happened"
-        r"|contents|glossary|appendi|references",
-    ),
-    ("action", r"(multi.agency )?action plan\b|actions? agreed|agreed actions"),
-    (
-        "question",
-        r"(reflective |key |some )?questions (for|to)|questions for reflection"
-        r"|reflective questions|reflect(ion)?\b|points? (to|for) (consider|reflect)",
-    ),
-    ("good-practice", r"(areas of |examples of |notable )?good practice|what went well|strengths"),
-    (
-        "recommendation",
-        r"recommendations?\b|what the review recommend|what (you|we|practitioners|professionals"
-        r"|managers|agencies) (should|must|can|need to) do|actions for|what to do"
-        r"|what this means for (practice|practitioners|you)",
-    ),
-    (
-        "finding",
-        r"(key |main |the |overall )?findings\b|what (the review|the reviews|the "
-        r"rapid review|we|the panel) (found|identified)|analysis and findings",
-    ),
-    (
-        "learning-point",
-        r"(key |the |main |immediate )?(learning|lessons?)( points?| identified| learned"
-        r"| learnt)?$|key messages|learning (points|identified|from)|lessons learn"
-        r"|what (the review|we) (learned|learnt)|immediate learning|key learning",
-    ),
-]
-_HEADING_RX = [(kind, re.compile(rx, re.I)) for kind, rx in _HEADING_KINDS]
-
-# A label that opens an item: "Finding 1:", "Learning point 3", "Lesson 1:", "Recommendation
-# 4 (safeguarding partners):", "Question 2", "R4", "L2", with the number as printed.
-_LABEL = re.compile(
-    r"^(?P<word>findings?|learning points?|learning|lessons?|recommendations?|questions?)"
-    r"\s+(?P<num>\d{1,2}(?:\.\d{1,2})?|[A-H])\b(?!\s*(?:and|to|,)\s)\s*"
-    r"(?:\([^)]{1,60}\))?\s*[:.\-\u2013\u2014)]?\s*"
-    r"|^(?P<pre>[RL])(?P<pnum>\d{1,2})\b\.?\s*[:.\-\u2013\u2014)]?\s*",
-    re.I,
-)
-_LABEL_KIND = {
-    "finding": "finding",
-    "findings": "finding",
-    "learning point": "learning-point",
-    "learning points": "learning-point",
-    "learning": "learning-point",
-    "lesson": "learning-point",
-    "lessons": "learning-point",
-    "recommendation": "recommendation",
-    "recommendations": "recommendation",
-    "question": "question",
-    "questions": "question",
-    "r": "recommendation",
-    "l": "learning-point",
-}
-# a heading's number: "4.", "6.2", "A.", "Box 4", "Section 3:" (a bare "7 Minute Briefing" is
-# a title, not a seventh section)
-_HEADING_NUMBER = re.compile(
-    r"^\s*(?:(?:box|section|part)\s+(?P<bnum>\d{1,2})[.:)]?"
-    r"|(?P<num>\d{1,2}(?:\.\d{1,2}){1,2}\.?|\d{1,2}[.)]|[A-H][.):])"
-    r")\s+(?P<rest>\S.*)$",
-    re.I,
-)
-# a printed number that opens a block: "1.", "1)", "6.1", "(a)", "b)"
-_NUMBER = re.compile(r"^\(?(?P<num>\d{1,2}(?:\.\d{1,2}){0,2}|[a-h])(?:[.)]\s*|\s+|$)")
-# a unit that is only numbers: a number hung in the margin, or several ("8.1 8.2")
-_HUNG = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]?\s*)+$")
-# sentences that introduce or link, not items
-_INTRO = re.compile(
-    r"^(this (section|part|chapter|briefing)|(the |this )?(review|report|panel|rapid review|"
-    r"reviewers?|safeguarding partners|partnership|board)('s)? (\w+ )?(makes?|made|sets? out|"
-    r"has made|(has |have )?identified (the following|\w+ (areas|findings|recommendations|"
-    r"lessons|learning|questions))|found the following|recommends the following|asks|"
-    r"(wishes|would like|wants) to (highlight|recognise|note|acknowledge)|(has|have) accepted)"
-    r"|(the |its |these |our )?(\w+ )?(findings|recommendations|questions|learning points?|"
-    r"actions?) (are|is|below|that follow|fall)|each (finding|recommendation)|below\b"
-    r"|the following)"
-    r"|\b((set out|listed|summari[sz]ed|described|shown) below|as follows)[.:]?$",
-    re.I,
-)
-# an action table's header cells
-_HEAD_ACTION = re.compile(r"^(agreed )?actions?( to be taken| required)?$", re.I)
-_HEAD_LEAD = re.compile(
-    r"^(lead( agency| officer| person| partner)?|owner|responsible.*|by whom)$", re.I
-)
-_HEAD_WHEN = re.compile(
-    r"^(timescales?|by when|target( date)?|deadline|completion date|due( date)?|when|date)$", re.I
-)
-# the other header cells of an action table
-_HEAD_OTHER = re.compile(
-    r"^(no\.?|ref(erence)?\.?|recommendations?|measures?( of (success|impact))?|evidence( of "
-    r"(impact|completion))?|progress( (at|to|update)\b.*)?|update|status|rag( status| rating)?"
-    r"|responds to|finding|outcome|success measure|impact)$",
-    re.I,
-)
-# a row reference in an action table: "1", "R3", "1.2", "7."
-_ROW = re.compile(r"^(?:R?\d{1,2}(?:\.\d{1,2})?)\.?$")
-#: an item's text is at least this many words (a table cell fragment is not an item)
-MIN_WORDS = 4
-
-
-@dataclass(frozen=True)
-class LearningItem:
-    """One learning item: its kind (:data:`KINDS`), its number as printed ("" when none), its
-    text, the page it starts on, the heading it stands under and the themes it evidences."""
-
-    kind: str
-    number: str
-    text: str
-    page: int
-    section: str = ""
-    themes: tuple[str, ...] = field(default_factory=tuple)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["themes"] = list(self.themes)
-        return d
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LearningItem:
-        return cls(
-            kind=str(data.get("kind", "")),
-            number=str(data.get("number", "")),
-            text=str(data.get("text", "")),
-            page=int(data.get("page", 0) or 0),
-            section=str(data.get("section", "")),
-            themes=tuple(data.get("themes") or ()),
-        )
-
-
-def heading_kind(text: str) -> str | None:
-    """The kind of item a heading's blocks are ("Questions for the Board" -> "question"),
-    "-" for a heading whose blocks are never items ("What has changed"), None when its words
-    say nothing about learning."""
-    h = sections.parse_heading(text)
-    words = h.text if h is not None else text
-    words = re.sub(r"[^\w'?]+", " ", words).strip().lower()
-    for kind, rx in _HEADING_RX:
-        if rx.match(words):
-            return kind
-    return None
-
-
-def _label(text: str) -> tuple[str, str, int] | None:
-    """(kind, number as printed, end) of the label opening ``text``, or None."""
-    m = _LABEL.match(text)
-    if not m:
-        return None
-    if m.group("pre"):
-        pre = m.group("pre").upper()
-        if text[:1] != pre:
-            return None  # "r2" is not a label
-        return _LABEL_KIND[pre.lower()], pre + m.group("pnum"), m.end()
-    word = " ".join(m.group("word").lower().split())
-    return _LABEL_KIND[word], m.group("num"), m.end()
-
-
-def _heading_number(text: str) -> tuple[str, str]:
-    """(number as printed, the rest) of a heading line: "6.2 Risk outside" -> ("6.2", ...)."""
-    m = _HEADING_NUMBER.match(text)
-    if m:
-        return (m.group("num") or m.group("bnum")).rstrip(".):"), m.group("rest")
-    return "", text
 
 
 @dataclass
@@ -464,13 +244,6 @@ def extract(pages: Sequence[str], document_kind: str = "") -> list[LearningItem]
     return items
 
 
-def _is_header_cell(text: str) -> bool:
-    t = text.strip()
-    return bool(
-        _HEAD_LEAD.match(t) or _HEAD_ACTION.match(t) or _HEAD_WHEN.match(t) or _HEAD_OTHER.match(t)
-    )
-
-
 class _Context:
     """The learning context: the kind of item the heading above names, its number and text."""
 
@@ -626,65 +399,3 @@ def _read_blocks(
         reader.open(item_kind, item_number, page, head, text.strip())
         last = n or last
         title = reader.current if _title_like(text, item_number) else None
-
-
-def label_free(text: str) -> bool:
-    """The text opens with no item label ("Recommendation 2:", "R2")."""
-    return _label(_unnumbered(text)) is None
-
-
-def _unnumbered(text: str) -> str:
-    m = _NUMBER.match(text)
-    return text[m.end() :] if m and m.group("num")[0].isdigit() else text
-
-
-def _title_like(text: str, number: str) -> bool:
-    """An unnumbered short line with no sentence end: a title, not a statement."""
-    return not number and len(text.split()) <= sections.HEADING_WORDS and not _ENDS.search(text)
-
-
-def _statement(text: str, numbered: str) -> bool:
-    """An unlabelled block reads as an item: a sentence (or a numbered entry) of a few
-    words, not a title, a running line or a table cell fragment."""
-    words = sum(1 for w in text.split() if any(c.isalnum() for c in w))  # not "—", "•"
-    if words < MIN_WORDS:
-        return False
-    return bool(numbered) or words >= 8 or bool(_ENDS.search(text))
-
-
-_ENDS = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
-
-
-def _is_intro(texts: Sequence[str]) -> bool:
-    """A block that only introduces what follows ("The review makes the following
-    recommendations.", "Each finding below sets out ...", a sentence ending in a colon)."""
-    first = texts[0].strip()
-    if len(texts) == 1 and first.endswith(":"):
-        return True
-    return all(_INTRO.match(t.strip()) or t.strip().endswith(":") for t in texts)
-
-
-def item_themes(taxonomy: Taxonomy, text: str) -> tuple[str, ...]:
-    """The themes an item's text evidences: the themes the tagger counts a mention of in it
-    (negations and weak phrases without their context left out), in taxonomy order."""
-    from library.tagger import collect  # the tagger imports sections, as this module does
-
-    found = collect(taxonomy, [text]).found
-    return tuple(t.id for t in taxonomy.themes if t.id in found)
-
-
-def with_themes(taxonomy: Taxonomy, items: Iterable[LearningItem]) -> list[LearningItem]:
-    """The items with the themes each one's text evidences."""
-    return [
-        LearningItem(
-            it.kind, it.number, it.text, it.page, it.section, item_themes(taxonomy, it.text)
-        )
-        for it in items
-    ]
-
-
-def document_items(
-    pages: Sequence[str], document_kind: str, taxonomy: Taxonomy
-) -> list[dict[str, Any]]:
-    """A document's learning items with their themes, as stored on its index entry."""
-    return [it.to_dict() for it in with_themes(taxonomy, extract(pages, document_kind))]
