@@ -20,9 +20,10 @@ from evaluation.learning import score  # noqa: E402
 
 #: the extractor was tuned on the dev part
 FLOOR = 0.95
-#: the held-out part (10 documents, 121 items) was never tuned on; it is reported with a
-#: floor that catches a collapse (see docs/learning.md for what it misses and why)
-HELDOUT_FLOOR = 0.8
+#: the held-out part (10 documents, 121 items) was never tuned on: 0.99 precision and 0.88
+#: recall when this was written (docs/learning.md says what it misses and why); the floor
+#: leaves room for three or four items and catches a collapse
+HELDOUT_FLOOR = 0.85
 
 pytestmark = pytest.mark.slow
 
