@@ -360,3 +360,14 @@ def test_a_table_of_recommendations_gives_one_item_a_row(tmp_path: Path) -> None
         ("recommendation", "3", "2. Recommendations", "The police should te"),
         ("recommendation", "4", "2. Recommendations", "Health services shou"),
     ], got
+
+
+def test_long_items_are_shown_around_their_first_marked_word() -> None:
+    from web.views.learning import _snippet
+
+    text = "Every agency saw part of it. " * 30 + "Bruising was explained away. " + "x " * 300
+    start = text.index("Bruising")
+    shown, marks = _snippet(text, [(start, start + 8)])
+    assert len(shown) < 500 and shown.startswith("… ") and shown.endswith(" …")
+    assert [shown[a:b] for a, b in marks] == ["Bruising"]
+    assert _snippet("Short.", [(0, 5)]) == ("Short.", [(0, 5)])

@@ -21,6 +21,8 @@ bp = Blueprint("learning", __name__)
 
 #: items shown on one HTML page (the JSON and CSV hold every item)
 SHOWN = 300
+#: characters of an item's text shown in the list (the JSON, CSV and page hold all of it)
+SNIPPET = 400
 _MAX_Q = 400
 _MAX_VALUES = 20
 
@@ -103,9 +105,11 @@ def items(fmt: str) -> Any:
                 marks = s.highlights(h.item.text, req.q)
             except QueryError:
                 marks = []
+        text, marks = _snippet(h.item.text, marks)
         rows.append(
             {
                 "item": h.item,
+                "text": text,
                 "doc": h.document,
                 "name": KIND_NAMES.get(h.item.kind, h.item.kind),
                 "marks": marks,
@@ -129,6 +133,23 @@ def items(fmt: str) -> Any:
         csv_url=_url(req, fmt="csv"),
         clear_url=_url(req, kind=[], theme=[], document=[]),
     )
+
+
+def _snippet(
+    text: str, marks: list[tuple[int, int]], width: int = SNIPPET
+) -> tuple[str, list[tuple[int, int]]]:
+    """A long item's text cut to about ``width`` characters around its first marked word
+    (from its start when nothing is marked), with the marks moved to match."""
+    if len(text) <= width:
+        return text, marks
+    first = marks[0][0] if marks else 0
+    start = 0 if first < width // 2 else text.rfind(" ", 0, first - width // 3) + 1
+    end = text.find(" ", start + width)
+    end = len(text) if end < 0 else end
+    cut = ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+    shift = (2 if start else 0) - start
+    kept = [(a + shift, b + shift) for a, b in marks if a >= start and b <= end]
+    return cut, kept
 
 
 def items_csv() -> Response:
