@@ -34,10 +34,10 @@ def _request() -> LearningRequest:
         raise ParameterError(f"The search is too long ({len(q)} characters; at most {_MAX_Q}).")
     lists = {}
     for name in ("kind", "theme", "document"):
-        values = [v.strip() for v in args.getlist(name) if v.strip()]
+        values = list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
         if len(values) > _MAX_VALUES:
             raise ParameterError(f"Too many {name} values (at most {_MAX_VALUES}).")
-        lists[name] = list(dict.fromkeys(values))
+        lists[name] = values
     req = LearningRequest(q, lists["kind"], lists["theme"], lists["document"])
     try:
         check_request(req, {t.id for t in get_library().taxonomy.themes})
