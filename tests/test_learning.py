@@ -371,3 +371,21 @@ def test_long_items_are_shown_around_their_first_marked_word() -> None:
     assert len(shown) < 500 and shown.startswith("… ") and shown.endswith(" …")
     assert [shown[a:b] for a, b in marks] == ["Bruising"]
     assert _snippet("Short.", [(0, 5)]) == ("Short.", [(0, 5)])
+
+
+def test_introductions_and_counts_of_recommendations_are_not_items() -> None:
+    pages = [
+        "Recommendations\n\n"
+        "The review makes three recommendations, set out below.\n\n"
+        "1. The Partnership should publish guidance on new adults in the household.\n\n"
+        "2. Schools should record what parents say about home education.\n\n"
+        "Key messages\n\n"
+        "The five reviews made thirty-one recommendations between them.\n\n"
+        "\u2022 Neglect is cumulative: each concern looked small on its own.\n\n"
+    ]
+    got = [(i.kind, i.number, i.text[:20]) for i in learning.extract(pages)]
+    assert got == [
+        ("recommendation", "1", "The Partnership shou"),
+        ("recommendation", "2", "Schools should recor"),
+        ("learning-point", "", "Neglect is cumulativ"),
+    ], got

@@ -120,9 +120,10 @@ _NUMBER = re.compile(r"^\(?(?P<num>\d{1,2}(?:\.\d{1,2}){0,2}|[a-h])(?:[.)]\s*|\s
 _HUNG = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]?\s*)+$")
 # sentences that introduce or link, not items
 _INTRO = re.compile(
-    r"^(this (section|part|chapter|briefing)|(the |this )?(review|report|panel|rapid review|"
-    r"reviewers?|safeguarding partners|partnership|board)('s)? (\w+ )?(makes?|made|sets? out|"
-    r"has made|(has |have )?identified (the following|\w+ (areas|findings|recommendations|"
+    r"^(this (section|part|chapter|briefing)|(the |this |these )?(\w+ )?(reviews?|report|panel|"
+    r"rapid reviews?|reviewers?|safeguarding partners|partnership|board)('s)? (\w+ )?((makes?|"
+    r"made|has made|have made) (\S+ ){0,3}(recommendations?|findings?|learning points?)\b"
+    r"|makes the following|sets? out|(has |have )?identified (the following|\w+ (areas|findings|recommendations|"
     r"lessons|learning|questions))|found the following|recommends the following|asks|"
     r"(wishes|would like|wants) to (highlight|recognise|note|acknowledge)|(has|have) accepted)"
     r"|(the |its |these |our )?(\w+ )?(findings|recommendations|questions|learning points?|"
