@@ -389,3 +389,16 @@ def test_introductions_and_counts_of_recommendations_are_not_items() -> None:
         ("recommendation", "2", "Schools should recor"),
         ("learning-point", "", "Neglect is cumulativ"),
     ], got
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    from library.api import learning_csv
+    from library.learning_query import LearningAnswer, LearningHit, LearningRequest
+    from library.models import DocumentRecord
+
+    item = learning.LearningItem("recommendation", "1", '=HYPERLINK("http://x")', 2, "-R")
+    doc = DocumentRecord(id="d", path="d.pdf", sha256="", title="@title")
+    answer = LearningAnswer(LearningRequest(), 1, [LearningHit(item, doc)], {})
+    row = next(csv.DictReader(io.StringIO(learning_csv(answer))))
+    assert row["text"] == '\'=HYPERLINK("http://x")' and row["section"] == "'-R"
+    assert row["document_title"] == "'@title" and row["page"] == "2"
