@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from library.errors import QueryError
+from library.errors import NotFoundError, QueryError
 from library.learning import KINDS, LearningItem
 from library.models import DocumentRecord
 from library.schema import LEVEL_DOC, text_analyzer
@@ -106,6 +106,9 @@ def find(searcher: Any, req: LearningRequest) -> LearningAnswer:
     """The items that match ``req``, in library order (documents by date, newest first, then
     each document's reading order), with kind and theme counts."""
     docs: dict[str, DocumentRecord] = searcher.documents()
+    unknown = [d for d in req.documents if d not in docs]
+    if unknown:
+        raise NotFoundError(f"no document with id {unknown[0]!r}")
     matcher = _Matcher(req.q)
     wanted_docs = set(req.documents)
     pool: list[LearningHit] = []

@@ -218,6 +218,7 @@ def test_bad_input_is_a_clear_error(library: Path) -> None:
         (("--kind", "lesson"), "unknown kind 'lesson'"),
         (("--theme", "no-such-theme"), "unknown theme 'no-such-theme'"),
         (("--json", "--csv"), "choose one of --json and --csv"),
+        (("--document", "no-such-doc"), "no document with id 'no-such-doc'"),
     ):
         r = run_reviewlib("learning", *args, data=library)
         assert r.returncode != 0 and words in r.stderr, r.stderr
@@ -290,6 +291,7 @@ def test_site_bad_parameters_are_400_not_500(site) -> None:
     for url in ("/learning?kind=lesson", "/learning.json?theme=nope", "/learning.csv?kind=x"):
         r = site.get(url)
         assert r.status_code == 400, url
+    assert site.get("/learning.json?document=no-such-doc").status_code == 404
     assert "unknown kind" in site.get("/learning.json?kind=lesson").get_json()["error"]
 
 
