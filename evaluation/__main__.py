@@ -5,6 +5,7 @@ python -m evaluation metadata --json     # the same as JSON
 python -m evaluation themes              # theme tags: precision and recall per theme
 python -m evaluation themes --json       # the same as JSON
 python -m evaluation spelling            # did you mean: respellings, false corrections
+python -m evaluation learning            # learning items: precision and recall per kind
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -14,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from evaluation.learning import run as learning_run
 from evaluation.metadata import run as metadata_run
 from evaluation.spelling import run as spelling_run
 from evaluation.themes import run as themes_run
@@ -23,6 +25,7 @@ SETS: dict[str, Callable[[list[str]], int]] = {
     "metadata": metadata_run.main,
     "themes": themes_run.main,
     "spelling": spelling_run.main,
+    "learning": learning_run.main,
 }
 
 

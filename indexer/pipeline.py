@@ -34,7 +34,7 @@ from indexer.pool import Limits, run_extractions
 from indexer.progress import Progress
 from indexer.report import FileOutcome, IngestReport
 from indexer.statuses import INDEXABLE, FileStatus
-from library import settings, store
+from library import layout, learning, settings, store
 from library.catalogue import Catalogue
 from library.config import DataDir
 from library.errors import TaxonomyError
@@ -415,6 +415,9 @@ class IngestRun:
                 action="removed",
                 doc_id=rec.id,
             )
+        # the record read back from ``meta`` has no learning items (stored apart): read again
+        clean = layout.strip_pages(pages, rec.running_lines)
+        rec.learning = learning.document_items(clean, rec.document_kind, self.taxonomy)
         self.updater.upsert(rec, pages)
         return FileOutcome(
             rec.path,

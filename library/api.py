@@ -289,3 +289,92 @@ def themes_json(
         "groups": list(dict.fromkeys(r["group"] for r in rows)),
         **empty_library_json(not documents),
     }
+
+
+# ---- learning items (reviewlib learning, /learning.json, /learning.csv) ------------------
+
+#: the columns of the CSV export, in order
+LEARNING_CSV_COLUMNS = (
+    "kind",
+    "number",
+    "text",
+    "page",
+    "section",
+    "themes",
+    "document_id",
+    "document_title",
+    "document_path",
+    "case",
+)
+
+
+def learning_item_json(
+    item: Any, doc: DocumentRecord, expose_paths: bool = False
+) -> dict[str, Any]:
+    """One learning item (library.learning_query.LearningHit's parts) with its document."""
+    return {
+        "kind": item.kind,
+        "number": item.number,
+        "text": item.text,
+        "page": item.page,
+        "section": item.section,
+        "document": {
+            "id": doc.id,
+            "title": doc.title,
+            "path": public_path(doc.path, expose_paths),
+            "case": doc.case,
+        },
+        "themes": list(item.themes),
+    }
+
+
+def learning_json(answer: Any, *, expose_paths: bool = False) -> dict[str, Any]:
+    """The learning answer: ``total``, ``items`` (kind, number, text, page, section, document,
+    themes), the ``filters`` asked for and ``facets`` (kind and theme counts)."""
+    req = answer.request
+    return {
+        "query": req.q,
+        "filters": {"kind": req.kinds, "theme": req.themes, "document": req.documents},
+        "total": answer.total,
+        "items": [learning_item_json(h.item, h.document, expose_paths) for h in answer.hits],
+        "facets": {name: dict(counts) for name, counts in answer.facets.items()},
+        **empty_library_json(answer.library_empty),
+    }
+
+
+def learning_csv(answer: Any, *, expose_paths: bool = False) -> str:
+    """The items as CSV (:data:`LEARNING_CSV_COLUMNS`; themes joined with "; "), for a
+    spreadsheet or NVivo."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(LEARNING_CSV_COLUMNS)
+    for h in answer.hits:
+        row = learning_item_json(h.item, h.document, expose_paths)
+        doc = row["document"]
+        w.writerow(
+            _cell(v)
+            for v in [
+                row["kind"],
+                row["number"],
+                row["text"],
+                row["page"],
+                row["section"],
+                "; ".join(row["themes"]),
+                doc["id"],
+                doc["title"],
+                doc["path"],
+                doc["case"],
+            ]
+        )
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text from a PDF that starts like a formula
+    ("=HYPERLINK(...)", "+", "-", "@") gets a leading apostrophe, as OWASP advises."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

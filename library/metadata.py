@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from library import layout, naming
+from library import layout, learning, naming
 from library.catalogue import METADATA_COLUMNS, CatalogueRow
 from library.docview import DocumentView, humanise_filename
 from library.metadata_dates import infer_date
@@ -137,6 +137,7 @@ def build_record(
     case_id = values.get("case_id") or (naming.case_id(partnership, case) if case else "")
     # running headers and footers are not evidence: a title on every page is not 20 mentions
     themes = _themes(view.clean, values.get("title", ""), row, taxonomy)
+    kind = values.get("document_kind") or "other"
     return DocumentRecord(
         id=doc_id,
         path=shown,
@@ -147,7 +148,7 @@ def build_record(
         case_id=case_id,
         partnership=partnership,
         review_type=values.get("review_type") or "other",
-        document_kind=values.get("document_kind") or "other",
+        document_kind=kind,
         date=values.get("date", ""),
         source_url=values.get("source_url", ""),
         licence=values.get("licence", ""),
@@ -167,4 +168,5 @@ def build_record(
         size=size,
         mtime_ns=mtime_ns,
         fingerprint=fingerprint(sha256, row, taxonomy),
+        learning=learning.document_items(view.clean, kind, taxonomy),
     )

@@ -51,6 +51,9 @@ class DocumentRecord:
     fingerprint: str = ""  # changes when anything that shapes the index entry changes
     #: the file name's exact bytes (hex) when ``path`` had to be escaped for display
     fs_path_hex: str = ""
+    #: learning items (library.learning.LearningItem dicts): stored on the document's index
+    #: entry apart from ``meta`` (library.writer), so listing documents does not load them
+    learning: list[dict[str, Any]] = field(default_factory=list)
 
     def file_path(self) -> Path:
         """The file on disk (differs from ``path`` only for names that are not valid UTF-8 or

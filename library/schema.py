@@ -12,7 +12,7 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 4  # 3: content_pairs; 4: theme_mentioned
+SCHEMA_VERSION = 5  # 3: content_pairs; 4: theme_mentioned; 5: learning (stored items)
 
 PAIRS_FIELD = "content_pairs"
 THEME_FIELD = "theme"  # a document's central themes
@@ -68,6 +68,7 @@ def build_schema() -> Schema:
         date=ID(stored=True, sortable=True),
         path=ID(stored=True),
         meta=STORED(),  # JSON of the DocumentRecord
+        learning=STORED(),  # JSON list of the document's learning items (library.learning)
         # page level
         page_text=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
         page_exact=TEXT(analyzer=exact, phrase=True),

@@ -80,14 +80,16 @@ _KINDS: list[tuple[str, str]] = [
         r"|what (good|best practice) looks like|what (we are|we have|has|have we|is) chang"
         r"|what needs to (happen|change)|next steps|improvement|priorit(y|ies) for"
         r"|(key )?messages for|practice (points|tips|guidance)|top tips|tips for|advice for"
-        r"|remember\b|what (can|should) (you|practitioners|we) do|do(es)? differently",
+        r"|remember\b|what (can|should) (you|practitioners|we) do|do(es)? differently"
+        r"|what (the|this) (review|panel|report|rapid review) recommend",
     ),
     (
         "learning",
         r"(key |the |main |practice |emerging |shared |what we |what was |areas of )?"
         r"(learning|learned|learnt|lessons?)\b|what we learn|why (it|this) matters"
         r"|what this means|implications (for|of)|the learning|learning points?|themes?\b"
-        r"|key themes|learning themes|what (the review|we|it) (tells|told|teaches|shows)",
+        r"|key themes|learning themes|what (the review|we|it) (tells|told|teaches|shows)"
+        r"|(areas of |examples of |notable )?good practice|what went well",
     ),
     (
         "findings",
@@ -172,6 +174,8 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 _SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 # a number that only labels what follows: "1.", "4.2", "(iv)", "b)"
 _LABEL = re.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2}){0,3}|[ivx]{1,5}|[a-h])[.)]?")
+# a line that opens a numbered entry: "1. ", "6.2 ", "4)", "(iv) ", "b) ", a hung "4.2"
+_NUMBERED = re.compile(r"(?:\d{1,2}(?:\.\d{1,2}){0,3}[.)]?|\(?(?:[ivx]{1,5}|[a-h])\))(?:\s|$)")
 _INNER_END = re.compile(r"[a-z)][.!?]\s+[A-Z]")
 _BULLET = re.compile(
     r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2219\u00b7*\u2013\u2014-]|o)\s+"
@@ -202,6 +206,9 @@ class Unit:
     section: str
     heading: bool = False
     words: int = 0
+    #: the unit opens a block: a list item, a numbered or labelled paragraph, the first text
+    #: after a heading or a paragraph that ended on a short line (learning items are blocks)
+    block: bool = False
 
 
 def _item_name(m: re.Match[str]) -> str:
@@ -303,8 +310,14 @@ def parse_heading(line: str, next_line: str = "") -> Heading | None:
 
 
 def _page_lines(text: str) -> list[str]:
-    """The page's lines, spaces collapsed (empty lines kept as "")."""
-    return [" ".join(ln.split()) for ln in text.splitlines()]
+    """The page's lines, spaces collapsed (empty lines kept as ""). A line that starts with
+    spaces starts a list item: pdfminer writes a bullet glyph it cannot map as "(cid:127)",
+    which extraction turns into spaces, and it never indents text lines otherwise."""
+    out = []
+    for ln in text.splitlines():
+        words = " ".join(ln.split())
+        out.append(f"\u2022 {words}" if words and ln[:1] in " \t\u00a0" else words)
+    return out
 
 
 def _is_contents_page(lines: Sequence[str], follows_contents: bool = False) -> bool:
@@ -319,6 +332,7 @@ class _State:
         self.kind = "front"
         self.outline: tuple[int, ...] = ()
         self.opened = False  # a sentence of text has been read: the title area is over
+        self.block = True  # the next unit opens a block (see Unit.block)
 
     def enter(self, h: Heading) -> None:
         """Move on at a heading. A known heading opens its kind of section. An unknown one
@@ -388,6 +402,7 @@ class _PageReader:
         widths = sorted(len(ln) for ln in lines)
         full = widths[int(len(widths) * 0.8)]  # a typical full line
         self.short = max(30, int(full * 0.7))
+        self.para = int(full * 0.85)  # a sentence ending this short ends its paragraph
         self.run: list[str] = []
         self.lead = False  # the run starts with a named item: its first sentence is its title
 
@@ -410,7 +425,9 @@ class _PageReader:
             if len(sentence.split()) >= 8 and _SENTENCE_END.search(sentence):
                 self.state.opened = True
             words = len(sentence.split())
-            self.units.append(Unit(self.number, sentence, self.state.kind, self.lead, words))
+            block, self.state.block = self.state.block, False
+            unit = Unit(self.number, sentence, self.state.kind, self.lead, words, block)
+            self.units.append(unit)
             self.lead = False
 
     def read(self) -> None:
@@ -427,7 +444,8 @@ class _PageReader:
                 # item as well as a sub-heading: it is read as text
                 self.flush()
                 state.enter(h)
-                self.units.append(Unit(self.number, ln, state.kind, True, len(ln.split())))
+                self.units.append(Unit(self.number, ln, state.kind, True, len(ln.split()), True))
+                state.block = True
                 prev_open = prev_cell = False
                 continue
             named = None if prev_open else _NAMED_ITEM.match(ln)
@@ -437,10 +455,14 @@ class _PageReader:
                 self.flush()
                 kind = _ITEM_KIND.get(_item_name(named))
                 state.enter(Heading(ln, kind, (), True))
-                self.lead = True
+                self.lead = state.block = True
             if bullet:
                 self.flush()
                 ln = ln[bullet.end() :]
+                state.block = True
+            elif not prev_open and _NUMBERED.match(ln):
+                self.flush()
+                state.block = True  # "1. ...", "6.2 ...": a numbered entry or paragraph
             self.run.append(ln)
             ended = bool(_SENTENCE_END.search(ln))
             cell = not ended and len(ln) < self.short
@@ -448,6 +470,12 @@ class _PageReader:
                 # a sentence ends, or a short line ends a list item or table cell
                 self.flush()
                 prev_open = False
+                if len(ln) < self.para or cell:
+                    state.block = True  # a paragraph (or cell) ends short of the margin
+            elif ln.endswith(":") and len(ln) < self.para:
+                # "...the following good practice:" ends its paragraph: a list follows
+                self.flush()
+                prev_open, state.block = False, True
             else:
                 prev_open = True
             prev_cell = cell

@@ -59,7 +59,9 @@ class IndexUpdater:
     def upsert(self, rec: DocumentRecord, pages: Sequence[str]) -> None:
         # Pages of the old version go first: a shorter new version must not keep old pages.
         self._w.delete_by_term("doc_id", rec.id)
-        meta = json.dumps(rec.to_dict(), ensure_ascii=False)
+        record = rec.to_dict()
+        items = record.pop("learning", None) or []
+        meta = json.dumps(record, ensure_ascii=False)
         full_text = "\n\n".join(pages)
         fields: dict[str, Any] = {
             "key": doc_key(rec.id),
@@ -72,6 +74,7 @@ class IndexUpdater:
             "content_pairs": full_text,
             "path": rec.path,
             "meta": meta,
+            "learning": json.dumps(items, ensure_ascii=False),
             "date": rec.date or "0000",
         }
         for name, value in (

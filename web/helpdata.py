@@ -132,6 +132,11 @@ JSON_TWINS: list[dict[str, str]] = [
     },
     {"page": "Case", "html": "/cases/<id>", "json": "/cases/<id>.json"},
     {"page": "Themes", "html": "/themes", "json": "/themes.json"},
+    {
+        "page": "Learning items (CSV: /learning.csv)",
+        "html": "/learning?q=sleep&kind=recommendation",
+        "json": "/learning.json?q=sleep&kind=recommendation",
+    },
     {"page": "Help", "html": "/help", "json": "/help.json"},
 ]
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from library.api import page_ocr_json
+from library.api import learning_item_json, page_ocr_json
 from library.errors import NotFoundError, QueryError
+from library.learning import KIND_LABELS, KINDS, LearningItem
+from library.learning_query import items_of
 from library.models import DocumentRecord
 from library.search import LibrarySearcher
 from web.access import get_searcher
@@ -103,8 +105,11 @@ def document(doc_id: str, fmt: str) -> Any:
         kind: [{"id": t, "label": labels.get(t, t)} for t in out["theme_corrections"][kind]]
         for kind in ("added", "removed")
     }
+    items = [it for _, it in items_of(s, doc.id)]
+    learning = learning_groups(doc.id, items)
 
     def payload() -> dict[str, Any]:
+        out["learning"] = [learning_item_json(it, doc, _expose()) for it in items]
         out["matches"] = matches
         out["case_documents"] = [doc_json(d, expose_paths=_expose()) for d in case_docs]
         return out
@@ -118,6 +123,8 @@ def document(doc_id: str, fmt: str) -> Any:
         matches=matches,
         evidence=evidence,
         corrections=corrections,
+        learning=learning,
+        learning_url=url_for("learning.items", document=doc.id),
         case_docs=case_docs,
         case_url=url_for("documents.case", case_id=doc.case_id) if doc.case_id else None,
         back_url=search_url([("q", q)]) if q else None,
@@ -169,6 +176,18 @@ def page(doc_id: str, number: int, fmt: str) -> Any:
             f"This document has no page {number}.", hint=f"It has pages 1 to {doc.page_count}."
         )
     return _render_page(s, doc, number, fmt)
+
+
+def learning_groups(doc_id: str, items: list[LearningItem]) -> list[dict[str, Any]]:
+    """A document's learning items by kind (in :data:`library.learning.KINDS` order), each
+    with its page link: what "Learning from this review" lists."""
+    groups = []
+    for kind in KINDS:
+        of_kind = [it for it in items if it.kind == kind]
+        if of_kind:
+            rows = [{"item": it, "url": page_url(doc_id, it.page)} for it in of_kind]
+            groups.append({"kind": kind, "label": KIND_LABELS[kind], "items": rows})
+    return groups
 
 
 def _send(doc: DocumentRecord, ft: FileType) -> Response:
@@ -232,6 +251,20 @@ def case(case_id: str, fmt: str) -> Any:
         "documents": [doc_json(d, expose_paths=_expose()) for d in docs],
         "themes": themes,
     }
+    by_doc = {d.id: [it for _, it in items_of(s, d.id)] for d in docs}
+    payload["learning"] = [
+        learning_item_json(it, d, _expose()) for d in docs for it in by_doc[d.id]
+    ]
+    learning = [
+        {
+            "title": d.title,
+            "url": url_for("documents.document", doc_id=d.id),
+            "groups": learning_groups(d.id, by_doc[d.id]),
+        }
+        for d in docs
+        if by_doc[d.id]
+    ]
+    learning_url = url_for("learning.items", document=[d.id for d in docs if by_doc[d.id]])
     return respond(
         fmt,
         "case.html",
@@ -241,6 +274,8 @@ def case(case_id: str, fmt: str) -> Any:
         partnership=partnership,
         docs=docs,
         themes=themes,
+        learning=learning,
+        learning_url=learning_url,
         search_case_url=search_url([("q", f'case:"{name}"')]) if name != case_id else None,
     )
 
