@@ -44,7 +44,17 @@ MAX_WILDCARD_WORDS = 256
 MAX_DEPTH = 10
 
 DOC_TEXT_FIELDS = ("title", "case", "content")
-META_FIELDS = {"partnership", "review_type", "document_kind", "theme", "year", "title", "case"}
+META_FIELDS = {
+    "partnership",
+    "review_type",
+    "document_kind",
+    "theme",
+    "year",
+    "title",
+    "case",
+    "age_band",
+    "outcome",
+}
 ALLOWED_FIELDS = set(USER_FIELDS.values()) | {"content", "page_text", "content_exact", "page_exact"}
 #: quoted phrases search these unstemmed twins of the text fields
 EXACT_FIELDS = {"content": "content_exact", "page_text": "page_exact"}

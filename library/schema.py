@@ -12,7 +12,7 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 3  # 3: content_pairs
+SCHEMA_VERSION = 4  # 3: content_pairs; 4: age_band, outcome (case facts)
 
 PAIRS_FIELD = "content_pairs"
 PAIR_SEP = " "  # never inside a token
@@ -59,6 +59,9 @@ def build_schema() -> Schema:
         review_type=KEYWORD(lowercase=True, stored=True),
         document_kind=KEYWORD(lowercase=True, stored=True),
         theme=KEYWORD(lowercase=True, stored=True, scorable=False),
+        # the case facts (library.case_facts): one id each, "unknown" when the text does not say
+        age_band=KEYWORD(lowercase=True, stored=True, scorable=False),
+        outcome=KEYWORD(lowercase=True, stored=True, scorable=False),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
         path=ID(stored=True),
@@ -80,4 +83,6 @@ USER_FIELDS: dict[str, str] = {
     "document_kind": "document_kind",
     "theme": "theme",
     "year": "year",
+    "age_band": "age_band",
+    "outcome": "outcome",
 }
