@@ -4,6 +4,7 @@ python -m evaluation metadata            # title, case, partnership, type, kind,
 python -m evaluation metadata --json     # the same as JSON
 python -m evaluation themes              # theme tags: precision and recall per theme
 python -m evaluation themes --json       # the same as JSON
+python -m evaluation facts               # case facts: age band, outcome, harms (issue 12)
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -13,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from evaluation.facts import run as facts_run
 from evaluation.metadata import run as metadata_run
 from evaluation.themes import run as themes_run
 
@@ -20,6 +22,7 @@ from evaluation.themes import run as themes_run
 SETS: dict[str, Callable[[list[str]], int]] = {
     "metadata": metadata_run.main,
     "themes": themes_run.main,
+    "facts": facts_run.main,
 }
 
 

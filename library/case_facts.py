@@ -304,7 +304,7 @@ _HEDGED = re.compile(
 # concerned a girl who ...")
 _GROUP = re.compile(
     r"\b(?:all|both|each|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"several|some|many|most|others|of\s+them|the\s+(?:children|young\s+people|babies))\b",
+    r"several|the\s+others|of\s+them|the\s+(?:children|young\s+people|babies))\b",
     re.IGNORECASE,
 )
 

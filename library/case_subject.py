@@ -38,15 +38,53 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(]?[A-Z0-9])")
 
 
+#: a line this short with no closing punctuation is a heading, a label or a cell, not part of
+#: the sentence that follows it (body lines wrap at 70 characters or more)
+_SHORT_LINE = 55
+_ENDS_OPEN = re.compile(
+    r"[,;:(\-–—]$|\b(?:and|or|the|a|an|of|to|in|on|by|with|for|from|at|was|is)$"
+)
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)+")
+
+
+def _blocks(page: str) -> list[str]:
+    """The page's text in runs that may hold sentences. A heading, label or table cell (a
+    short line without closing punctuation, after a finished sentence or another such line,
+    before a capital) stands apart; a wrapped line of a sentence never does."""
+    # (blank lines say nothing: pdfminer sets every line of a paragraph apart with one)
+    lines = [line for line in (" ".join(raw.split()) for raw in page.splitlines()) if line]
+    blocks: list[list[str]] = [[]]
+    after_end = True  # the previous line closed a sentence (or there is none)
+    for i, line in enumerate(lines):
+        nxt = next((x for x in lines[i + 1 :] if x), "")
+        closed = bool(re.search(r"[.!?:\"')]$", line))
+        heading = (
+            after_end
+            and len(line) < _SHORT_LINE
+            and not closed
+            and not _ENDS_OPEN.search(line)
+            and bool(re.match(r"[\"'(]?[A-Z0-9]", nxt))
+        )
+        if heading:
+            blocks += [[line], []]
+        else:
+            blocks[-1].append(line)
+        after_end = closed or heading
+    return [" ".join(b) for b in blocks if b]
+
+
 def sentences(pages: Sequence[str]) -> list[Sentence]:
-    """The sentences of every page, in order (a sentence over a page break counts on both
-    pages, in two parts: evidence names the page where each part is printed)."""
+    """The sentences of every page, in order, without paragraph numbers ("1.1"); a sentence
+    over a page break counts on both pages, in two parts (evidence names the page where each
+    part is printed)."""
     out: list[Sentence] = []
     for number, page in enumerate(pages, start=1):
-        text = " ".join(unicodedata.normalize("NFKC", page or "").translate(_QUOTES).split())
-        for part in _SPLIT.split(text):
-            if part.strip():
-                out.append(Sentence(number, part.strip()))
+        text = unicodedata.normalize("NFKC", page or "").translate(_QUOTES)
+        for block in _blocks(text):
+            for part in _SPLIT.split(block):
+                part = _NUMBERING.sub("", part.strip())
+                if part:
+                    out.append(Sentence(number, part))
     return out
 
 
