@@ -116,7 +116,7 @@ _AGE = (
     rf"(?:(?P<n1>{NUMBER})[- ](?P<u1>{UNIT})[- ]old\b"
     rf"|(?P<n2>{NUMBER})\s+(?P<u2>{UNIT})(?:\s+and\s+(?P<m2>{NUMBER})\s+months?)?\b"
     rf"(?!\s+(?:ago|later|before|after|earlier|previously))"
-    rf"|(?P<n3>{NUMBER})(?=\s+when\b|\s*[,.;)]|\s+at\s+the\s+time\b|\s+and\s+(?:was|had|is)\b))"
+    rf"|(?P<n3>{NUMBER})(?![.,]\d)(?=\s+when\b|\s*[,.;)]|\s+at\s+the\s+time\b|\s+and\s+(?:was|had|is)\b))"
 )
 _AGE_AFTER = re.compile(rf"{_LINK}{_AGE}", re.IGNORECASE)
 # "a 16-year-old young woman, known in this report as S"
@@ -126,10 +126,23 @@ _AGE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # the age at something that went before the incident, not at it
-_EARLIER = re.compile(r"\b(?:from|since|at)\s+the\s+age\s+of\b|\bwhen\s+(?:he|she)\s+was\s*$", re.I)
-_EVENT = re.compile(
-    r"\b(?:died|death|killed|drowned|injur\w*|harm\w*|hospital|admitted|found|incident|"
-    r"stabbed|raped|abused|assaulted|review|brief|concerns|about)\b",
+_EARLIER = re.compile(r"\b(?:from|since)\s+the\s+age\s+of\b|\bwhen\s+(?:he|she)\s+was\s*$", re.I)
+# "Child A ... died suddenly in February 2015, at the age of ten weeks"; "Child G, a baby boy
+# who was admitted to hospital in August 2018, aged 20 weeks": the age at the event
+_AT_EVENT = re.compile(rf"[^.;:!?]{{0,120}}?\b(?:at\s+the\s+age\s+of|aged)\s+{_AGE}", re.IGNORECASE)
+_EVENT_VERB = re.compile(
+    r"\b(?:died|drowned|was\s+(?:killed|murdered|(?:seriously\s+)?(?:injured|harmed)|admitted|"
+    r"taken|brought|found|stabbed|raped|assaulted|shot)|sustained|suffered)\b",
+    re.IGNORECASE,
+)
+_SOMEONE_ELSE = re.compile(
+    r"'s\b|\b(?:Mr|Mrs|Ms|Miss|Dr)\b|\b(?:his|her|their)\s+(?:\w+\s+)?(?:mother|father|"
+    r"brother|sister|sibling|parent|partner|stepfather|stepmother|friend|cousin)"
+)
+# a sentence that introduces the review's child ("This review concerns Child K, a girl who ...")
+_INTRODUCES = re.compile(
+    r"\b(?:review|brief(?:ing)?|report|summary)\s+(?:is\s+about|concerns|about|into)\b|"
+    r"\bsubject\s+of\s+(?:this|the)\b|\bincident\b",
     re.IGNORECASE,
 )
 
@@ -139,10 +152,14 @@ def _months(m: re.Match[str]) -> int | None:
         return months_of(m.group("n1"), m.group("u1"))
     if m.group("n2"):
         # "aged 14 years" / "2 years and 4 months": a unit without "old" only after "aged"
-        if not re.search(r"aged\s+$", m.group(0)[: m.start("n2") - m.start()], re.I):
+        if not re.search(r"(?:aged|age\s+of)\s+$", m.group(0)[: m.start("n2") - m.start()], re.I):
             return None
         return months_of(m.group("n2"), m.group("u2"), m.group("m2"))
     if m.group("n3"):
+        # a bare number only right after "was", "aged" or "(": "was a baby weighing 2.9 kg"
+        link = m.group(0)[: m.start("n3") - m.start()]
+        if not re.search(r"(?:\bwas|\bis|\baged|\()\s*$", link, re.IGNORECASE):
+            return None
         return months_of(m.group("n3"), None)
     return None
 
@@ -154,6 +171,12 @@ def _age_in(s: Sentence, subject: re.Pattern[str]) -> tuple[str, int] | None:
             continue
         m = _AGE_AFTER.match(s.text, end)
         if m:
+            months = _months(m)
+            band = band_of_months(months) if months is not None else None
+            if band:
+                return band, start
+        m = _AT_EVENT.match(s.text, end)
+        if m and _EVENT_VERB.search(m.group(0)) and not _SOMEONE_ELSE.search(m.group(0)):
             months = _months(m)
             band = band_of_months(months) if months is not None else None
             if band:
@@ -174,8 +197,10 @@ def _age_band(about: list[tuple[Sentence, bool]], subject: re.Pattern[str]) -> E
             continue
         got = _age_in(s, subject)
         if got:
-            # the age at the incident is stated with it: prefer those, then the first
-            found.append(((0 if _EVENT.search(s.text) else 1, i), got[0], s))
+            # the age at the incident is stated with it ("was seven weeks old when she died"),
+            # or where the review introduces the child; an age at a visit comes last
+            rank = 0 if _EVENT_VERB.search(s.text) else 1 if _INTRODUCES.search(s.text) else 2
+            found.append(((rank, i), got[0], s))
     if found:
         _key, band, s = min(found, key=lambda f: f[0])
         return Evidence(band, [s])
@@ -239,13 +264,18 @@ def _death_of(s: Sentence, subject: re.Pattern[str]) -> bool:
 
 def _outcome(about: list[tuple[Sentence, bool]], subject: re.Pattern[str]) -> Evidence:
     harmed: Sentence | None = None
+    death_of: Sentence | None = None  # "the death of Child R": a statement, not the account
     for s, on_child in about:
         if not on_child:
             continue
-        if _states(s, subject, _DEATH) or _death_of(s, subject):
+        if _states(s, subject, _DEATH):
             return Evidence("death", [s])
+        if death_of is None and _death_of(s, subject):
+            death_of = s
         if harmed is None and _states(s, subject, _HARMED):
             harmed = s
+    if death_of is not None:
+        return Evidence("death", [death_of])
     if harmed is not None:
         return Evidence("serious-harm", [harmed])
     return Evidence(UNKNOWN, source="")

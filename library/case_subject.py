@@ -44,6 +44,7 @@ _SHORT_LINE = 55
 _ENDS_OPEN = re.compile(
     r"[,;:(\-–—]$|\b(?:and|or|the|a|an|of|to|in|on|by|with|for|from|at|was|is)$"
 )
+_LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|_{4,}")
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)+")
 
 
@@ -53,6 +54,8 @@ def _blocks(page: str) -> list[str]:
     before a capital) stands apart; a wrapped line of a sentence never does."""
     # (blank lines say nothing: pdfminer sets every line of a paragraph apart with one)
     lines = [line for line in (" ".join(raw.split()) for raw in page.splitlines()) if line]
+    # a contents list ("The night of Child A's death . . . . 4") states nothing
+    lines = [line for line in lines if not _LEADERS.search(line)]
     blocks: list[list[str]] = [[]]
     after_end = True  # the previous line closed a sentence (or there is none)
     for i, line in enumerate(lines):

@@ -197,6 +197,14 @@ def doc_json(
         theme["search_url"] = theme_search_url(theme["id"])
         for p in theme["pages"]:
             p["url"] = page_url(doc.id, p["page"])
+    facts = out.get("case_facts") or {}
+    for name, fact in (("age_band", facts.get("age_band")), ("outcome", facts.get("outcome"))):
+        if fact:
+            fact["search_url"] = search_url([(name, fact["value"])])
+    for fact in [facts.get("age_band"), facts.get("outcome"), *facts.get("harms", [])]:
+        for ev in (fact or {}).get("evidence", []):
+            if ev.get("page"):
+                ev["url"] = page_url(doc.id, ev["page"])
     return out
 
 

@@ -99,6 +99,7 @@ def document(doc_id: str, fmt: str) -> Any:
     labels = s.facet_labels()["theme"]
     out = doc_json(doc, expose_paths=_expose(), evidence=True, theme_labels=labels)
     evidence = out["theme_evidence"]
+    facts = out["case_facts"]
 
     def payload() -> dict[str, Any]:
         out["matches"] = matches
@@ -113,6 +114,7 @@ def document(doc_id: str, fmt: str) -> Any:
         q=q,
         matches=matches,
         evidence=evidence,
+        facts=facts,
         case_docs=case_docs,
         case_url=url_for("documents.case", case_id=doc.case_id) if doc.case_id else None,
         back_url=search_url([("q", q)]) if q else None,
