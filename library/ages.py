@@ -55,8 +55,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 #: a number as printed: digits (up to 3), or words up to fifty-nine ("twenty-three", "a")
 NUMBER = (
     r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four|five|six|seven|"
-    r"eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+    r"eight|nine))?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+    r"nineteen|ten|zero|one|two|three|four|five|six|seven|eight|nine)(?![A-Za-z])"
 )
 #: a unit of age ("weeks", "month", "yrs")
 UNIT = r"(?:day|week|month|year|yr)s?"

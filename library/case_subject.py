@@ -84,8 +84,11 @@ def sentences(pages: Sequence[str]) -> list[Sentence]:
     for number, page in enumerate(pages, start=1):
         text = unicodedata.normalize("NFKC", page or "").translate(_QUOTES)
         for block in _blocks(text):
+            held = ""  # a paragraph number split off as if it were a sentence ("1.")
             for part in _SPLIT.split(block):
-                part = _NUMBERING.sub("", part.strip())
+                part = f"{held} {part}".strip() if held else part.strip()
+                held = part if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*\.?", part) else ""
+                part = "" if held else _NUMBERING.sub("", part)
                 if part:
                     out.append(Sentence(number, part))
     return out
