@@ -339,6 +339,13 @@ _GROUP = re.compile(
 )
 
 
+# what happened to them, not what happens to children in general ("children who are exploited
+# may go missing")
+_PAST = re.compile(
+    r"\b(?:had\s+been|have\s+been|were|was|died|concerned|suffered|experienced)\b", re.I
+)
+
+
 def _harm_in(text: str, rx: re.Pattern[str]) -> bool:
     return any(
         not _HEDGED.search(text[max(0, m.start() - 40) : m.start()]) for m in rx.finditer(text)
@@ -348,7 +355,7 @@ def _harm_in(text: str, rx: re.Pattern[str]) -> bool:
 def _harms(about: list[tuple[Sentence, bool]], outcome: str, several: bool) -> list[Evidence]:
     out: dict[str, Evidence] = {}
     for s, on_child in about:
-        if not (on_child or (several and _GROUP.search(s.text))):
+        if not (on_child or (several and _GROUP.search(s.text) and _PAST.search(s.text))):
             continue
         # "His father then took his own life.": the sentence is about someone else of his
         rxs = _OWN_HARM if on_child and POSSESSIVE_START.match(s.text) else _HARM_RX
