@@ -244,3 +244,11 @@ def test_sentences_keep_headings_and_contents_lines_apart() -> None:
         "Introduction",
         "Child N was 14 years old when he was seriously injured in a park.",
     ]
+
+
+def test_several_children_harms_come_from_what_happened_to_them() -> None:
+    general = (
+        "All staff should know that children who are exploited may go missing. "
+        "Two of the signs of neglect are hunger and poor hygiene."
+    )
+    assert extract_facts([general], "", several=True).harms == []
