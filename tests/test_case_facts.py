@@ -248,7 +248,7 @@ def test_sentences_keep_headings_and_contents_lines_apart() -> None:
 
 def test_several_children_harms_come_from_what_happened_to_them() -> None:
     general = (
-        "All staff should know that children who are exploited may go missing. "
-        "Two of the signs of neglect are hunger and poor hygiene."
+        "Each year some children are sexually abused by people they know. "
+        "All staff should know that a child who is neglected may be hungry."
     )
     assert extract_facts([general], "", several=True).harms == []
