@@ -335,6 +335,10 @@ def search(
     facet = res.facets.get("theme") or []
     if facet:
         click.echo("\nThemes: " + ", ".join(f"{v.value} ({v.count})" for v in facet[:12]))
+    for name, label in (("age_band", "Child's age"), ("outcome", "Outcome")):
+        values = res.facets.get(name) or []
+        if any(v.value != "unknown" for v in values):
+            click.echo(f"{label}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
 
 
 @main.command()

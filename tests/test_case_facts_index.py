@@ -75,6 +75,7 @@ def test_cli_filters_by_age_band_and_outcome(corpus_index: Path) -> None:
     assert _search_json(corpus_index, "age_band:under-1 outcome:death")["total"] == died["total"]
     text = run_reviewlib("search", "--outcome", "death", "sleep", data=corpus_index)
     assert text.returncode == 0 and "case: age Under 1 · Death" in text.stdout
+    assert "Child's age: under-1 (" in text.stdout and "Outcome: death (" in text.stdout
     bad = run_reviewlib("search", "--age-band", "baby", data=corpus_index)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "no age band 'baby'" in bad.stderr and "under-1" in bad.stderr
