@@ -94,6 +94,9 @@ def test_site_facets_and_url_parameters(client: FlaskClient) -> None:
     assert group is not None and "Child's age" in group.get_text()
     assert "Under 1" in group.get_text()
     assert page.select_one("#facet-outcome") is not None
+    # each result says what the text states of the child
+    rows = [row.get_text(" ", strip=True) for row in page.select("li.result .meta-list__row")]
+    assert "The child Under 1 · Death" in rows
     bad = client.get("/search.json?outcome=dead")
     assert bad.status_code == 400
     assert "death, serious-harm, unknown" in bad.get_json()["hint"]
