@@ -6,6 +6,7 @@ python -m evaluation themes              # theme tags: precision and recall per 
 python -m evaluation themes --json       # the same as JSON
 python -m evaluation spelling            # did you mean: respellings, false corrections
 python -m evaluation learning            # learning items: precision and recall per kind
+python -m evaluation facts               # case facts: age band, outcome, harms (issue 12)
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -15,6 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from evaluation.facts import run as facts_run
 from evaluation.learning import run as learning_run
 from evaluation.metadata import run as metadata_run
 from evaluation.spelling import run as spelling_run
@@ -26,6 +28,7 @@ SETS: dict[str, Callable[[list[str]], int]] = {
     "themes": themes_run.main,
     "spelling": spelling_run.main,
     "learning": learning_run.main,
+    "facts": facts_run.main,
 }
 
 

@@ -67,7 +67,7 @@ def report_row_errors(
     catalogue: Catalogue, paths: Iterable[Path], known_themes: Iterable[str], report: IngestReport
 ) -> None:
     """Catalogue rows of the files being ingested whose theme corrections name an unknown
-    theme id (or add and remove one id): one ``bad-catalogue`` entry per problem, naming the
+    theme id (or add and remove one id), or whose case facts are not in their vocabulary: one ``bad-catalogue`` entry per problem, naming the
     catalogue, the line and the file. The rest of the row is used and the ingest goes on."""
     known = set(known_themes)
     seen: set[str] = set()
@@ -75,7 +75,7 @@ def report_row_errors(
         row = catalogue.row(path)
         if row is None:
             continue
-        for error in row.theme_errors(known):
+        for error in [*row.theme_errors(known), *row.fact_errors()]:
             if error in seen:
                 continue
             seen.add(error)

@@ -15,6 +15,7 @@ from dataclasses import fields
 from typing import Any
 
 from library.budget import skipped_notice
+from library.case_facts import AGE_BANDS, HARMS, OUTCOMES, Evidence
 from library.models import DocumentHit, DocumentRecord, FacetValue, SearchResult
 from library.taxonomy import Taxonomy
 
@@ -139,6 +140,10 @@ def document_to_json(
         "year": d.year,
         "themes": list(d.themes),
         "themes_mentioned": list(d.themes_mentioned),
+        # the case facts (library.case_facts); their evidence with ``evidence``
+        "age_band": d.age_band,
+        "outcome": d.outcome,
+        "harms": list(d.harms),
         "theme_corrections": {
             "added": list(d.theme_corrections.get("added", [])),
             "removed": list(d.theme_corrections.get("removed", [])),
@@ -151,6 +156,7 @@ def document_to_json(
     }
     if evidence:
         out["theme_evidence"] = theme_evidence_json(d, theme_labels)
+        out["case_facts"] = case_facts_json(d)
         out["metadata_source"] = metadata_source_json(d, expose_paths)
         out["ocr_pages"] = d.ocr_pages  # pages whose text was read by OCR
         out["ocr_confidence"] = d.ocr_confidence  # page -> Tesseract's mean word confidence
@@ -158,6 +164,27 @@ def document_to_json(
         out["ocr_engine"] = d.ocr_engine
         out["sha256"] = d.sha256
     return out
+
+
+def case_facts_json(d: DocumentRecord) -> dict[str, Any]:
+    """The case facts with their labels, sources and evidence: ``age_band`` and ``outcome``
+    (``value``, ``label``, ``source``, ``evidence``: [{``page``, ``sentence``}]) and ``harms``
+    (a list of the same)."""
+    stored = d.case_facts or {}
+
+    def one(data: Any, value: str, labels: Mapping[str, str]) -> dict[str, Any]:
+        ev = Evidence.from_dict(data) if isinstance(data, dict) else Evidence(value, [], "")
+        out = ev.to_dict()
+        out["value"] = value  # the record's value is the one indexed
+        out["label"] = labels.get(value, value)
+        return out
+
+    harms = {h.get("value"): h for h in stored.get("harms") or [] if isinstance(h, dict)}
+    return {
+        "age_band": one(stored.get("age_band"), d.age_band, AGE_BANDS),
+        "outcome": one(stored.get("outcome"), d.outcome, OUTCOMES),
+        "harms": [one(harms.get(h), h, HARMS) for h in d.harms],
+    }
 
 
 def page_ocr_json(d: DocumentRecord, page: int) -> dict[str, Any]:
@@ -227,6 +254,8 @@ def result_to_json(
             "review_type": req.review_types,
             "document_kind": req.kinds,
             "partnership": req.partnerships,
+            "age_band": req.age_bands,
+            "outcome": req.outcomes,
             "year_from": req.year_from,
             "year_to": req.year_to,
             "include_mentioned": req.include_mentioned,

@@ -31,6 +31,8 @@ COLUMNS: tuple[str, ...] = (
     "themes_expected",
     "themes_add",
     "themes_remove",
+    "age_band",
+    "outcome",
     "sha256",
     "notes",
 )
@@ -73,6 +75,20 @@ class CatalogueRow:
     def themes_remove(self) -> list[str]:
         """Theme ids a curator removes (neither central nor mentioned)."""
         return self.ids("themes_remove")
+
+    def fact_errors(self) -> list[str]:
+        """What is wrong with the row's case facts (``age_band``, ``outcome``): a value not in
+        the vocabulary. Each message names the row's line and file."""
+        from library.case_facts import CATALOGUE_FACTS
+
+        errors: list[str] = []
+        for column, vocabulary in CATALOGUE_FACTS.items():
+            value = self.get(column)
+            if value and value.lower() not in vocabulary:
+                errors.append(
+                    f"{self.where}: unknown {column} {value!r} (one of: {', '.join(vocabulary)})"
+                )
+        return errors
 
     @property
     def where(self) -> str:

@@ -2,10 +2,10 @@
 facets of one search counted from it (a stage of library.search).
 
 A facet's name is also its index field, its key in JSON and its URL parameter (``theme``,
-``review_type``, ``document_kind``, ``partnership``, ``year``). Themes narrow (a document must
-have every chosen theme), years narrow (a range); review type, kind and partnership widen (any
-of the chosen values), so each of those is counted without its own filter: choosing a second
-value adds documents. The theme facet and filters count a document's central themes; a request
+``review_type``, ``document_kind``, ``partnership``, ``year``, and the case facts ``age_band``
+and ``outcome``). Themes narrow (a document must have every chosen theme), years narrow (a
+range); review type, kind, partnership, age band and outcome widen (any of the chosen values),
+so each of those is counted without its own filter: choosing a second value adds documents. The theme facet and filters count a document's central themes; a request
 with ``include_mentioned`` counts the themes it only mentions too (issue 11).
 """
 
@@ -24,9 +24,20 @@ from library.models import FacetValue, SearchRequest
 from library.schema import LEVEL_DOC, MENTIONED_FIELD
 
 #: every facet, in the order answers list them; each is an index field of document entries
-FACETS: tuple[str, ...] = ("theme", "review_type", "document_kind", "partnership", "year")
+FACETS: tuple[str, ...] = (
+    "theme",
+    "review_type",
+    "document_kind",
+    "partnership",
+    "year",
+    "age_band",
+    "outcome",
+)
 #: facets with one value per document (several chosen values widen); the others narrow
-WIDENING: tuple[str, ...] = ("review_type", "document_kind", "partnership")
+WIDENING: tuple[str, ...] = ("review_type", "document_kind", "partnership", "age_band", "outcome")
+
+#: facets whose values are listed in their vocabulary's order (the order of their labels)
+ORDERED: tuple[str, ...] = ("age_band", "outcome")
 
 _KEYWORDS_RX = re.compile(r"[^ \t\r\n]+")  # how a KEYWORD field splits its value
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
@@ -103,6 +114,10 @@ def chosen(req: SearchRequest) -> dict[str, list[tuple[str, str]]]:
         out["document_kind"] = _once((v.lower(), v) for v in req.kinds)
     if req.partnerships:
         out["partnership"] = _once((naming.slugify(v), v) for v in req.partnerships)
+    if req.age_bands:
+        out["age_band"] = _once((v.lower(), v) for v in req.age_bands)
+    if req.outcomes:
+        out["outcome"] = _once((v.lower(), v) for v in req.outcomes)
     if req.year_from is not None and req.year_from == req.year_to:
         out["year"] = [(str(req.year_from), str(req.year_from))]
     return out
@@ -242,6 +257,9 @@ def facet_values(
             values.append(FacetValue(value, names.get(value, value), int(count), value in selected))
         if name == "year":
             values.sort(key=lambda v: v.value, reverse=True)
+        elif name in ORDERED:  # a scale: "Under 1" to "16 to 17", then "Age not stated"
+            order = {key: i for i, key in enumerate(names)}
+            values.sort(key=lambda v: order.get(v.value, len(order)))
         else:
             values.sort(key=lambda v: (-v.count, v.label.lower()))
         if selected:  # listed even when nothing matches them, so they can be unticked

@@ -18,6 +18,7 @@ from typing import Any
 from whoosh.reading import ReaderClosed
 
 from library import naming
+from library.case_facts import AGE_BANDS, OUTCOMES
 from library.facets import FacetTable
 from library.models import DocumentRecord
 from library.query import QueryBuilder
@@ -99,6 +100,8 @@ class IndexState:
                 "review_type": dict(naming.REVIEW_TYPES),
                 "document_kind": dict(naming.DOCUMENT_KINDS),
                 "partnership": partnerships,
+                "age_band": dict(AGE_BANDS),
+                "outcome": dict(OUTCOMES),
             }
         return self._labels
 

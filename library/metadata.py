@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from library import layout, learning, naming
+from library.case_facts import CATALOGUE_FACTS, document_facts
 from library.catalogue import METADATA_COLUMNS, CatalogueRow
 from library.docview import DocumentView, humanise_filename
 from library.metadata_dates import infer_date
@@ -37,7 +38,8 @@ __all__ = ["METADATA_VERSION", "build_record", "fingerprint", "humanise_filename
 #: 3: titles, case, partnership, type and kind read as a reader would (library/docview.py)
 #: 4: themes central or mentioned from weighted evidence, curator corrections (issue 11)
 #: 5: contents pages found (``contents_pages``), listed after body pages (issue 11)
-METADATA_VERSION = 5
+#: 6: case facts: age band, outcome, harms (library/case_facts.py, issue 12)
+METADATA_VERSION = 6
 
 
 def fingerprint(sha256: str, row: CatalogueRow | None, taxonomy: Taxonomy) -> str:
@@ -138,6 +140,10 @@ def build_record(
     # running headers and footers are not evidence: a title on every page is not 20 mentions
     themes = _themes(view.clean, values.get("title", ""), row, taxonomy)
     kind = values.get("document_kind") or "other"
+    review_type = values.get("review_type") or "other"
+    document_kind = kind
+    overrides = {name: row.get(name) for name in CATALOGUE_FACTS} if row else {}
+    facts = document_facts(view.clean, case, review_type, document_kind, overrides)
     return DocumentRecord(
         id=doc_id,
         path=shown,
@@ -147,8 +153,8 @@ def build_record(
         case=case,
         case_id=case_id,
         partnership=partnership,
-        review_type=values.get("review_type") or "other",
-        document_kind=kind,
+        review_type=review_type,
+        document_kind=document_kind,
         date=values.get("date", ""),
         source_url=values.get("source_url", ""),
         licence=values.get("licence", ""),
@@ -158,6 +164,10 @@ def build_record(
         themes_mentioned=themes.mentioned,
         theme_evidence=themes.evidence,
         theme_corrections=themes.corrections,
+        age_band=facts.age_band.value,
+        outcome=facts.outcome.value,
+        harms=[h.value for h in facts.harms],
+        case_facts=facts.to_dict(),
         ocr_pages=list(extraction.get("ocr_pages") or []),
         ocr_confidence=dict(extraction.get("ocr_confidence") or {}),
         no_text_pages=list(extraction.get("no_text_pages") or []),

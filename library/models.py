@@ -34,6 +34,12 @@ class DocumentRecord:
     theme_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
     # a curator's corrections from the catalogue: {"added": [ids], "removed": [ids]}
     theme_corrections: dict[str, list[str]] = field(default_factory=dict)
+    # the case facts (library.case_facts): the subject child's age band, the outcome, the harms
+    age_band: str = "unknown"
+    outcome: str = "unknown"
+    harms: list[str] = field(default_factory=list)
+    # each fact's value, source ("text", "catalogue", "") and evidence (page, sentence)
+    case_facts: dict[str, Any] = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
     ocr_confidence: dict[str, float] = field(default_factory=dict)  # page -> mean word conf.
     no_text_pages: list[int] = field(default_factory=list)  # pages left (almost) without text
@@ -116,6 +122,8 @@ class SearchRequest:
     review_types: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     partnerships: list[str] = field(default_factory=list)
+    age_bands: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"  # or "date" (newest first) or "date-asc"

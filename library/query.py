@@ -45,7 +45,16 @@ MAX_DEPTH = 10
 
 DOC_TEXT_FIELDS = ("title", "case", "content")
 #: fields that choose documents by a facet value: no words to rank by
-FACET_FIELDS = {"partnership", "review_type", "document_kind", "year", THEME_FIELD, MENTIONED_FIELD}
+FACET_FIELDS = {
+    "partnership",
+    "review_type",
+    "document_kind",
+    "year",
+    "age_band",
+    "outcome",
+    THEME_FIELD,
+    MENTIONED_FIELD,
+}
 META_FIELDS = FACET_FIELDS | {"title", "case"}
 ALLOWED_FIELDS = set(USER_FIELDS.values()) | {"content", "page_text", "content_exact", "page_exact"}
 #: quoted phrases search these unstemmed twins of the text fields

@@ -12,7 +12,7 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 5  # 3: content_pairs; 4: theme_mentioned; 5: learning (stored items)
+SCHEMA_VERSION = 6  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome
 
 PAIRS_FIELD = "content_pairs"
 THEME_FIELD = "theme"  # a document's central themes
@@ -64,6 +64,9 @@ def build_schema() -> Schema:
         # facet or ``theme:`` counts central themes alone (the default) or both (issue 11)
         theme=KEYWORD(lowercase=True, stored=True, scorable=False),
         theme_mentioned=KEYWORD(lowercase=True, stored=True, scorable=False),
+        # the case facts (library.case_facts): one id each, "unknown" when the text does not say
+        age_band=KEYWORD(lowercase=True, stored=True, scorable=False),
+        outcome=KEYWORD(lowercase=True, stored=True, scorable=False),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
         path=ID(stored=True),
@@ -86,4 +89,6 @@ USER_FIELDS: dict[str, str] = {
     "document_kind": "document_kind",
     "theme": "theme",
     "year": "year",
+    "age_band": "age_band",
+    "outcome": "outcome",
 }

@@ -330,5 +330,13 @@ def check_request(req: SearchRequest) -> None:
             raise QueryError(f"The year {y} is out of range (1900-2100).")
     if req.year_from and req.year_to and req.year_from > req.year_to:
         raise QueryError("year_from is after year_to.")
-    if len(req.themes) + len(req.review_types) + len(req.kinds) + len(req.partnerships) > 50:
+    chosen = (
+        req.themes,
+        req.review_types,
+        req.kinds,
+        req.partnerships,
+        req.age_bands,
+        req.outcomes,
+    )
+    if sum(map(len, chosen)) > 50:
         raise QueryError("Too many filters in one search.")

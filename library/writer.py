@@ -82,6 +82,8 @@ class IndexUpdater:
             ("partnership", _facet_value(rec.partnership)),
             ("review_type", rec.review_type),
             ("document_kind", rec.document_kind),
+            ("age_band", rec.age_band),
+            ("outcome", rec.outcome),
         ):
             if value:
                 fields[name] = value

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,32 @@ def _split(values: tuple[str, ...]) -> list[str]:
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
+def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) -> list[str]:
+    """The ids given to ``option`` (repeated or comma-separated), each one of ``known``."""
+    ids = [v.lower() for v in _split(values)]
+    for value in ids:
+        if value not in known:
+            raise click.UsageError(
+                f"There is no {option[2:].replace('-', ' ')} {value!r}; use one of: "
+                + ", ".join(known)
+            )
+    return ids
+
+
+def _facts_line(d: Any) -> str:
+    """ "Under 1 · Death · harms: sudi": the facts the text (or the catalogue) states."""
+    from library.case_facts import AGE_BANDS, OUTCOMES
+
+    parts = []
+    if d.age_band != "unknown":
+        parts.append(f"age {AGE_BANDS.get(d.age_band, d.age_band)}")
+    if d.outcome != "unknown":
+        parts.append(OUTCOMES.get(d.outcome, d.outcome))
+    if d.harms:
+        parts.append("harms: " + ", ".join(d.harms))
+    return " · ".join(parts)
+
+
 def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     import html as _html
 
@@ -200,6 +227,16 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     help="Themes only mentioned count too (--theme, theme: and the theme counts); "
     "by default only central themes do.",
 )
+@click.option(
+    "--age-band",
+    multiple=True,
+    help="The child's age band: under-1, 1-5, 6-10, 11-15, 16-17 or unknown (repeat: any of them).",
+)
+@click.option(
+    "--outcome",
+    multiple=True,
+    help="The outcome for the child: death, serious-harm or unknown (repeat: any of them).",
+)
 @click.option("--year-from", type=int, default=None)
 @click.option("--year-to", type=int, default=None)
 @click.option(
@@ -226,6 +263,8 @@ def search(
     kind: tuple[str, ...],
     partnership: tuple[str, ...],
     include_mentioned: bool,
+    age_band: tuple[str, ...],
+    outcome: tuple[str, ...],
     year_from: int | None,
     year_to: int | None,
     sort: str,
@@ -238,6 +277,7 @@ def search(
     """Search inside every page. QUERY uses the syntax of the help page."""
     from library.api import result_to_json
     from library.budget import budget_from_setting, skipped_notice
+    from library.case_facts import AGE_BANDS, OUTCOMES
     from library.models import SearchRequest
     from library.search import Library
 
@@ -247,6 +287,8 @@ def search(
         review_types=_split(review_type),
         kinds=_split(kind),
         partnerships=_split(partnership),
+        age_bands=_vocabulary(age_band, AGE_BANDS, "--age-band"),
+        outcomes=_vocabulary(outcome, OUTCOMES, "--outcome"),
         year_from=year_from,
         year_to=year_to,
         sort=sort,
@@ -297,6 +339,9 @@ def search(
         if include_mentioned and d.themes_mentioned:
             click.echo(f"   mentions: {', '.join(d.themes_mentioned)}")
         click.echo("".join(_evidence_lines(d, res.themes)), nl=False)
+        facts = _facts_line(d)
+        if facts:
+            click.echo(f"   case: {facts}")
         if hit.pages:
             click.echo(f"   pages: {', '.join(map(str, hit.pages))}")
         for h in hit.hits:
@@ -305,6 +350,10 @@ def search(
     facet = res.facets.get("theme") or []
     if facet:
         click.echo("\nThemes: " + ", ".join(f"{v.value} ({v.count})" for v in facet[:12]))
+    for name, label in (("age_band", "Child's age"), ("outcome", "Outcome")):
+        values = res.facets.get(name) or []
+        if any(v.value != "unknown" for v in values):
+            click.echo(f"{label}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
 
 
 def _evidence_lines(doc: Any, themes: list[str]) -> list[str]:

@@ -47,6 +47,11 @@ REQUESTS: list[tuple[list[tuple[str, str]], list[str]]] = [
         [("q", "neglect"), ("year_from", "2019"), ("year_to", "2019")],
         ["neglect", "--year-from", "2019", "--year-to", "2019"],
     ),  # fmt: skip
+    # the case facts (issue 12): widening facets, like review type and kind
+    (
+        [("age_band", "under-1"), ("age_band", "1-5"), ("outcome", "death")],
+        ["--age-band", "under-1,1-5", "--outcome", "death"],
+    ),
 ]
 
 
@@ -99,7 +104,15 @@ def test_cli_and_site_give_the_same_facets(
     assert cli["total"] == site["total"]
     assert [r["id"] for r in cli["results"]] == [r["id"] for r in site["results"]]
     # every facet is named as its URL parameter, and each value says it
-    assert set(site["facets"]) == {"theme", "review_type", "document_kind", "partnership", "year"}
+    assert set(site["facets"]) == {
+        "theme",
+        "review_type",
+        "document_kind",
+        "partnership",
+        "year",
+        "age_band",
+        "outcome",
+    }
     for name, values in site["facets"].items():
         assert all(v["param"] == name for v in values)
     # what a request chose is listed as selected, matching documents or not

@@ -91,6 +91,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = present.format_date
     app.jinja_env.filters["review_type"] = present.review_type_label
     app.jinja_env.filters["kind"] = present.kind_label
+    app.jinja_env.filters["case_facts"] = present.case_facts_label
     app.jinja_env.filters["page_ranges"] = present.page_ranges
     app.jinja_env.filters["section"] = present.section_label
 

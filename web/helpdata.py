@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from library import settings
+from library.case_facts import AGE_BANDS, OUTCOMES
 from library.query import MAX_WILDCARD_WORDS
 
 SYNTAX: list[dict[str, str]] = [
@@ -38,6 +39,10 @@ SYNTAX: list[dict[str, str]] = [
         "them. With include_mentioned (the box under the themes), documents that only "
         "mention it count too. With no other words, the strongest evidence comes first.",
     },
+    {
+        "query": "age_band:under-1 outcome:death",
+        "meaning": "Reviews of babies under one who died (the case facts: ids below).",
+    },
     {"query": "year:2019", "meaning": "Documents published in 2019."},
     {"query": "year:[2018 TO 2020]", "meaning": "Documents published from 2018 to 2020."},
     {
@@ -64,6 +69,8 @@ FIELDS: list[dict[str, str]] = [
         "those that only mention it with include_mentioned",
     },
     {"field": "year", "meaning": "the year of publication, or a range [2018 TO 2020]"},
+    {"field": "age_band", "meaning": "the child's age band, e.g. under-1, 11-15, unknown"},
+    {"field": "outcome", "meaning": "the outcome for the child: death, serious-harm, unknown"},
 ]
 
 PARAMETERS: list[dict[str, str]] = [
@@ -87,6 +94,11 @@ PARAMETERS: list[dict[str, str]] = [
         "meaning": "a document kind id; repeat it to allow several (kind works too)",
     },
     {"name": "partnership", "meaning": "a partnership; repeat it to allow several"},
+    {
+        "name": "age_band",
+        "meaning": "the child's age band (ids below); repeat it to allow several",
+    },
+    {"name": "outcome", "meaning": "death, serious-harm or unknown; repeat it to allow several"},
     {"name": "year", "meaning": "one year of publication (the same as year_from and year_to)"},
     {"name": "year_from", "meaning": "the first year of publication (a whole number)"},
     {"name": "year_to", "meaning": "the last year of publication (a whole number)"},
@@ -157,6 +169,9 @@ def help_payload(
         "parameters": [*PARAMETERS, {"name": "per_page", "meaning": page_size}],
         "review_types": [{"id": k, "label": v} for k, v in review_types.items()],
         "document_kinds": [{"id": k, "label": v} for k, v in kinds.items()],
+        # the case facts (library.case_facts; docs/case-facts.md)
+        "age_bands": [{"id": k, "label": v} for k, v in AGE_BANDS.items()],
+        "outcomes": [{"id": k, "label": v} for k, v in OUTCOMES.items()],
         "json": {
             "twins": JSON_TWINS,
             "format_parameter": "Any page also answers ?format=json.",

@@ -1,9 +1,9 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
-Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``
-(each repeatable), ``year_from``, ``year_to`` (or ``year`` for one year), ``sort``, ``page``,
-``per_page`` and ``include_mentioned=1`` (themes only mentioned count in the theme filters,
-facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
+Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``,
+``age_band``, ``outcome`` (each repeatable), ``year_from``, ``year_to`` (or ``year`` for one
+year), ``sort``, ``page``, ``per_page`` and ``include_mentioned=1`` (themes only mentioned count
+in the theme filters, facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
 in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
 """
 
@@ -18,6 +18,7 @@ from flask import current_app, has_app_context
 from werkzeug.datastructures import MultiDict
 
 from library import naming, settings
+from library.case_facts import AGE_BANDS, OUTCOMES
 from library.errors import QueryError
 from library.models import SearchRequest
 
@@ -34,6 +35,8 @@ FACET_PARAMS: dict[str, tuple[str, str]] = {
     "review_type": ("types", "Review type"),
     "document_kind": ("kinds", "Document kind"),
     "partnership": ("partnerships", "Partnership"),
+    "age_band": ("age_bands", "Child's age"),
+    "outcome": ("outcomes", "Outcome"),
 }
 #: other names a URL may give a parameter (the names of links made before issue 10)
 ALIASES: dict[str, str] = {"type": "review_type", "kind": "document_kind"}
@@ -139,6 +142,8 @@ class SearchParams:
     types: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     partnerships: tuple[str, ...] = ()
+    age_bands: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
@@ -164,6 +169,8 @@ class SearchParams:
             args, "document_kind", naming.DOCUMENT_KINDS, "document kind", "Document kinds"
         )
         partnerships = [p[:100] for p in _values(args, "partnership")]
+        age_bands = _ids(args, "age_band", AGE_BANDS, "age band", "Age bands")
+        outcomes = _ids(args, "outcome", OUTCOMES, "outcome", "Outcomes")
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
         year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
@@ -194,6 +201,8 @@ class SearchParams:
             types=tuple(types),
             kinds=tuple(kinds),
             partnerships=tuple(partnerships),
+            age_bands=tuple(age_bands),
+            outcomes=tuple(outcomes),
             year_from=year_from,
             year_to=year_to,
             sort=sort,
@@ -210,6 +219,8 @@ class SearchParams:
             review_types=list(self.types),
             kinds=list(self.kinds),
             partnerships=list(self.partnerships),
+            age_bands=list(self.age_bands),
+            outcomes=list(self.outcomes),
             year_from=self.year_from,
             year_to=self.year_to,
             sort=self.sort,
@@ -227,6 +238,8 @@ class SearchParams:
             or self.types
             or self.kinds
             or self.partnerships
+            or self.age_bands
+            or self.outcomes
             or self.year_from is not None
             or self.year_to is not None
         )
@@ -276,7 +289,14 @@ class SearchParams:
 
     def without_filters(self) -> SearchParams:
         return self.change(
-            themes=(), types=(), kinds=(), partnerships=(), year_from=None, year_to=None
+            themes=(),
+            types=(),
+            kinds=(),
+            partnerships=(),
+            age_bands=(),
+            outcomes=(),
+            year_from=None,
+            year_to=None,
         )
 
     def to_json(self) -> Mapping[str, Any]:
@@ -286,6 +306,8 @@ class SearchParams:
             "review_type": list(self.types),
             "document_kind": list(self.kinds),
             "partnership": list(self.partnerships),
+            "age_band": list(self.age_bands),
+            "outcome": list(self.outcomes),
             "year_from": self.year_from,
             "year_to": self.year_to,
             "sort": self.sort,

@@ -15,6 +15,7 @@ from flask import g, has_request_context, url_for
 
 from library import naming
 from library.api import document_to_json, theme_rows
+from library.case_facts import AGE_BANDS, OUTCOMES
 from library.models import DocumentRecord
 from library.taxonomy import Taxonomy
 
@@ -36,6 +37,17 @@ def format_date(iso: str | None) -> str:
 
 def review_type_label(value: str | None) -> str:
     return naming.REVIEW_TYPES.get(value or "", value or "")
+
+
+def case_facts_label(doc: DocumentRecord) -> str:
+    """ "Under 1 · Death": the child's age band and the outcome the text states ("" when it
+    states neither)."""
+    parts = []
+    if doc.age_band and doc.age_band != "unknown":
+        parts.append(AGE_BANDS.get(doc.age_band, doc.age_band))
+    if doc.outcome and doc.outcome != "unknown":
+        parts.append(OUTCOMES.get(doc.outcome, doc.outcome))
+    return " · ".join(parts)
 
 
 def kind_label(value: str | None) -> str:
@@ -237,6 +249,14 @@ def doc_json(
     out["case_url"] = url_for("documents.case", case_id=doc.case_id) if doc.case_id else None
     for theme in out.get("theme_evidence", []):
         evidence_links(doc.id, theme)
+    facts = out.get("case_facts") or {}
+    for name, fact in (("age_band", facts.get("age_band")), ("outcome", facts.get("outcome"))):
+        if fact:
+            fact["search_url"] = search_url([(name, fact["value"])])
+    for fact in [facts.get("age_band"), facts.get("outcome"), *facts.get("harms", [])]:
+        for ev in (fact or {}).get("evidence", []):
+            if ev.get("page"):
+                ev["url"] = page_url(doc.id, ev["page"])
     return out
 
 

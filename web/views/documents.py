@@ -107,6 +107,7 @@ def document(doc_id: str, fmt: str) -> Any:
     }
     items = [it for _, it in items_of(s, doc.id)]
     learning = learning_groups(doc.id, items)
+    facts = out["case_facts"]
 
     def payload() -> dict[str, Any]:
         out["learning"] = [learning_item_json(it, doc, _expose()) for it in items]
@@ -125,6 +126,7 @@ def document(doc_id: str, fmt: str) -> Any:
         corrections=corrections,
         learning=learning,
         learning_url=url_for("learning.items", document=doc.id),
+        facts=facts,
         case_docs=case_docs,
         case_url=url_for("documents.case", case_id=doc.case_id) if doc.case_id else None,
         back_url=search_url([("q", q)]) if q else None,

@@ -1,0 +1,2 @@
+"""Case facts (age band, outcome, harms) measured on the labelled set of issue 12
+(evaluation/learning/docs)."""
