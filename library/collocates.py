@@ -56,17 +56,16 @@ CONTENT = "content"  # the document-level text field: its term frequencies are t
 
 #: Function words left out of the list by default (the window still counts them): English
 #: determiners, pronouns, auxiliaries, prepositions and conjunctions. Matched by stem.
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
+_STOPWORD_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
     for from further had has have having he her here hers herself him himself his how i if in
     into is it its itself just me more most my myself no nor not now of off on once only or
     other our ours ourselves out over own same she should so some such than that the their
     theirs them themselves then there these they this those through to too under until up
     upon us very was we were what when where which while who whom why will with within without
-    would you your yours yourself yourselves shall may might must one ii iii iv e g eg ie etc
-    per via""".split()
-)
+    would you your yours yourself yourselves shall may might must one ii iii iv eg ie etc
+    per via"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _STOP_STEMS = frozenset(map(STEM, STOPWORDS))
 
 

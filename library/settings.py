@@ -294,8 +294,8 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "search",
         "Occurrences of a query one concordance or collocates request reads at most "
-        "(past it, the answer says it is partial).",
-        cli="concordance/collocates --max-occurrences",
+        "(past it, the answer says it is partial; collocates --max-occurrences too).",
+        cli="concordance --max-occurrences",
         minimum=100,
         maximum=200000,
     ),

@@ -55,7 +55,7 @@ def parse_words(searcher: Any, q: str) -> ParsedQuery:
     check_expansions(parsed, searcher.raw.reader())
     if parsed.doc_query is None or parsed.page_query_any is None or not parsed.marks:
         raise QueryError(
-            "Give a word or a \"quoted phrase\" to look for.",
+            'Give a word or a "quoted phrase" to look for.',
             hint="Filters such as theme:neglect choose documents; the words to list come "
             'from the rest of the query, e.g. bruising theme:neglect, or "disguised compliance".',
         )
