@@ -206,6 +206,8 @@ def test_phone_layout(browser: Any, live_server: str) -> None:
             f"/documents/{CHILD_G}?q=bruising",
             "/themes",
             "/help",
+            "/concordance?q=bruising",
+            "/collocates?q=bruising",
         ):
             page.goto(live_server + url)
             overflow = page.evaluate(
@@ -245,6 +247,8 @@ AXE_PAGES = [
     "/cases/barnet-child-g",
     "/themes",
     "/help",
+    "/concordance?q=bruising",
+    "/collocates?q=bruising",
     "/search?page=x",
     "/no-such-page",
 ]

@@ -96,6 +96,16 @@ JSON_TWINS: list[dict[str, str]] = [
     },
     {"page": "Case", "html": "/cases/<id>", "json": "/cases/<id>.json"},
     {"page": "Themes", "html": "/themes", "json": "/themes.json"},
+    {
+        "page": "Concordance (every occurrence in context; also /concordance.csv)",
+        "html": "/concordance?q=bruising",
+        "json": "/concordance.json?q=bruising",
+    },
+    {
+        "page": "Collocates (log-likelihood; also /collocates.csv)",
+        "html": "/collocates?q=bruising",
+        "json": "/collocates.json?q=bruising",
+    },
     {"page": "Help", "html": "/help", "json": "/help.json"},
 ]
 
