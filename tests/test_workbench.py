@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from helpers import INGEST_OPTS, make_pdf, run_reviewlib
 
 from indexer.pipeline import ingest
+from library.budget import Deadline
 from library.collocates import CollocatesRequest, collocates, log_likelihood
 from library.concordance import ConcordanceRequest, concordance
 from library.errors import QueryError
@@ -300,3 +301,54 @@ def test_site_and_cli_collocates(library: Path, client: FlaskClient) -> None:
     assert rows[1][1] == "quellant" and len(rows) == site["total"] + 1
     assert client.get("/collocates.json?q=zorbic&window=11").status_code == 400
     assert client.get("/collocates.json?q=zorbic&stopwords=maybe").status_code == 400
+
+
+# ---- limits and edges -----------------------------------------------------------------------
+class _SpentAfterMatching(Deadline):
+    """A budget that lets the documents be matched, then is spent."""
+
+    def check(self, stage: str) -> None:
+        return None
+
+    def expired(self) -> bool:
+        return True
+
+
+def test_out_of_time_answers_with_what_it_has_and_says_so(library: Path) -> None:
+    lib = Library(library)
+    try:
+        with lib.searcher() as s:
+            c = concordance(
+                s, ConcordanceRequest(SearchRequest(q="zorbic")), _SpentAfterMatching(1)
+            )
+            k = collocates(s, CollocatesRequest(SearchRequest(q="zorbic")), _SpentAfterMatching(1))
+    finally:
+        lib.close()
+    assert c.documents == 3 and c.total == 0 and not c.complete
+    assert "ran out of time" in (c.notice or "")
+    assert not k.complete and "ran out of time" in (k.notice or "")
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library whose every document was removed (an index with no document)."""
+    root = tmp_path_factory.mktemp("emptied")
+    pdf = make_pdf(root / "src" / "gone.pdf", ["A bruise that will be removed."])
+    assert not ingest([root / "src"], root / "var", options=INGEST_OPTS).failed
+    pdf.unlink()
+    ingest([root / "src"], root / "var", options=INGEST_OPTS)
+    return root / "var"
+
+
+def test_an_empty_library_is_said_not_crashed(empty: Path) -> None:
+    from library.api import EMPTY_LIBRARY
+
+    client = create_app({"DATA_DIR": empty, "TESTING": True}).test_client()
+    for path in ("/concordance", "/collocates"):
+        page = client.get(f"{path}?q=bruise")
+        assert page.status_code == 200 and EMPTY_LIBRARY in page.get_data(as_text=True)
+        assert client.get(f"{path}.json?q=bruise").get_json()["library_empty"] is True
+        assert client.get(f"{path}.csv?q=bruise").status_code == 200
+    for cmd in ("concordance", "collocates"):
+        done = run_reviewlib(cmd, "bruise", data=empty)
+        assert done.returncode == 0 and EMPTY_LIBRARY in done.stdout, done.stderr
