@@ -186,6 +186,10 @@ def test_site_concordance_page(client: FlaskClient) -> None:
     assert 'href="/documents/alpha?q=bruises#page-2"' in html  # the line's page
     assert 'href="/concordance.csv?q=bruises"' in html
     assert client.get("/concordance").status_code == 200  # the empty form
+    for twin in ("/concordance.json", "/collocates.json", "/concordance.json?q="):
+        empty = client.get(twin)  # the empty form's JSON twin (linked from it): no line
+        assert empty.status_code == 200, twin
+        assert empty.get_json()["total"] == 0
     for bad in ("sort=up", "width=2", "page=0", "per_page=x"):
         resp = client.get(f"/concordance.json?q=bruises&{bad}")
         assert resp.status_code == 400, bad

@@ -125,8 +125,10 @@ def _concordance_pairs(params: SearchParams, req: conc.ConcordanceRequest, page:
 def concordance_page(fmt: str) -> Any:
     fmt = requested_format(fmt)
     params = _search_params()
-    if not params.q and fmt == "html":
-        return respond(fmt, "concordance.html", None, params=params, c=None, sorts=conc.SORTS)
+    if not params.q:  # the empty form (its JSON twin: the answer's shape with no line)
+        nothing = conc.Concordance(_concordance_request(params), 0, [])
+        payload = conc.concordance_json(nothing)
+        return respond(fmt, "concordance.html", payload, params=params, c=None, sorts=conc.SORTS)
     req = _concordance_request(params)
     c = conc.concordance(get_searcher(), req, get_library().deadline())
     if fmt == "json":
@@ -201,8 +203,9 @@ def _collocates_pairs(params: SearchParams, req: coll.CollocatesRequest, page: i
 def collocates_page(fmt: str) -> Any:
     fmt = requested_format(fmt)
     params = _search_params()
-    if not params.q and fmt == "html":
-        return respond(fmt, "collocates.html", None, params=params, c=None)
+    if not params.q:  # the empty form (its JSON twin: the answer's shape with no word)
+        payload = coll.collocates_json(coll.Collocates(_collocates_request(params), 0, 0, 0, 0, []))
+        return respond(fmt, "collocates.html", payload, params=params, c=None)
     req = _collocates_request(params)
     c = coll.collocates(get_searcher(), req, get_library().deadline())
     if fmt == "json":
