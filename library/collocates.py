@@ -55,7 +55,8 @@ MEASURE = "log-likelihood (Dunning 1993)"
 CONTENT = "content"  # the document-level text field: its term frequencies are the corpus's
 
 #: Function words left out of the list by default (the window still counts them): English
-#: determiners, pronouns, auxiliaries, prepositions and conjunctions. Matched by stem.
+#: determiners, pronouns, auxiliaries, prepositions and conjunctions, and the pieces the
+#: tokenizer cuts from "child's" and "don't" (s, t...). Matched by stem.
 _STOPWORD_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
     for from further had has have having he her here hers herself him himself his how i if in
@@ -64,7 +65,7 @@ _STOPWORD_TEXT = """a about above after again against all also am an and any are
     theirs them themselves then there these they this those through to too under until up
     upon us very was we were what when where which while who whom why will with within without
     would you your yours yourself yourselves shall may might must one ii iii iv eg ie etc
-    per via"""
+    per via s t d ll re ve m"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _STOP_STEMS = frozenset(map(STEM, STOPWORDS))
 
