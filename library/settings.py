@@ -287,6 +287,38 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
         maximum=20,
     ),
+    # ---- workbench: concordance and collocates (docs/workbench.md) -------------------------
+    Setting(
+        "WORKBENCH_MAX_OCCURRENCES",
+        5000,
+        int,
+        "search",
+        "Occurrences of a query one concordance or collocates request reads at most "
+        "(past it, the answer says it is partial; collocates --max-occurrences too).",
+        cli="concordance --max-occurrences",
+        minimum=100,
+        maximum=200000,
+    ),
+    Setting(
+        "CONCORDANCE_PER_PAGE",
+        50,
+        int,
+        "search",
+        "Concordance lines per page.",
+        cli="concordance --per-page",
+        minimum=1,
+        maximum=1000,
+    ),
+    Setting(
+        "CONCORDANCE_WIDTH",
+        60,
+        int,
+        "search",
+        "Characters of context on each side of a concordance line.",
+        cli="concordance --width",
+        minimum=10,
+        maximum=300,
+    ),
     # ---- site -----------------------------------------------------------------------------
     Setting(
         "DATA_DIR",

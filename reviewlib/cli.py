@@ -553,7 +553,16 @@ def _register_optional() -> None:
     main.add_command(harvest)
 
 
+def _register_workbench() -> None:
+    # the corpus workbench's commands live in their own module (reviewlib/workbench_cmd.py)
+    from reviewlib.workbench_cmd import collocates, concordance
+
+    main.add_command(concordance)
+    main.add_command(collocates)
+
+
 _register_optional()
+_register_workbench()
 
 if __name__ == "__main__":
     main()

@@ -229,6 +229,8 @@ def test_phone_layout(browser: Any, live_server: str) -> None:
             f"/documents/{CHILD_G}?q=bruising",
             "/themes",
             "/help",
+            "/concordance?q=bruising",
+            "/collocates?q=bruising",
         ):
             page.goto(live_server + url)
             overflow = page.evaluate(
@@ -269,6 +271,8 @@ AXE_PAGES = [
     "/cases/barnet-child-g",
     "/themes",
     "/help",
+    "/concordance?q=bruising",
+    "/collocates?q=bruising",
     "/search?page=x",
     "/no-such-page",
 ]

@@ -61,12 +61,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import documents, learning, pages, search
+    from web.views import documents, learning, pages, search, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(learning.bp)
+    app.register_blueprint(workbench.bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)

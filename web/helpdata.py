@@ -149,6 +149,16 @@ JSON_TWINS: list[dict[str, str]] = [
         "html": "/learning?q=sleep&kind=recommendation",
         "json": "/learning.json?q=sleep&kind=recommendation",
     },
+    {
+        "page": "Concordance (every occurrence in context; also /concordance.csv)",
+        "html": "/concordance?q=bruising",
+        "json": "/concordance.json?q=bruising",
+    },
+    {
+        "page": "Collocates (log-likelihood; also /collocates.csv)",
+        "html": "/collocates?q=bruising",
+        "json": "/collocates.json?q=bruising",
+    },
     {"page": "Help", "html": "/help", "json": "/help.json"},
 ]
 
