@@ -4,6 +4,7 @@ python -m evaluation metadata            # title, case, partnership, type, kind,
 python -m evaluation metadata --json     # the same as JSON
 python -m evaluation themes              # theme tags: precision and recall per theme
 python -m evaluation themes --json       # the same as JSON
+python -m evaluation sections            # section paths where learning items start
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -14,12 +15,14 @@ import sys
 from collections.abc import Callable
 
 from evaluation.metadata import run as metadata_run
+from evaluation.sections import run as sections_run
 from evaluation.themes import run as themes_run
 
 #: set name -> its command's main(argv) -> exit code
 SETS: dict[str, Callable[[list[str]], int]] = {
     "metadata": metadata_run.main,
     "themes": themes_run.main,
+    "sections": sections_run.main,
 }
 
 

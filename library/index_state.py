@@ -22,6 +22,7 @@ from library.facets import FacetTable
 from library.models import DocumentRecord
 from library.query import QueryBuilder
 from library.schema import LEVEL_DOC
+from library.section_paths import PageSections
 from library.taxonomy import Taxonomy
 from library.writer import doc_key
 
@@ -131,6 +132,15 @@ class IndexState:
                 end += 1
             span = self._page_spans[doc_id] = range(first + 1, end)
         return span
+
+    def page_sections(self, docnum: int) -> PageSections:
+        """The section paths of the page entry ``docnum`` (none in an index written before
+        schema 4)."""
+        raw = self.raw.stored_fields(docnum).get("sections")
+        try:
+            return PageSections.from_json(json.loads(raw)) if raw else PageSections()
+        except ValueError:
+            return PageSections()
 
     def stored_page_text(self, docnum: int) -> str:
         """The text of the page entry ``docnum``."""

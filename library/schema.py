@@ -12,7 +12,7 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 3  # 3: content_pairs
+SCHEMA_VERSION = 4  # 3: content_pairs; 4: section, sections (library/section_paths.py)
 
 PAIRS_FIELD = "content_pairs"
 PAIR_SEP = " "  # never inside a token
@@ -66,6 +66,9 @@ def build_schema() -> Schema:
         # page level
         page_text=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
         page_exact=TEXT(analyzer=exact, phrase=True),
+        # both levels: the section kinds present (a page's, or every page's of a document)
+        section=KEYWORD(lowercase=True, scorable=False),
+        sections=STORED(),  # page level: JSON of library.section_paths.PageSections
     )
 
 

@@ -35,6 +35,7 @@ from library.models import DocumentHit, DocumentRecord, PageHit, SearchRequest, 
 from library.page_finder import PageMatches, find_pages
 from library.query import ParsedQuery, QueryBuilder, check_expansions
 from library.ranking import rank
+from library.section_paths import PageSections
 from library.store import GENERATION_GONE, current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
 from library.taxonomy_choice import data_taxonomy
@@ -173,10 +174,23 @@ class LibrarySearcher:
         return rec
 
     def page_text(self, doc_id: str, page: int) -> str:
+        return self.state.stored_page_text(self._page_docnum(doc_id, page))
+
+    def snippet_text(self, doc_id: str, page: int) -> str:
+        """A page's text as snippets quote it: without the running header and footer (the
+        offsets of :meth:`page_sections` are in this text)."""
+        docnum = self._page_docnum(doc_id, page)
+        return self._snippet_text(self.document(doc_id))(docnum)
+
+    def page_sections(self, doc_id: str, page: int) -> PageSections:
+        """The section paths of one page (library.section_paths)."""
+        return self.state.page_sections(self._page_docnum(doc_id, page))
+
+    def _page_docnum(self, doc_id: str, page: int) -> int:
         docnum = self.raw.document_number(key=page_key(doc_id, page))
         if docnum is None:
             raise NotFoundError(f"document {doc_id!r} has no page {page}")
-        return self.state.stored_page_text(docnum)
+        return int(docnum)
 
     def case_documents(self, case_id: str) -> list[DocumentRecord]:
         docs = [d for d in self.documents().values() if d.case_id == case_id]
