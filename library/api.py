@@ -145,6 +145,9 @@ def hit_to_json(h: DocumentHit, *, expose_paths: bool = False) -> dict[str, Any]
                     "page": p.page,
                     "snippet": p.snippet,
                     "text": p.text,
+                    # the section path where the snippet stands, and its kind ("" if none)
+                    "section": p.section,
+                    "section_kind": p.section_kind,
                     **page_ocr_json(h.document, p.page),
                 }
                 for p in h.hits
@@ -176,6 +179,7 @@ def result_to_json(res: SearchResult, *, expose_paths: bool = False) -> dict[str
             "review_type": req.review_types,
             "document_kind": req.kinds,
             "partnership": req.partnerships,
+            "section": req.sections,
             "year_from": req.year_from,
             "year_to": req.year_to,
         },

@@ -212,6 +212,35 @@ def _end(text: str, pos: int, limit: int) -> int:
     return pos
 
 
+def _best_groups(
+    text: str, marks: Marks, *, top: int = TOP, maxchars: int = MAXCHARS, surround: int = SURROUND
+) -> tuple[list[list[Span]], list[int]]:
+    """The marks of ``text`` in groups (one fragment each), and the ``top`` best groups' indexes
+    in page order (see :func:`snippet`)."""
+    spans = mark_spans(text, marks)
+    groups: list[list[Span]] = []
+    for s, e in spans:
+        g = groups[-1] if groups else None
+        if g is not None and s - g[-1][1] <= surround and e + surround - g[0][0] <= maxchars:
+            g.append((s, e))
+        else:
+            groups.append([(s, e)])
+
+    def rank(i: int) -> tuple[int, int, int]:
+        words = {STEM(text[s:e].lower()) for s, e in groups[i]}
+        return (-len(words), -len(groups[i]), i)
+
+    best = sorted(sorted(range(len(groups)), key=rank)[:top])
+    return groups, best
+
+
+def snippet_offset(text: str, marks: Marks) -> int:
+    """Where the best fragment of a snippet of ``text`` starts (its first mark; 0 when
+    nothing is marked): what a hit's section is read at."""
+    groups, best = _best_groups(text, marks)
+    return groups[best[0]][0][0] if best else 0
+
+
 def snippet(
     text: str,
     marks: Marks,
@@ -227,22 +256,9 @@ def snippet(
     fragment stays within ``maxchars``; fragments are ranked by how many different words of the
     query they show, then by how many marks, then by position.
     """
-    spans = mark_spans(text, marks)
-    if not spans:
+    groups, best = _best_groups(text, marks, top=top, maxchars=maxchars, surround=surround)
+    if not groups:
         return ""
-    groups: list[list[Span]] = []
-    for s, e in spans:
-        g = groups[-1] if groups else None
-        if g is not None and s - g[-1][1] <= surround and e + surround - g[0][0] <= maxchars:
-            g.append((s, e))
-        else:
-            groups.append([(s, e)])
-
-    def rank(i: int) -> tuple[int, int, int]:
-        words = {STEM(text[s:e].lower()) for s, e in groups[i]}
-        return (-len(words), -len(groups[i]), i)
-
-    best = sorted(sorted(range(len(groups)), key=rank)[:top])
     out: list[str] = []
     prev_hi = -1
     for i in best:
@@ -268,9 +284,11 @@ def page_hits(
     marks: Marks,
     text_of: Callable[[int], str],
     deadline: Deadline | None = None,
+    section_at: Callable[[int, int], tuple[str, str]] | None = None,
 ) -> list[PageHit]:
     """The snippet stage of a search: a snippet of each ``(page, docnum)`` of ``best`` (the
-    page text read with ``text_of(docnum)``), until the deadline passes."""
+    page text read with ``text_of(docnum)``), until the deadline passes; with ``section_at``
+    (docnum, offset -> section path and kind), each names the section its snippet is in."""
     out: list[PageHit] = []
     for number, docnum in best:
         if deadline is not None and deadline.skip("snippets"):
@@ -280,5 +298,8 @@ def page_hits(
         # field, but the stored text is the stemmed field's
         made = " ".join(snippet(text, marks).split())
         made = made or html.escape(" ".join(text[:FALLBACK_CHARS].split()))
-        out.append(PageHit(number, made, plain(made)))
+        section, kind = (
+            ("", "") if section_at is None else section_at(docnum, snippet_offset(text, marks))
+        )
+        out.append(PageHit(number, made, plain(made), section, kind))
     return out

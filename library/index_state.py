@@ -15,14 +15,14 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from whoosh import query as wq
 from whoosh.reading import ReaderClosed
 
-from library import naming
+from library import naming, section_paths
 from library.facets import FacetTable
 from library.models import DocumentRecord
 from library.query import QueryBuilder
-from library.schema import LEVEL_DOC
-from library.section_paths import PageSections
+from library.schema import LEVEL_DOC, LEVEL_PAGE
 from library.taxonomy import Taxonomy
 from library.writer import doc_key
 
@@ -49,6 +49,8 @@ class IndexState:
         self._columns: tuple[Any, Any] | None = None
         self._dates: list[Any] | None = None
         self._page_spans: dict[str, range] = {}
+        self._owners: list[int] | None = None
+        self._section_pages: dict[str, set[int]] = {}
         self._closed = False
 
     def close(self) -> None:
@@ -100,6 +102,7 @@ class IndexState:
                 "review_type": dict(naming.REVIEW_TYPES),
                 "document_kind": dict(naming.DOCUMENT_KINDS),
                 "partnership": partnerships,
+                "section": dict(section_paths.KINDS),
             }
         return self._labels
 
@@ -133,14 +136,38 @@ class IndexState:
             span = self._page_spans[doc_id] = range(first + 1, end)
         return span
 
-    def page_sections(self, docnum: int) -> PageSections:
+    def page_owners(self) -> list[int]:
+        """For each docnum, the docnum of the document entry a page entry belongs to (-1 for
+        document entries)."""
+        if self._owners is None:
+            owners = [-1] * self.size
+            for doc_id in self.documents():
+                span = self.page_span(doc_id)
+                if span is not None:
+                    owners[span.start : span.stop] = [span.start - 1] * len(span)
+            self._owners = owners
+        return self._owners
+
+    def section_pages(self, kind: str) -> set[int]:
+        """The page entries that stand (in part) in a section of ``kind``."""
+        pages = self._section_pages.get(kind)
+        if pages is None:
+            q = wq.And([wq.Term("level", LEVEL_PAGE), wq.Term("section", kind)])
+            pages = self._section_pages[kind] = set(self.raw.docs_for_query(q))
+        return pages
+
+    def page_sections(self, docnum: int) -> section_paths.PageSections:
         """The section paths of the page entry ``docnum`` (none in an index written before
         schema 4)."""
         raw = self.raw.stored_fields(docnum).get("sections")
         try:
-            return PageSections.from_json(json.loads(raw)) if raw else PageSections()
+            return (
+                section_paths.PageSections.from_json(json.loads(raw))
+                if raw
+                else section_paths.PageSections()
+            )
         except ValueError:
-            return PageSections()
+            return section_paths.PageSections()
 
     def stored_page_text(self, docnum: int) -> str:
         """The text of the page entry ``docnum``."""

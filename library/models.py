@@ -81,6 +81,8 @@ class PageHit:
     page: int
     snippet: str  # HTML: escaped text with <mark> around matched words
     text: str = ""  # the same snippet as plain text
+    section: str = ""  # the section path where the snippet stands ("6. Recommendations")
+    section_kind: str = ""  # its kind (library.section_paths.KINDS)
 
 
 @dataclass
@@ -111,6 +113,7 @@ class SearchRequest:
     review_types: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     partnerships: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # section kinds: pages in any of them
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"  # or "date" (newest first) or "date-asc"

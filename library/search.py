@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ from library.models import DocumentHit, DocumentRecord, PageHit, SearchRequest, 
 from library.page_finder import PageMatches, find_pages
 from library.query import ParsedQuery, QueryBuilder, check_expansions
 from library.ranking import rank
-from library.section_paths import PageSections
+from library.section_filter import chosen_sections, limit_pages, scope
+from library.section_paths import PageSections, check_section
 from library.store import GENERATION_GONE, current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
 from library.taxonomy_choice import data_taxonomy
@@ -235,12 +237,23 @@ class LibrarySearcher:
         if not state.documents():
             return self._empty_result(req, started)
         found = match(state, parsed, req, deadline)
-        matched, scores, counted = state.facets().tally(found.docnums, found.scores, req)
+        # sections are a property of pages: the filter and the facet need the pages that
+        # match (library.section_filter); without a filter the counts only add to an answer
+        kinds = chosen_sections(req.sections, parsed)
+        sec = None if not kinds and deadline.skip("section_facet") else scope(state, parsed, kinds)
+        per_search = {} if sec is None else {"section": (sec.allowed(), sec.docs)}
+        chosen_req = replace(req, sections=kinds) if kinds != req.sections else req
+        matched, scores, counted = state.facets().tally(
+            found.docnums, found.scores, chosen_req, per_search
+        )
+        parsed = limit_pages(parsed, kinds)
         window = rank(matched, scores, req, by_date=found.by_date, dates=state.dates)
         docs, doc_col = state.documents(), state.columns()[0]
         ordered = [(i, score) for d, score in window if (i := doc_col[d]) in docs]
         pages = find_pages(state, parsed, [d for d, _ in ordered], req.snippets, deadline)
-        hits = [self._hit(docs[d], score, pages.get(d), parsed, deadline) for d, score in ordered]
+        hits = [
+            self._hit(docs[d], score, pages.get(d), parsed, deadline, kinds) for d, score in ordered
+        ]
         total = len(matched)
         suggestion = None
         if req.suggest and parsed.doc_query is not None and total < SUGGEST_BELOW:
@@ -249,7 +262,7 @@ class LibrarySearcher:
             request=req,
             total=total,
             hits=hits,
-            facets=facet_values(counted, req, state.labels()),
+            facets=facet_values(counted, chosen_req, state.labels()),
             suggestion=suggestion,
             page_count=max(1, -(-total // req.per_page)),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -264,12 +277,28 @@ class LibrarySearcher:
         pm: PageMatches | None,
         parsed: ParsedQuery,
         deadline: Deadline,
+        kinds: list[str] | None = None,
     ) -> DocumentHit:
-        """A result: the document, its matching pages and the snippets of the best of them."""
+        """A result: the document, its matching pages and the snippets of the best of them,
+        each with the section path where its snippet stands."""
         if pm is None:  # no page matched (or they were left out), or no words to match
             return DocumentHit(doc, score, [], [], "all" if parsed.page_query is None else "none")
-        snippets = page_hits(pm.best, parsed.marks, self._snippet_text(doc), deadline)
+        where = self._section_at(kinds or [])
+        snippets = page_hits(pm.best, parsed.marks, self._snippet_text(doc), deadline, where)
         return DocumentHit(doc, score, pm.pages, snippets, pm.mode)
+
+    def _section_at(self, kinds: list[str]) -> Callable[[int, int], tuple[str, str]]:
+        """(section path, kind) at an offset of a page entry's snippet text; with chosen
+        ``kinds``, the first path of those kinds on the page when the offset is in another."""
+
+        def where(docnum: int, offset: int) -> tuple[str, str]:
+            sections = self.state.page_sections(docnum)
+            mark = sections.at(offset)
+            if kinds and (mark is None or mark.kind not in kinds):
+                mark = next((m for m in sections.marks if m.kind in kinds), mark)
+            return (mark.label, mark.kind) if mark is not None and mark.path else ("", "")
+
+        return where
 
     def _snippet_text(self, doc: DocumentRecord) -> Callable[[int], str]:
         """The text of a page entry of ``doc`` as its snippets quote it: without the running
@@ -292,8 +321,9 @@ class LibrarySearcher:
         """Every page of one document matching ``q``, with highlights, in page order."""
         doc = self.document(doc_id)
         parsed = self._parse(q)
+        parsed = limit_pages(parsed, list(parsed.sections))  # section: limits the pages too
         pm = find_pages(self.state, parsed, [doc_id], snippets).get(doc_id) or PageMatches()
-        hits = page_hits(pm.best, parsed.marks, self._snippet_text(doc))
+        hits = page_hits(pm.best, parsed.marks, self._snippet_text(doc), None, self._section_at([]))
         return pm.pages, sorted(hits, key=lambda h: h.page), pm.mode
 
     def highlights(self, text: str, q: str) -> list[Span]:
@@ -325,5 +355,7 @@ def check_request(req: SearchRequest) -> None:
             raise QueryError(f"The year {y} is out of range (1900-2100).")
     if req.year_from and req.year_to and req.year_from > req.year_to:
         raise QueryError("year_from is after year_to.")
+    for kind in req.sections:
+        check_section(kind)
     if len(req.themes) + len(req.review_types) + len(req.kinds) + len(req.partnerships) > 50:
         raise QueryError("Too many filters in one search.")

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from library.errors import QueryError
 from library.layout import strip_pages
 from library.sections import heading_kind, parse_heading, segment
 
@@ -111,10 +112,11 @@ class PageSections:
     @property
     def kinds(self) -> list[str]:
         """Every section kind present on the page (for the filter), in order, once each: a
-        path replaced at the same offset (a heading at the very top) is not present."""
+        path replaced at the same offset (a heading at the very top) is not present, nor is
+        the text before a document's first heading (it stands in no section)."""
         live = [m for i, m in enumerate(self.marks[:-1]) if self.marks[i + 1].offset > m.offset]
         live += self.marks[-1:]
-        return list(dict.fromkeys(m.kind for m in live))
+        return list(dict.fromkeys(m.kind for m in live if m.path))
 
     def at(self, offset: int) -> Mark | None:
         """The path in force at ``offset`` (a heading starting there included)."""
@@ -278,3 +280,11 @@ def page_sections(pages: Sequence[str], running: Sequence[str] | None = None) ->
             page.marks.append(path.mark(lines[at][0]))
         out.append(page)
     return out
+
+
+def check_section(kind: str) -> str:
+    """``kind`` as a key of :data:`KINDS` (lower case); QueryError when it is none."""
+    key = kind.strip().lower()
+    if key not in KINDS:
+        raise QueryError(f"Unknown section kind {kind!r}. Section kinds: {', '.join(KINDS)}.")
+    return key

@@ -194,6 +194,14 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     help="Document kind id, e.g. executive-summary, 7-minute-briefing.",
 )
 @click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet.")
+@click.option(
+    "--section",
+    multiple=True,
+    help="Only pages in sections of this kind (repeat or comma-separate for any of them): "
+    "summary, introduction, background, chronology, analysis, findings, learning, "
+    "good-practice, recommendations, questions, action-plan, conclusion, appendix, contents, "
+    "other.",
+)
 @click.option("--year-from", type=int, default=None)
 @click.option("--year-to", type=int, default=None)
 @click.option(
@@ -219,6 +227,7 @@ def search(
     review_type: tuple[str, ...],
     kind: tuple[str, ...],
     partnership: tuple[str, ...],
+    section: tuple[str, ...],
     year_from: int | None,
     year_to: int | None,
     sort: str,
@@ -240,6 +249,7 @@ def search(
         review_types=_split(review_type),
         kinds=_split(kind),
         partnerships=_split(partnership),
+        sections=_split(section),
         year_from=year_from,
         year_to=year_to,
         sort=sort,
@@ -286,10 +296,14 @@ def search(
             click.echo(f"   pages: {', '.join(map(str, hit.pages))}")
         for h in hit.hits:
             ocr = " (text from OCR)" if d.page_ocr(h.page)[0] else ""
-            click.echo(f"   p.{h.page}{ocr}: {_terminal_snippet(h.snippet, colour)}")
+            where = f" \u00b7 {h.section}" if h.section else ""
+            click.echo(f"   p.{h.page}{where}{ocr}: {_terminal_snippet(h.snippet, colour)}")
     facet = res.facets.get("theme") or []
     if facet:
         click.echo("\nThemes: " + ", ".join(f"{v.value} ({v.count})" for v in facet[:12]))
+    facet = [v for v in res.facets.get("section") or [] if v.count]
+    if facet:
+        click.echo("Sections: " + ", ".join(f"{v.value} ({v.count})" for v in facet))
 
 
 @main.command()

@@ -6,6 +6,16 @@ from typing import Any
 
 from library import settings
 from library.query import MAX_WILDCARD_WORDS
+from library.section_paths import KINDS as SECTION_KINDS
+
+SECTIONS_NOTE = (
+    "Each page knows the section it stands in, read from the document's headings (numbered or "
+    'not): a hit shows its section path, as in "p. 13 \u00b7 6. Recommendations". Each '
+    'section has a kind, from the words of its heading: "What the review found" is findings, '
+    '"Questions for the Board" questions, "Areas of good practice" good-practice; a '
+    "sub-heading of other words takes its parent's kind, and a heading whose words name no kind "
+    "is other. The Section filter counts documents with a matching page in each kind."
+)
 
 SYNTAX: list[dict[str, str]] = [
     {
@@ -36,6 +46,13 @@ SYNTAX: list[dict[str, str]] = [
         "query": "theme:neglect",
         "meaning": "Documents tagged with a theme (ids on the themes page).",
     },
+    {
+        "query": "escalation section:recommendations",
+        "meaning": "Pages in a recommendations section that have the word: the search is "
+        "limited to sections of that kind (ids: see below), and each page found shows its "
+        "section. Give several section: to allow any of them; section: cannot be negated or "
+        "put in brackets.",
+    },
     {"query": "year:2019", "meaning": "Documents published in 2019."},
     {"query": "year:[2018 TO 2020]", "meaning": "Documents published from 2018 to 2020."},
     {
@@ -58,6 +75,11 @@ FIELDS: list[dict[str, str]] = [
     },
     {"field": "theme", "meaning": "a theme id, e.g. bruising-non-mobile"},
     {"field": "year", "meaning": "the year of publication, or a range [2018 TO 2020]"},
+    {
+        "field": "section",
+        "meaning": "a section kind, e.g. recommendations: only pages in such a section "
+        "(read from the document's headings) count",
+    },
 ]
 
 PARAMETERS: list[dict[str, str]] = [
@@ -72,6 +94,11 @@ PARAMETERS: list[dict[str, str]] = [
         "meaning": "a document kind id; repeat it to allow several (kind works too)",
     },
     {"name": "partnership", "meaning": "a partnership; repeat it to allow several"},
+    {
+        "name": "section",
+        "meaning": "a section kind (ids below); only pages in such a section count; repeat it "
+        "to allow several",
+    },
     {"name": "year", "meaning": "one year of publication (the same as year_from and year_to)"},
     {"name": "year_from", "meaning": "the first year of publication (a whole number)"},
     {"name": "year_to", "meaning": "the last year of publication (a whole number)"},
@@ -115,6 +142,8 @@ def help_payload(
         "parameters": [*PARAMETERS, {"name": "per_page", "meaning": page_size}],
         "review_types": [{"id": k, "label": v} for k, v in review_types.items()],
         "document_kinds": [{"id": k, "label": v} for k, v in kinds.items()],
+        "section_kinds": [{"id": k, "label": v} for k, v in SECTION_KINDS.items()],
+        "sections": SECTIONS_NOTE,
         "json": {
             "twins": JSON_TWINS,
             "format_parameter": "Any page also answers ?format=json.",

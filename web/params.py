@@ -1,7 +1,7 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
 Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``
-(each repeatable), ``year_from``, ``year_to`` (or ``year`` for one year), ``sort``, ``page``
+, ``section`` (each repeatable), ``year_from``, ``year_to`` (or ``year`` for one year), ``sort``, ``page``
 and ``per_page``. A facet's URL parameter is its name (library.facets), which is also its key
 in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
 """
@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from library import naming, settings
 from library.errors import QueryError
 from library.models import SearchRequest
+from library.section_paths import KINDS as SECTION_KINDS
 
 SORTS: dict[str, str] = {
     "relevance": "Relevance",
@@ -33,6 +34,7 @@ FACET_PARAMS: dict[str, tuple[str, str]] = {
     "review_type": ("types", "Review type"),
     "document_kind": ("kinds", "Document kind"),
     "partnership": ("partnerships", "Partnership"),
+    "section": ("sections", "Section"),
 }
 #: other names a URL may give a parameter (the names of links made before issue 10)
 ALIASES: dict[str, str] = {"type": "review_type", "kind": "document_kind"}
@@ -122,6 +124,7 @@ class SearchParams:
     types: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     partnerships: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
@@ -146,6 +149,7 @@ class SearchParams:
             args, "document_kind", naming.DOCUMENT_KINDS, "document kind", "Document kinds"
         )
         partnerships = [p[:100] for p in _values(args, "partnership")]
+        sections = _ids(args, "section", SECTION_KINDS, "section kind", "Section kinds")
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
         year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
@@ -176,6 +180,7 @@ class SearchParams:
             types=tuple(types),
             kinds=tuple(kinds),
             partnerships=tuple(partnerships),
+            sections=tuple(sections),
             year_from=year_from,
             year_to=year_to,
             sort=sort,
@@ -191,6 +196,7 @@ class SearchParams:
             review_types=list(self.types),
             kinds=list(self.kinds),
             partnerships=list(self.partnerships),
+            sections=list(self.sections),
             year_from=self.year_from,
             year_to=self.year_to,
             sort=self.sort,
@@ -207,6 +213,7 @@ class SearchParams:
             or self.types
             or self.kinds
             or self.partnerships
+            or self.sections
             or self.year_from is not None
             or self.year_to is not None
         )
@@ -254,7 +261,13 @@ class SearchParams:
 
     def without_filters(self) -> SearchParams:
         return self.change(
-            themes=(), types=(), kinds=(), partnerships=(), year_from=None, year_to=None
+            themes=(),
+            types=(),
+            kinds=(),
+            partnerships=(),
+            sections=(),
+            year_from=None,
+            year_to=None,
         )
 
     def to_json(self) -> Mapping[str, Any]:
@@ -264,6 +277,7 @@ class SearchParams:
             "review_type": list(self.types),
             "document_kind": list(self.kinds),
             "partnership": list(self.partnerships),
+            "section": list(self.sections),
             "year_from": self.year_from,
             "year_to": self.year_to,
             "sort": self.sort,

@@ -1,0 +1,102 @@
+"""The section stage of a search (issue 12, item 1): which documents have a page that matches
+the query *and* stands in a section of each kind, for the ``section`` filter and facet.
+
+Sections are a property of pages (library.section_paths, stored on page entries as the
+``section`` keyword), while results are documents: a document passes ``section:findings`` when
+one of its pages matches the whole page query and carries ``findings``, not when it has the
+words somewhere and a findings section somewhere else. The facet counts, for every kind, the
+documents of the result set with such a page. Several chosen kinds widen (any of them), so the
+facet is counted without its own filter, as review type and partnership are
+(library.facets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from library.budget import Deadline
+from library.facets import Bitmap
+from library.index_state import IndexState
+from library.query import ParsedQuery
+from library.schema import LEVEL_PAGE
+from library.section_paths import KINDS, check_section
+
+FIELD = "section"
+
+
+@dataclass
+class SectionScope:
+    """The section kinds a search chose, and the documents with a matching page of each kind
+    (document entries' docnums; every kind of the vocabulary, for the facet)."""
+
+    chosen: list[str] = field(default_factory=list)
+    docs: dict[str, Bitmap] = field(default_factory=dict)
+
+    def allowed(self) -> Bitmap | None:
+        """The documents the filter lets through (any chosen kind); None without a filter."""
+        if not self.chosen:
+            return None
+        bits = [self.docs[k] for k in self.chosen if k in self.docs]
+        if not bits:
+            return None
+        out = bits[0]
+        for b in bits[1:]:
+            out = out | b
+        return out
+
+
+def chosen_sections(req_sections: list[str], parsed: ParsedQuery) -> list[str]:
+    """The kinds a request chose (``--section``, ``section=``) and its query named
+    (``section:``), checked, once each."""
+    kinds = [check_section(k) for k in req_sections] + list(parsed.sections)
+    return list(dict.fromkeys(kinds))
+
+
+def page_constraint(kinds: list[str]) -> wq.Query:
+    """What a page must carry to stand in one of ``kinds``."""
+    terms = [wq.Term(FIELD, k) for k in kinds]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def limit_pages(parsed: ParsedQuery, kinds: list[str]) -> ParsedQuery:
+    """``parsed`` with its page queries limited to pages in ``kinds`` (a browse lists the pages
+    of those sections)."""
+    if not kinds:
+        return parsed
+    within = page_constraint(kinds)
+    page_q = within if parsed.page_query is None else wq.And([parsed.page_query, within])
+    any_q = None if parsed.page_query_any is None else wq.And([parsed.page_query_any, within])
+    return ParsedQuery(
+        parsed.text,
+        parsed.doc_query,
+        page_q,
+        any_q,
+        parsed.terms,
+        parsed.marks,
+        parsed.sections,
+    )
+
+
+def scope(
+    state: IndexState, parsed: ParsedQuery, kinds: list[str], deadline: Deadline | None = None
+) -> SectionScope:
+    """For every section kind, the documents with a page of that kind that matches the whole
+    page query (every page of the kind when the query has no words)."""
+    owner = state.page_owners()
+    size = state.size
+    if parsed.page_query is None:
+        matching = None
+    else:
+        q = wq.And([wq.Term("level", LEVEL_PAGE), parsed.page_query])
+        matching = set(state.raw.docs_for_query(q))
+    if deadline is not None:
+        deadline.check("matching the sections")
+    docs: dict[str, Bitmap] = {}
+    for kind in KINDS:
+        pages = state.section_pages(kind)
+        if matching is not None:
+            pages = pages & matching if len(pages) > len(matching) else matching & pages
+        docs[kind] = Bitmap.of({owner[p] for p in pages if owner[p] >= 0}, size)
+    return SectionScope(kinds, docs)
