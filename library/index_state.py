@@ -51,6 +51,7 @@ class IndexState:
         self._page_spans: dict[str, range] = {}
         self._owners: list[int] | None = None
         self._section_pages: dict[str, set[int]] = {}
+        self._page_kinds: dict[int, tuple[str, ...]] | None = None
         self._closed = False
 
     def close(self) -> None:
@@ -155,6 +156,16 @@ class IndexState:
             q = wq.And([wq.Term("level", LEVEL_PAGE), wq.Term("section", kind)])
             pages = self._section_pages[kind] = set(self.raw.docs_for_query(q))
         return pages
+
+    def page_kinds(self) -> dict[int, tuple[str, ...]]:
+        """The section kinds of every page entry that has any, by docnum."""
+        if self._page_kinds is None:
+            out: dict[int, list[str]] = {}
+            for kind in section_paths.KINDS:
+                for docnum in self.section_pages(kind):
+                    out.setdefault(docnum, []).append(kind)
+            self._page_kinds = {d: tuple(k) for d, k in out.items()}
+        return self._page_kinds
 
     def page_sections(self, docnum: int) -> section_paths.PageSections:
         """The section paths of the page entry ``docnum`` (none in an index written before

@@ -251,6 +251,8 @@ class LibrarySearcher:
         docs, doc_col = state.documents(), state.columns()[0]
         ordered = [(i, score) for d, score in window if (i := doc_col[d]) in docs]
         pages = find_pages(state, parsed, [d for d, _ in ordered], req.snippets, deadline)
+        if sec is not None and sec.pages is not None:
+            pages = {d: _only(d, pm, sec.pages, state) for d, pm in pages.items()}
         hits = [
             self._hit(docs[d], score, pages.get(d), parsed, deadline, kinds) for d, score in ordered
         ]
@@ -338,6 +340,17 @@ class LibrarySearcher:
         reader = self.raw.reader()
         speller = self.lib.spellers.get((self.gen, reader.generation()), reader)
         return speller.suggest(text, deadline).text
+
+
+def _only(doc_id: str, pm: PageMatches, allowed: set[int], state: IndexState) -> PageMatches | None:
+    """``pm`` without the pages the section filter left out (where the words stand in
+    another section of a page that spans several sections)."""
+    span = state.page_span(doc_id)
+    if span is None:
+        return pm
+    numbers = [n for n in pm.pages if span.start + n - 1 in allowed]
+    best = [(n, d) for n, d in pm.best if d in allowed]
+    return PageMatches(numbers, best, pm.mode) if numbers else None
 
 
 def check_request(req: SearchRequest) -> None:

@@ -18,7 +18,9 @@ from whoosh import query as wq
 
 from library.budget import Deadline
 from library.facets import Bitmap
+from library.highlight import mark_spans
 from library.index_state import IndexState
+from library.layout import strip_running
 from library.query import ParsedQuery
 from library.schema import LEVEL_PAGE
 from library.section_paths import KINDS, check_section
@@ -33,6 +35,8 @@ class SectionScope:
 
     chosen: list[str] = field(default_factory=list)
     docs: dict[str, Bitmap] = field(default_factory=dict)
+    #: the page entries that match in a chosen kind (None: no words, every page of the kinds)
+    pages: set[int] | None = None
 
     def allowed(self) -> Bitmap | None:
         """The documents the filter lets through (any chosen kind); None without a filter."""
@@ -79,11 +83,29 @@ def limit_pages(parsed: ParsedQuery, kinds: list[str]) -> ParsedQuery:
     )
 
 
+def _kinds_of_matches(state: IndexState, docnum: int, parsed: ParsedQuery) -> set[str] | None:
+    """The kinds of the sections where the query's words stand on a page that spans several
+    sections (None when the highlighter marks nothing there: then every kind of the page)."""
+    owner = state.page_owners()[docnum]
+    doc_id = state.columns()[0][owner]
+    doc = state.documents().get(doc_id)
+    text = strip_running(state.stored_page_text(docnum), set(doc.running_lines if doc else ()))
+    sections = state.page_sections(docnum)
+    found: set[str] = set()
+    for start, _end in mark_spans(text, parsed.marks):
+        mark = sections.at(start)
+        if mark is not None and mark.path:
+            found.add(mark.kind)
+    return found or None
+
+
 def scope(
     state: IndexState, parsed: ParsedQuery, kinds: list[str], deadline: Deadline | None = None
 ) -> SectionScope:
     """For every section kind, the documents with a page of that kind that matches the whole
-    page query (every page of the kind when the query has no words)."""
+    page query (every page of the kind when the query has no words). On a page that spans
+    several sections, a kind counts only when the query's words stand in it: the words of
+    the findings above a recommendations heading do not make a recommendations match."""
     owner = state.page_owners()
     size = state.size
     if parsed.page_query is None:
@@ -93,10 +115,22 @@ def scope(
         matching = set(state.raw.docs_for_query(q))
     if deadline is not None:
         deadline.check("matching the sections")
-    docs: dict[str, Bitmap] = {}
-    for kind in KINDS:
-        pages = state.section_pages(kind)
-        if matching is not None:
-            pages = pages & matching if len(pages) > len(matching) else matching & pages
-        docs[kind] = Bitmap.of({owner[p] for p in pages if owner[p] >= 0}, size)
-    return SectionScope(kinds, docs)
+    by_kind: dict[str, set[int]] = {}
+    if matching is None:
+        by_kind = {kind: state.section_pages(kind) for kind in KINDS}
+    else:
+        page_kinds = state.page_kinds()
+        for docnum in matching:
+            present = page_kinds.get(docnum, ())
+            if len(present) > 1:
+                present = tuple(_kinds_of_matches(state, docnum, parsed) or present)
+            for kind in present:
+                by_kind.setdefault(kind, set()).add(docnum)
+    docs = {
+        kind: Bitmap.of({owner[p] for p in by_kind.get(kind, ()) if owner[p] >= 0}, size)
+        for kind in KINDS
+    }
+    pages = None
+    if matching is not None and kinds:
+        pages = set().union(*(by_kind.get(k, set()) for k in kinds))
+    return SectionScope(kinds, docs, pages)

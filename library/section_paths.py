@@ -181,7 +181,8 @@ class _Path:
 
     A numbered heading closes the headings numbered as deep or deeper before it, and the
     unnumbered ones; when its number goes backwards ("1. Counting visits" after "4. Findings")
-    it is a numbered list of sub-headings and nests. A titled item ("Finding 2: ...") closes
+    it is a numbered list of sub-headings and nests, as does the next entry of such a list
+    unless its words name a kind of section ("5. Recommendations" after "4. Housing"). A titled item ("Finding 2: ...") closes
     the previous item and what stood under it; a questions heading after an item nests under
     it (the item's questions), any other unnumbered heading closes the item. An unnumbered
     heading nests under a numbered one and replaces an unnumbered one."""
@@ -212,7 +213,7 @@ class _Path:
                 if top.number and len(top.number) < d:
                     break
                 if top.number and len(top.number) == d:
-                    if top.listed and top.number[-1] + 1 == number[-1]:
+                    if top.listed and top.number[-1] + 1 == number[-1] and kind is None:
                         self.stack.pop()  # the next entry of a numbered list: nests too
                         listed = True
                         break
@@ -261,6 +262,8 @@ def page_sections(pages: Sequence[str], running: Sequence[str] | None = None) ->
         if u.heading and u.section != "contents":
             if not is_section_heading(u.text):
                 continue
+            if u.section == "front" and not parse_heading(u.text).number:  # type: ignore[union-attr]
+                continue  # the title area ("Learning review", a kicker): not a section
             by_page.setdefault(u.page, []).append(u.text)
     path = _Path()
     out: list[PageSections] = []
