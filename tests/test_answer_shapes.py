@@ -47,6 +47,10 @@ REQUESTS: list[tuple[list[tuple[str, str]], list[str]]] = [
         [("q", "neglect"), ("year_from", "2019"), ("year_to", "2019")],
         ["neglect", "--year-from", "2019", "--year-to", "2019"],
     ),  # fmt: skip
+    (
+        [("q", "neglect"), ("section", "recommendations"), ("section", "findings")],
+        ["neglect", "--section", "recommendations", "--section", "findings"],
+    ),
 ]
 
 
@@ -99,7 +103,14 @@ def test_cli_and_site_give_the_same_facets(
     assert cli["total"] == site["total"]
     assert [r["id"] for r in cli["results"]] == [r["id"] for r in site["results"]]
     # every facet is named as its URL parameter, and each value says it
-    assert set(site["facets"]) == {"theme", "review_type", "document_kind", "partnership", "year"}
+    assert set(site["facets"]) == {
+        "theme",
+        "review_type",
+        "document_kind",
+        "partnership",
+        "year",
+        "section",
+    }
     for name, values in site["facets"].items():
         assert all(v["param"] == name for v in values)
     # what a request chose is listed as selected, matching documents or not
