@@ -161,19 +161,28 @@ class _Open:
 # a line ending in one of these runs on: a wrapped line or a table cell, not a heading
 _RUNS_ON = re.compile(r"\b(?:a|an|and|as|at|by|for|from|in|of|on|or|the|to|with)$", re.I)
 # one word that heads a table's column as often as a section: "Action", "Lead", "Status"
-_CELL_WORDS = frozenset({"action", "lead", "status", "timescale", "progress", "owner"})
+_CELL_WORDS = frozenset(
+    {"action", "recommendation", "lead", "status", "timescale", "progress", "owner"}
+)
 
 
 def is_section_heading(text: str) -> bool:
-    """Whether a heading line of :func:`library.sections.segment` opens a section of the path:
-    not a bare item label ("Finding 1", "R3": the item's number, not a section), not a line
-    that runs on ("Training reached 64% of staff by"), not a lone column name ("Action")."""
+    """Whether a heading line of :func:`library.sections.segment` opens a section of the path
+    (a bare item label, "Finding 1", "R3", is an item's: see :func:`_bare_label`): not a line
+    that runs on ("Training reached 64% of staff by"), not a lone column name ("Action"), not
+    a label with no title ("Finding 2, question 1": a table cell)."""
     h = parse_heading(text)
     if h is None or _RUNS_ON.search(text.rstrip()):
         return False
-    if h.named and h.text == text:
-        return False  # nothing after the label
+    if h.named and (h.text == text or not h.text[:1].isupper()):
+        return False  # nothing after the label, or no title ("Finding 2, question 1": a cell)
     return text.strip().lower() not in _CELL_WORDS
+
+
+def _bare_label(text: str) -> bool:
+    """A label alone on its line ("Finding 2", "Recommendation 1", "R4")."""
+    h = parse_heading(text)
+    return h is not None and h.named and h.text == text and len(text.split()) <= 3
 
 
 class _Path:
@@ -193,6 +202,12 @@ class _Path:
     def _close_items(self) -> None:
         while any(o.item for o in self.stack):
             self.stack.pop()
+
+    def label(self, text: str) -> None:
+        """A bare label ("Finding 2", "Recommendation 1" over its actions) starts an item: the
+        last one ends, and what follows stands under this one."""
+        self._close_items()
+        self.stack.append(_Open(text, (), section_kind(text), item=True))
 
     def enter(self, text: str) -> None:
         h = parse_heading(text)
@@ -256,15 +271,25 @@ def page_sections(pages: Sequence[str], running: Sequence[str] | None = None) ->
     when None; offsets are in the pages' text without them, as snippets quote it)."""
     stripped = strip_pages(pages, running)
     units = segment(stripped)
-    by_page: dict[int, list[str]] = {}
+    by_page: dict[int, list[tuple[str, bool]]] = {}  # (heading, whether it opens a section)
     contents = {u.page for u in units if u.section == "contents"}
-    for u in units:
+    bare = [u.heading and _bare_label(u.text) for u in units]
+    # labels one after another ("R1", "R2", "R3"): a table's column, as pdfminer reads
+    # tables column by column, not items over their text
+    column = {
+        i
+        for i in range(len(units))
+        if bare[i] and ((i and bare[i - 1]) or bare[i + 1 : i + 2] == [True])
+    }
+    for i, u in enumerate(units):
         if u.heading and u.section != "contents":
             if not is_section_heading(u.text):
+                if bare[i] and i not in column:  # "Finding 2" alone: a new item
+                    by_page.setdefault(u.page, []).append((u.text, False))
                 continue
             if u.section == "front" and not parse_heading(u.text).number:  # type: ignore[union-attr]
                 continue  # the title area ("Learning review", a kicker): not a section
-            by_page.setdefault(u.page, []).append(u.text)
+            by_page.setdefault(u.page, []).append((u.text, True))
     path = _Path()
     out: list[PageSections] = []
     for number, text in enumerate(stripped, start=1):
@@ -274,12 +299,22 @@ def page_sections(pages: Sequence[str], running: Sequence[str] | None = None) ->
         page = PageSections([path.mark(0)])
         lines = _offsets(text)
         cursor = 0
-        for heading in by_page.get(number, []):
-            at = next((i for i in range(cursor, len(lines)) if lines[i][1] == heading), None)
+        for heading, opens in by_page.get(number, []):
+            at = next(
+                (
+                    i
+                    for i in range(cursor, len(lines))
+                    if lines[i][1] == heading or heading.startswith(lines[i][1] + " ")
+                ),
+                None,
+            )
             if at is None:
                 continue
             cursor = at + 1
-            path.enter(heading)
+            if opens:
+                path.enter(heading)
+            else:
+                path.label(heading)
             page.marks.append(path.mark(lines[at][0]))
         out.append(page)
     return out

@@ -119,10 +119,36 @@ def test_a_contents_page_is_contents_and_opens_no_section() -> None:
     assert got[2].marks[0].label == "1. Introduction"  # the contents page changed nothing
 
 
-def test_bare_labels_lone_column_names_and_run_on_lines_open_no_section() -> None:
-    pages = [f"1. Findings\n{BODY}\nRecommendation 3\n{BODY}\nAction\n{BODY}"]
+def test_a_bare_label_is_an_item_level_and_the_next_one_closes_it() -> None:
+    pages = [
+        f"{BODY}\n4. Findings\nFinding 1\n{BODY}\nQuestions for the Board\nWhat would help?\n"
+        f"Finding 2\n{BODY}"
+    ]
     (sections,) = page_sections(pages, [])
-    assert [m.label for m in sections.marks[1:]] == ["1. Findings"]
+    assert [m.label for m in sections.marks[1:]] == [
+        "4. Findings",
+        "4. Findings › Finding 1",
+        "4. Findings › Finding 1 › Questions for the Board",
+        "4. Findings › Finding 2",  # the questions of finding 1 end with it
+    ]
+
+
+def test_table_cells_and_run_on_lines_open_no_section() -> None:
+    pages = [
+        f"1. Action plan\n{BODY}\nAction\nLead\nR1\nR2\nR3\n"
+        f"Training reached 64% of staff by\nMarch 2024 across the agencies.\n"
+        f"Finding 2, question 1\n{BODY}"
+    ]
+    (sections,) = page_sections(pages, [])
+    assert [m.label for m in sections.marks[1:]] == ["1. Action plan"]
+    assert sections.kinds == ["action-plan"]
+
+
+def test_a_heading_wrapped_onto_a_second_line_is_one_heading() -> None:
+    long_title = "Finding 4: The school's concerns did not reach the threshold, but were never put"
+    pages = [f"{BODY}\n6. Findings\n{long_title}\ntogether\n{BODY}"]
+    (sections,) = page_sections(pages, [])
+    assert sections.marks[-1].path == ("6. Findings", f"{long_title} together")
 
 
 def test_section_kinds_are_checked_and_lifted_out_of_a_query() -> None:

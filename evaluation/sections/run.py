@@ -42,6 +42,7 @@ class Item:
     kind: str
     starts: str
     section: str
+    number: str = ""
 
 
 @dataclass
@@ -69,7 +70,15 @@ def load_items(docs: Path = DOCS) -> list[Item]:
         name = path.name.removesuffix(".truth.toml")
         for it in truth.get("item", []):
             out.append(
-                Item(name, truth["split"], truth["model"], it["kind"], it["starts"], it["section"])
+                Item(
+                    name,
+                    truth["split"],
+                    truth["model"],
+                    it["kind"],
+                    it["starts"],
+                    it["section"],
+                    str(it.get("number", "")),
+                )
             )
     if not out:
         raise ValueError(f"no labelled items in {docs}")
@@ -83,6 +92,21 @@ def _norm(text: str) -> str:
 def _finder(starts: str) -> re.Pattern[str]:
     words = unicodedata.normalize("NFKC", starts).split()
     return re.compile(r"\s+".join(re.escape(w) for w in words))
+
+
+_LABEL = re.compile(
+    r"^(?:findings?|recommendations?|learning(?: point)?|lessons?|questions?|r|l)\s*(\w+)$", re.I
+)
+
+
+def _own_label(heading: str, item: Item) -> bool:
+    """Whether ``heading`` is the item's own bare label ("Finding 2" over finding 2): the
+    truth's section is the one the label stands in."""
+    m = _LABEL.match(" ".join(heading.split()))
+    if not m or not item.number:
+        return False
+    number = item.number.upper().lstrip("RL") or item.number
+    return m.group(1).upper() == number.upper()
 
 
 def index_set(work: Path) -> dict[str, str]:
@@ -123,19 +147,16 @@ def evaluate(work: Path) -> Result:
             doc = s.document(doc_id)
             rx = _finder(item.starts)
             page, path = None, []
-            # (a heading on the line where the item starts is the item's own title: the item
-            # stands in the section above it, the path without that heading)
+            # (a heading on the line where the item starts is the item's own title, and a bare
+            # label naming its number its own label: the item stands in the section above)
             for number in range(1, doc.page_count + 1):
                 text = s.snippet_text(doc_id, number)
                 m = rx.search(text)
                 if m:
                     mark = s.page_sections(doc_id, number).at(m.start())
                     path = list(mark.path) if mark else []
-                    if (
-                        mark is not None
-                        and mark.offset
-                        and "\n" not in text[mark.offset : m.start()]
-                    ):
+                    same_line = mark is not None and "\n" not in text[mark.offset : m.start()]
+                    if path and (same_line and mark.offset or _own_label(path[-1], item)):
                         path = path[:-1]
                     page = number
                     break
