@@ -17,11 +17,13 @@ sys.path.insert(0, str(ROOT))  # evaluation/ is not installed (it is not shipped
 
 from evaluation.sections import run  # noqa: E402
 
-#: the innermost heading of the path where an item starts is the labelled section (0.84 on the
+#: the innermost heading of the path where an item starts is the labelled section (0.927 on the
 #: whole set when this was written; see docs/sections.md)
-FLOOR = 0.8
-#: the truth's section anywhere on the path (0.87)
-IN_PATH_FLOOR = 0.85
+FLOOR = 0.9
+#: the truth's section anywhere on the path (0.927)
+IN_PATH_FLOOR = 0.9
+#: the held-out part (10 documents, 121 items; 0.843): one document's misses move it by a tenth
+HELDOUT_FLOOR = 0.8
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +66,7 @@ def test_the_section_shown_where_an_item_starts_is_the_labelled_one(
     assert total["items"] >= 380
     assert total["exact"] >= FLOOR, data["misses"][:20]
     assert total["in_path"] >= IN_PATH_FLOOR
-    assert data["parts"]["heldout"]["total"]["exact"] >= FLOOR - 0.05
+    assert data["parts"]["heldout"]["total"]["exact"] >= HELDOUT_FLOOR
     # the report prints the table by model and split
     assert "model" in text and "heldout exact" in text and "scie" in text
 
