@@ -181,6 +181,7 @@ def _check_fields(text: str) -> None:
                     for k in USER_FIELDS
                     if k in {"title", "case", "partnership", "type", "kind", "theme", "year"}
                 )
+                + ["section"]
             )
             raise QueryError(
                 f"Unknown field {name!r} in the query. Fields you can use: {known}.",

@@ -26,6 +26,10 @@ from library.schema import LEVEL_PAGE
 from library.section_paths import KINDS, check_section
 
 FIELD = "section"
+#: pages spanning several sections whose words are located for the facet alone, per search
+#: (each costs a stored text read and a highlight): past it a spanning page counts for every
+#: kind on it. The pages a chosen kind is decided on are always located.
+REFINE_LIMIT = 500
 
 
 @dataclass
@@ -120,9 +124,11 @@ def scope(
         by_kind = {kind: state.section_pages(kind) for kind in KINDS}
     else:
         page_kinds = state.page_kinds()
-        for docnum in matching:
+        budget = REFINE_LIMIT
+        for docnum in sorted(matching):
             present = page_kinds.get(docnum, ())
-            if len(present) > 1:
+            if len(present) > 1 and (budget > 0 or set(present) & set(kinds)):
+                budget -= 1
                 present = tuple(_kinds_of_matches(state, docnum, parsed) or present)
             for kind in present:
                 by_kind.setdefault(kind, set()).add(docnum)
