@@ -240,7 +240,8 @@ class LibrarySearcher:
         # sections are a property of pages: the filter and the facet need the pages that
         # match (library.section_filter); without a filter the counts only add to an answer
         kinds = chosen_sections(req.sections, parsed)
-        sec = None if not kinds and deadline.skip("section_facet") else scope(state, parsed, kinds)
+        skip = not kinds and deadline.skip("section_facet")
+        sec = None if skip else scope(state, parsed, kinds, deadline)
         per_search = {} if sec is None else {"section": (sec.allowed(), sec.docs)}
         chosen_req = replace(req, sections=kinds) if kinds != req.sections else req
         matched, scores, counted = state.facets().tally(

@@ -118,7 +118,10 @@ def scope(
         q = wq.And([wq.Term("level", LEVEL_PAGE), parsed.page_query])
         matching = set(state.raw.docs_for_query(q))
     if deadline is not None:
-        deadline.check("matching the sections")
+        if kinds:
+            deadline.check("matching the sections")  # a chosen section is the answer itself
+        elif deadline.skip("section_facet"):
+            return SectionScope(kinds)  # the counts only add to the answer
     by_kind: dict[str, set[int]] = {}
     if matching is None:
         by_kind = {kind: state.section_pages(kind) for kind in KINDS}

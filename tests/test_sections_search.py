@@ -166,3 +166,20 @@ def test_the_site_shows_sections_filters_and_counts_them(data: Path) -> None:
     assert {h["section"] for h in doc["matches"]["hits"]} == {"3. Recommendations"}
     help_page = client.get("/help.json").get_json()
     assert {k["id"] for k in help_page["section_kinds"]} >= {"recommendations", "findings"}
+
+
+def test_past_the_refine_limit_the_facet_counts_every_kind_of_a_spanning_page(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from library import section_filter
+
+    def counts(res) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        return {v.value: v.count for v in res.facets["section"]}
+
+    assert counts(search(data, "kingfisher")) == {"findings": 1}
+    monkeypatch.setattr(section_filter, "REFINE_LIMIT", 0)
+    # the word stands above the recommendations heading of page 2: counted for both kinds
+    assert counts(search(data, "kingfisher")) == {"findings": 1, "recommendations": 1}
+    # a chosen kind is always decided where the words stand
+    assert search(data, "kingfisher section:recommendations").total == 0
+    assert search(data, "kingfisher section:findings").total == 1
