@@ -29,7 +29,7 @@ FIELD = "section"
 #: pages spanning several sections whose words are located for the facet alone, per search
 #: (each costs a stored text read and a highlight): past it a spanning page counts for every
 #: kind on it. The pages a chosen kind is decided on are always located.
-REFINE_LIMIT = 500
+REFINE_LIMIT = 50
 
 
 @dataclass
@@ -128,11 +128,17 @@ def scope(
     else:
         page_kinds = state.page_kinds()
         budget = REFINE_LIMIT
+        counted: dict[int, set[str]] = {}  # document -> the kinds it is counted under already
         for docnum in sorted(matching):
             present = page_kinds.get(docnum, ())
-            if len(present) > 1 and (budget > 0 or set(present) & set(kinds)):
-                budget -= 1
+            seen = counted.setdefault(owner[docnum], set())
+            chosen_here = set(present) & set(kinds)
+            # locating the words costs a text read and a highlight (~1 ms): only where it can
+            # change an answer (a chosen kind) or a count (a kind not yet counted for the doc)
+            if len(present) > 1 and (chosen_here or (budget > 0 and not seen.issuperset(present))):
+                budget -= 0 if chosen_here else 1
                 present = tuple(_kinds_of_matches(state, docnum, parsed) or present)
+            seen.update(present)
             for kind in present:
                 by_kind.setdefault(kind, set()).add(docnum)
     docs = {
