@@ -7,6 +7,7 @@ python -m evaluation themes --json       # the same as JSON
 python -m evaluation spelling            # did you mean: respellings, false corrections
 python -m evaluation learning            # learning items: precision and recall per kind
 python -m evaluation facts               # case facts: age band, outcome, harms (issue 12)
+python -m evaluation sections            # section paths where learning items start
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from evaluation.facts import run as facts_run
 from evaluation.learning import run as learning_run
 from evaluation.metadata import run as metadata_run
+from evaluation.sections import run as sections_run
 from evaluation.spelling import run as spelling_run
 from evaluation.themes import run as themes_run
 
@@ -29,6 +31,7 @@ SETS: dict[str, Callable[[list[str]], int]] = {
     "spelling": spelling_run.main,
     "learning": learning_run.main,
     "facts": facts_run.main,
+    "sections": sections_run.main,
 }
 
 

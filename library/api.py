@@ -216,6 +216,9 @@ def hit_to_json(
                     "page": p.page,
                     "snippet": p.snippet,
                     "text": p.text,
+                    # the section path where the snippet stands, and its kind ("" if none)
+                    "section": p.section,
+                    "section_kind": p.section_kind,
                     **page_ocr_json(h.document, p.page),
                 }
                 for p in h.hits
@@ -256,6 +259,7 @@ def result_to_json(
             "partnership": req.partnerships,
             "age_band": req.age_bands,
             "outcome": req.outcomes,
+            "section": req.sections,
             "year_from": req.year_from,
             "year_to": req.year_to,
             "include_mentioned": req.include_mentioned,

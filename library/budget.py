@@ -25,6 +25,7 @@ STAGES = {
     "pages": "the matching pages",
     "snippets": "some snippets",
     "unfiltered_total": "the count without filters",
+    "section_facet": "the section counts",
 }
 
 

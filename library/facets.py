@@ -32,7 +32,13 @@ FACETS: tuple[str, ...] = (
     "year",
     "age_band",
     "outcome",
+    "section",
 )
+#: facets whose documents depend on the query, given to ``tally`` per search: ``section``
+#: (library.section_filter: documents with a matching page in a section of each kind)
+PER_SEARCH: tuple[str, ...] = ("section",)
+#: the facets read from document entries once per index state
+STORED_FACETS: tuple[str, ...] = tuple(n for n in FACETS if n not in PER_SEARCH)
 #: facets with one value per document (several chosen values widen); the others narrow
 WIDENING: tuple[str, ...] = ("review_type", "document_kind", "partnership", "age_band", "outcome")
 
@@ -118,6 +124,8 @@ def chosen(req: SearchRequest) -> dict[str, list[tuple[str, str]]]:
         out["age_band"] = _once((v.lower(), v) for v in req.age_bands)
     if req.outcomes:
         out["outcome"] = _once((v.lower(), v) for v in req.outcomes)
+    if req.sections:
+        out["section"] = _once((v.lower(), v) for v in req.sections)
     if req.year_from is not None and req.year_from == req.year_to:
         out["year"] = [(str(req.year_from), str(req.year_from))]
     return out
@@ -136,14 +144,16 @@ class FacetTable:
 
     def __init__(self, raw: Any) -> None:
         size = self.size = raw.doc_count_all()
-        docs: dict[str, dict[Any, list[int]]] = {name: {} for name in FACETS}
-        self.single: dict[str, list[Any]] = {n: [None] * size for n in FACETS if n != "theme"}
+        docs: dict[str, dict[Any, list[int]]] = {name: {} for name in STORED_FACETS}
+        self.single: dict[str, list[Any]] = {
+            n: [None] * size for n in STORED_FACETS if n != "theme"
+        }
         mentioned: dict[str, list[int]] = {}
         for docnum in raw.document_numbers(level=LEVEL_DOC):
             stored = raw.stored_fields(docnum)
             for key in dict.fromkeys(_KEYWORDS_RX.findall(str(stored.get(MENTIONED_FIELD) or ""))):
                 mentioned.setdefault(key.lower(), []).append(docnum)
-            for name in FACETS:
+            for name in STORED_FACETS:
                 value = stored.get(name)
                 if name == "year":
                     keys = [] if value is None else [value]
@@ -197,16 +207,21 @@ class FacetTable:
     def count(
         self,
         matched: list[int],
-        names: Iterable[str] = FACETS,
+        names: Iterable[str] = STORED_FACETS,
+        per_search: dict[str, dict[Any, Bitmap]] | None = None,
         *,
         include_mentioned: bool = False,
     ) -> dict[str, dict[Any, int]]:
         """Documents per value of the facets ``names`` among ``matched`` (themes: central
-        only, or central or mentioned)."""
+        only, or central or mentioned; ``per_search``: the documents of each value of the
+        facets that depend on the query)."""
         # Counter and map count in C; themes by AND-ing bit masks: ~1 ms for thousands of hits
         out: dict[str, dict[Any, int]] = {}
         for name in names:
-            if name == "theme":
+            if per_search is not None and name in per_search:
+                hit = Bitmap.of(matched, self.size).mask
+                out[name] = {k: (hit & b.mask).bit_count() for k, b in per_search[name].items()}
+            elif name == "theme":
                 hit = Bitmap.of(matched, self.size).mask
                 masks = self._theme_any_masks if include_mentioned else self._theme_masks
                 out[name] = {k: (hit & m).bit_count() for k, m in masks.items()}
@@ -216,23 +231,34 @@ class FacetTable:
         return out
 
     def tally(
-        self, matched: list[int], scores: list[float], req: SearchRequest
+        self,
+        matched: list[int],
+        scores: list[float],
+        req: SearchRequest,
+        per_search: dict[str, tuple[Bitmap | None, dict[Any, Bitmap]]] | None = None,
     ) -> tuple[list[int], list[float], dict[str, dict[Any, int]]]:
         """The matches the widening filters keep (and their scores), and every facet counted:
         each widening facet over the matches of every other filter but not its own, the
-        others over the matches kept, all from this one pass over the matches."""
+        others over the matches kept, all from this one pass over the matches.
+        ``per_search``: facets that depend on the query, each as (the documents its chosen
+        values let through, None when none is chosen; the documents of each value)."""
         wide = self.widening(req)
+        sets: dict[str, dict[Any, Bitmap]] = {}
+        for name, (allowed, values) in (per_search or {}).items():
+            sets[name] = values
+            if allowed is not None:
+                wide[name] = allowed
         counted: dict[str, dict[Any, int]] = {}
         if wide:
             inside = {name: bits.select(matched) for name, bits in wide.items()}
             for name in wide:
                 others = [v for n, v in inside.items() if n != name]
                 keep = list(map(all, zip(*others, strict=True))) if others else None
-                counted.update(self.count(_kept(matched, keep), (name,)))
+                counted.update(self.count(_kept(matched, keep), (name,), sets))
             keep = list(map(all, zip(*inside.values(), strict=True)))
             matched, scores = _kept(matched, keep), _kept(scores, keep) if scores else scores
-        rest = [n for n in FACETS if n not in counted]
-        counted.update(self.count(matched, rest, include_mentioned=req.include_mentioned))
+        names = [n for n in (*STORED_FACETS, *sets) if n not in counted]
+        counted.update(self.count(matched, names, sets, include_mentioned=req.include_mentioned))
         return matched, scores, counted
 
 

@@ -262,6 +262,46 @@ class _Debris:
         return _start(text, max(0, lo), first), _end(text, min(len(text), hi), last)
 
 
+def _ranked_groups(
+    text: str, spans: list[Span], debris: _Debris, *, maxchars: int, surround: int
+) -> tuple[list[list[Span]], list[int]]:
+    """The marks in groups (one fragment each) and the groups' indexes, best first (see
+    :func:`snippet`); when a group has a mark in a sentence, groups all on debris are left out."""
+    groups: list[list[Span]] = []
+    for s, e in spans:
+        g = groups[-1] if groups else None
+        if (
+            g is not None
+            and s - g[-1][1] <= surround
+            and e + surround - g[0][0] <= maxchars
+            and not debris.between(g[-1][1], s)
+        ):
+            g.append((s, e))
+        else:
+            groups.append([(s, e)])
+
+    def rank(i: int) -> tuple[bool, int, int, int]:
+        words = {STEM(text[s:e].lower()) for s, e in groups[i]}
+        return (debris.only(groups[i]), -len(words), -len(groups[i]), i)
+
+    ranked = sorted(range(len(groups)), key=rank)
+    if not debris.only(groups[ranked[0]]):  # a sentence matches: no debris shown
+        ranked = [i for i in ranked if not debris.only(groups[i])]
+    return groups, ranked
+
+
+def snippet_offset(text: str, marks: Marks) -> int:
+    """Where the best fragment of a snippet of ``text`` starts (its first mark; 0 when
+    nothing is marked): what a hit's section is read at."""
+    spans = mark_spans(text, marks)
+    if not spans:
+        return 0
+    groups, ranked = _ranked_groups(
+        text, spans, _Debris(text), maxchars=MAXCHARS, surround=SURROUND
+    )
+    return groups[ranked[0]][0][0]
+
+
 def snippet(
     text: str,
     marks: Marks,
@@ -289,26 +329,7 @@ def snippet(
     if not spans:
         return ""
     debris = _Debris(text)
-    groups: list[list[Span]] = []
-    for s, e in spans:
-        g = groups[-1] if groups else None
-        if (
-            g is not None
-            and s - g[-1][1] <= surround
-            and e + surround - g[0][0] <= maxchars
-            and not debris.between(g[-1][1], s)
-        ):
-            g.append((s, e))
-        else:
-            groups.append([(s, e)])
-
-    def rank(i: int) -> tuple[bool, int, int, int]:
-        words = {STEM(text[s:e].lower()) for s, e in groups[i]}
-        return (debris.only(groups[i]), -len(words), -len(groups[i]), i)
-
-    ranked = sorted(range(len(groups)), key=rank)
-    if not debris.only(groups[ranked[0]]):  # a sentence matches: no debris shown
-        ranked = [i for i in ranked if not debris.only(groups[i])]
+    groups, ranked = _ranked_groups(text, spans, debris, maxchars=maxchars, surround=surround)
     windows: list[tuple[int, int]] = []
     said: set[tuple[str, ...]] = set()  # the runs of words the chosen windows show
     for i in ranked:
@@ -370,9 +391,11 @@ def page_hits(
     marks: Marks,
     text_of: Callable[[int], str],
     deadline: Deadline | None = None,
+    section_at: Callable[[int, int], tuple[str, str]] | None = None,
 ) -> list[PageHit]:
     """The snippet stage of a search: a snippet of each ``(page, docnum)`` of ``best`` (the
-    page text read with ``text_of(docnum)``), until the deadline passes."""
+    page text read with ``text_of(docnum)``), until the deadline passes; with ``section_at``
+    (docnum, offset -> section path and kind), each names the section its snippet is in."""
     out: list[PageHit] = []
     for number, docnum in best:
         if deadline is not None and deadline.skip("snippets"):
@@ -385,5 +408,8 @@ def page_hits(
         if not made:  # the start of the page, without table debris
             start = " ".join(_without_debris(text[: FALLBACK_CHARS * 2]).split())
             made = html.escape(start[:FALLBACK_CHARS], quote=False)
-        out.append(PageHit(number, made, plain(made)))
+        section, kind = (
+            ("", "") if section_at is None else section_at(docnum, snippet_offset(text, marks))
+        )
+        out.append(PageHit(number, made, plain(made), section, kind))
     return out

@@ -15,14 +15,15 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from whoosh import query as wq
 from whoosh.reading import ReaderClosed
 
-from library import naming
+from library import naming, section_paths
 from library.case_facts import AGE_BANDS, OUTCOMES
 from library.facets import FacetTable
 from library.models import DocumentRecord
 from library.query import QueryBuilder
-from library.schema import LEVEL_DOC
+from library.schema import LEVEL_DOC, LEVEL_PAGE
 from library.taxonomy import Taxonomy
 from library.writer import doc_key
 
@@ -49,6 +50,9 @@ class IndexState:
         self._columns: tuple[Any, Any] | None = None
         self._dates: list[Any] | None = None
         self._page_spans: dict[str, range] = {}
+        self._owners: list[int] | None = None
+        self._section_pages: dict[str, set[int]] = {}
+        self._page_kinds: dict[int, tuple[str, ...]] | None = None
         self._closed = False
 
     def close(self) -> None:
@@ -102,6 +106,7 @@ class IndexState:
                 "partnership": partnerships,
                 "age_band": dict(AGE_BANDS),
                 "outcome": dict(OUTCOMES),
+                "section": dict(section_paths.KINDS),
             }
         return self._labels
 
@@ -134,6 +139,49 @@ class IndexState:
                 end += 1
             span = self._page_spans[doc_id] = range(first + 1, end)
         return span
+
+    def page_owners(self) -> list[int]:
+        """For each docnum, the docnum of the document entry a page entry belongs to (-1 for
+        document entries)."""
+        if self._owners is None:
+            owners = [-1] * self.size
+            for doc_id in self.documents():
+                span = self.page_span(doc_id)
+                if span is not None:
+                    owners[span.start : span.stop] = [span.start - 1] * len(span)
+            self._owners = owners
+        return self._owners
+
+    def section_pages(self, kind: str) -> set[int]:
+        """The page entries that stand (in part) in a section of ``kind``."""
+        pages = self._section_pages.get(kind)
+        if pages is None:
+            q = wq.And([wq.Term("level", LEVEL_PAGE), wq.Term("section", kind)])
+            pages = self._section_pages[kind] = set(self.raw.docs_for_query(q))
+        return pages
+
+    def page_kinds(self) -> dict[int, tuple[str, ...]]:
+        """The section kinds of every page entry that has any, by docnum."""
+        if self._page_kinds is None:
+            out: dict[int, list[str]] = {}
+            for kind in section_paths.KINDS:
+                for docnum in self.section_pages(kind):
+                    out.setdefault(docnum, []).append(kind)
+            self._page_kinds = {d: tuple(k) for d, k in out.items()}
+        return self._page_kinds
+
+    def page_sections(self, docnum: int) -> section_paths.PageSections:
+        """The section paths of the page entry ``docnum`` (none in an index written before
+        schema 4)."""
+        raw = self.raw.stored_fields(docnum).get("sections")
+        try:
+            return (
+                section_paths.PageSections.from_json(json.loads(raw))
+                if raw
+                else section_paths.PageSections()
+            )
+        except ValueError:
+            return section_paths.PageSections()
 
     def stored_page_text(self, docnum: int) -> str:
         """The text of the page entry ``docnum``."""

@@ -92,6 +92,8 @@ class PageHit:
     page: int
     snippet: str  # HTML: escaped text with <mark> around matched words
     text: str = ""  # the same snippet as plain text
+    section: str = ""  # the section path where the snippet stands ("6. Recommendations")
+    section_kind: str = ""  # its kind (library.section_paths.KINDS)
 
 
 @dataclass
@@ -124,6 +126,7 @@ class SearchRequest:
     partnerships: list[str] = field(default_factory=list)
     age_bands: list[str] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # section kinds: pages in any of them
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"  # or "date" (newest first) or "date-asc"

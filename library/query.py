@@ -2,7 +2,8 @@
 
 Syntax (documented on the help page): words are ANDed; "quoted phrases"; OR, NOT, AND,
 parentheses; ``+must`` and ``-exclude``; ``prefix*`` wildcards; ``field:value`` for title, case,
-partnership, type, kind, theme and year (``year:[2018 TO 2020]``).
+partnership, type, kind, theme and year (``year:[2018 TO 2020]``); ``section:KIND`` limits the
+whole search to pages in sections of that kind (lifted out of the query: see :func:`lift_sections`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from whoosh.system import _INT_SIZE
 from library.errors import QueryError
 from library.highlight import Marks
 from library.schema import MENTIONED_FIELD, PAIR_SEP, PAIRS_FIELD, THEME_FIELD, USER_FIELDS
+from library.section_paths import check_section
 
 MAX_QUERY_CHARS = 400
 MAX_CLAUSES = 40
@@ -76,6 +78,7 @@ class ParsedQuery:
     marks: Marks = field(default_factory=Marks)  # what to mark in a page (library.highlight)
     themes: list[str] = field(default_factory=list)  # theme ids a positive ``theme:`` names
     has_words: bool = False  # any clause on the text (not only field:value clauses)
+    sections: tuple[str, ...] = ()  # section kinds from ``section:`` (library.section_paths)
 
 
 def with_mentioned_themes(q: wq.Query) -> wq.Query:
@@ -205,10 +208,48 @@ def _check_fields(text: str) -> None:
                     for k in USER_FIELDS
                     if k in {"title", "case", "partnership", "type", "kind", "theme", "year"}
                 )
+                + ["section"]
             )
             raise QueryError(
                 f"Unknown field {name!r} in the query. Fields you can use: {known}.",
             )
+
+
+_SECTION_RX = re.compile(r'(?<![\w:/])section:(?:"([^"]*)"|(\S+))', re.I)
+
+
+def lift_sections(text: str) -> tuple[str, tuple[str, ...]]:
+    """The query without its ``section:KIND`` clauses, and their kinds. A section clause limits
+    the whole search (the pages must stand in a section of one of the kinds, several widen),
+    so it may not be negated, OR-ed or put in brackets: those are refused with a message."""
+    kinds: list[str] = []
+    out: list[str] = []
+    pos = 0
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    for m in _SECTION_RX.finditer(text):
+        if any(a <= m.start() < b for a, b in quoted):
+            continue
+        before = text[: m.start()]
+        depth = _QUOTED.sub("", before).count("(") - _QUOTED.sub("", before).count(")")
+        prev = before.rstrip().rsplit(None, 1)[-1] if before.strip() else ""
+        after = text[m.end() :].lstrip().split(None, 1)
+        if (
+            depth > 0
+            or before.endswith(("-", "+"))
+            or prev in ("NOT", "OR", "AND")
+            or (after and after[0] == "OR")
+        ):
+            raise QueryError(
+                "section: limits the whole search: it cannot be negated, OR-ed or put in "
+                "brackets (give several section: clauses for any of them)."
+            )
+        kinds.append(check_section(m.group(1) if m.group(1) is not None else m.group(2)))
+        out.append(text[pos : m.start()])
+        pos = m.end()
+    if not kinds:
+        return text, ()
+    out.append(text[pos:])
+    return " ".join("".join(out).split()), tuple(dict.fromkeys(kinds))
 
 
 def _check_syntax(text: str) -> None:
@@ -374,8 +415,9 @@ class QueryBuilder:
             )
         if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text):
             raise QueryError("The query contains control characters.")
+        full, (text, sections) = text, lift_sections(text)
         if not text or text == "*":
-            return ParsedQuery(text, None, None, None)
+            return ParsedQuery(full, None, None, None, sections=sections)
         _check_syntax(text)
         _check_fields(text)
         try:
@@ -414,5 +456,13 @@ class QueryBuilder:
         ]
         has_words = any(getattr(leaf, "fieldname", None) not in FACET_FIELDS for leaf in doc_leaves)
         return ParsedQuery(
-            text, doc_q, page_only, any_q, terms, marks, list(dict.fromkeys(themes)), has_words
+            full,
+            doc_q,
+            page_only,
+            any_q,
+            terms,
+            marks,
+            list(dict.fromkeys(themes)),
+            has_words,
+            sections,
         )

@@ -12,7 +12,8 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 6  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome
+SCHEMA_VERSION = 7  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
+# 7: section, sections (library/section_paths.py)
 
 PAIRS_FIELD = "content_pairs"
 THEME_FIELD = "theme"  # a document's central themes
@@ -75,6 +76,9 @@ def build_schema() -> Schema:
         # page level
         page_text=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
         page_exact=TEXT(analyzer=exact, phrase=True),
+        # both levels: the section kinds present (a page's, or every page's of a document)
+        section=KEYWORD(lowercase=True, scorable=False),
+        sections=STORED(),  # page level: JSON of library.section_paths.PageSections
     )
 
 

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from library.models import DocumentHit, DocumentRecord, PageHit, SearchRequest, 
 from library.page_finder import PageMatches, find_pages
 from library.query import ParsedQuery, QueryBuilder, check_expansions
 from library.ranking import by_strength, rank, strength_key
+from library.section_filter import chosen_sections, limit_pages, scope
+from library.section_paths import PageSections, check_section
 from library.store import GENERATION_GONE, current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
 from library.taxonomy_choice import data_taxonomy
@@ -173,10 +176,23 @@ class LibrarySearcher:
         return rec
 
     def page_text(self, doc_id: str, page: int) -> str:
+        return self.state.stored_page_text(self._page_docnum(doc_id, page))
+
+    def snippet_text(self, doc_id: str, page: int) -> str:
+        """A page's text as snippets quote it: without the running header and footer (the
+        offsets of :meth:`page_sections` are in this text)."""
+        docnum = self._page_docnum(doc_id, page)
+        return self._snippet_text(self.document(doc_id))(docnum)
+
+    def page_sections(self, doc_id: str, page: int) -> PageSections:
+        """The section paths of one page (library.section_paths)."""
+        return self.state.page_sections(self._page_docnum(doc_id, page))
+
+    def _page_docnum(self, doc_id: str, page: int) -> int:
         docnum = self.raw.document_number(key=page_key(doc_id, page))
         if docnum is None:
             raise NotFoundError(f"document {doc_id!r} has no page {page}")
-        return self.state.stored_page_text(docnum)
+        return int(docnum)
 
     def case_documents(self, case_id: str) -> list[DocumentRecord]:
         docs = [d for d in self.documents().values() if d.case_id == case_id]
@@ -222,7 +238,17 @@ class LibrarySearcher:
         if not state.documents():
             return self._empty_result(req, started)
         found = match(state, parsed, req, deadline)
-        matched, scores, counted = state.facets().tally(found.docnums, found.scores, req)
+        # sections are a property of pages: the filter and the facet need the pages that
+        # match (library.section_filter); without a filter the counts only add to an answer
+        kinds = chosen_sections(req.sections, parsed)
+        skip = not kinds and deadline.skip("section_facet")
+        sec = None if skip else scope(state, parsed, kinds, deadline)
+        per_search = {} if sec is None else {"section": (sec.allowed(), sec.docs)}
+        chosen_req = replace(req, sections=kinds) if kinds != req.sections else req
+        matched, scores, counted = state.facets().tally(
+            found.docnums, found.scores, chosen_req, per_search
+        )
+        parsed = limit_pages(parsed, kinds)
         docs, doc_col = state.documents(), state.columns()[0]
         themes = chosen_themes(req, parsed)
         # a search by theme without words lists the strongest evidence first, not the newest
@@ -237,7 +263,11 @@ class LibrarySearcher:
             window = rank(matched, scores, req, by_date=found.by_date, dates=state.dates)
         ordered = [(i, score) for d, score in window if (i := doc_col[d]) in docs]
         pages = find_pages(state, parsed, [d for d, _ in ordered], req.snippets, deadline)
-        hits = [self._hit(docs[d], score, pages.get(d), parsed, deadline) for d, score in ordered]
+        if sec is not None and sec.pages is not None:
+            pages = {d: _only(d, pm, sec.pages, state) for d, pm in pages.items()}
+        hits = [
+            self._hit(docs[d], score, pages.get(d), parsed, deadline, kinds) for d, score in ordered
+        ]
         total = len(matched)
         suggestion = None
         if req.suggest and parsed.doc_query is not None and total < SUGGEST_BELOW:
@@ -246,7 +276,7 @@ class LibrarySearcher:
             request=req,
             total=total,
             hits=hits,
-            facets=facet_values(counted, req, state.labels()),
+            facets=facet_values(counted, chosen_req, state.labels()),
             suggestion=suggestion,
             page_count=max(1, -(-total // req.per_page)),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -263,12 +293,28 @@ class LibrarySearcher:
         pm: PageMatches | None,
         parsed: ParsedQuery,
         deadline: Deadline,
+        kinds: list[str] | None = None,
     ) -> DocumentHit:
-        """A result: the document, its matching pages and the snippets of the best of them."""
+        """A result: the document, its matching pages and the snippets of the best of them,
+        each with the section path where its snippet stands."""
         if pm is None:  # no page matched (or they were left out), or no words to match
             return DocumentHit(doc, score, [], [], "all" if parsed.page_query is None else "none")
-        snippets = page_hits(pm.best, parsed.marks, self._snippet_text(doc), deadline)
+        where = self._section_at(kinds or [])
+        snippets = page_hits(pm.best, parsed.marks, self._snippet_text(doc), deadline, where)
         return DocumentHit(doc, score, pm.pages, snippets, pm.mode)
+
+    def _section_at(self, kinds: list[str]) -> Callable[[int, int], tuple[str, str]]:
+        """(section path, kind) at an offset of a page entry's snippet text; with chosen
+        ``kinds``, the first path of those kinds on the page when the offset is in another."""
+
+        def where(docnum: int, offset: int) -> tuple[str, str]:
+            sections = self.state.page_sections(docnum)
+            mark = sections.at(offset)
+            if kinds and (mark is None or mark.kind not in kinds):
+                mark = next((m for m in sections.marks if m.kind in kinds), mark)
+            return (mark.label, mark.kind) if mark is not None and mark.path else ("", "")
+
+        return where
 
     def _snippet_text(self, doc: DocumentRecord) -> Callable[[int], str]:
         """The text of a page entry of ``doc`` as its snippets quote it: without the running
@@ -291,8 +337,9 @@ class LibrarySearcher:
         """Every page of one document matching ``q``, with highlights, in page order."""
         doc = self.document(doc_id)
         parsed = self._parse(q)
+        parsed = limit_pages(parsed, list(parsed.sections))  # section: limits the pages too
         pm = find_pages(self.state, parsed, [doc_id], snippets).get(doc_id) or PageMatches()
-        hits = page_hits(pm.best, parsed.marks, self._snippet_text(doc))
+        hits = page_hits(pm.best, parsed.marks, self._snippet_text(doc), None, self._section_at([]))
         return pm.pages, sorted(hits, key=lambda h: h.page), pm.mode
 
     def highlights(self, text: str, q: str) -> list[Span]:
@@ -315,6 +362,17 @@ def chosen_themes(req: SearchRequest, parsed: ParsedQuery) -> list[str]:
     return list(dict.fromkeys([*(t.lower() for t in req.themes), *parsed.themes]))
 
 
+def _only(doc_id: str, pm: PageMatches, allowed: set[int], state: IndexState) -> PageMatches | None:
+    """``pm`` without the pages the section filter left out (where the words stand in
+    another section of a page that spans several sections)."""
+    span = state.page_span(doc_id)
+    if span is None:
+        return pm
+    numbers = [n for n in pm.pages if span.start + n - 1 in allowed]
+    best = [(n, d) for n, d in pm.best if d in allowed]
+    return PageMatches(numbers, best, pm.mode) if numbers else None
+
+
 def check_request(req: SearchRequest) -> None:
     """Refuse a request whose sort, paging, snippets or years are out of range."""
     if req.sort not in ("relevance", "date", "date-asc"):
@@ -330,6 +388,8 @@ def check_request(req: SearchRequest) -> None:
             raise QueryError(f"The year {y} is out of range (1900-2100).")
     if req.year_from and req.year_to and req.year_from > req.year_to:
         raise QueryError("year_from is after year_to.")
+    for kind in req.sections:
+        check_section(kind)
     chosen = (
         req.themes,
         req.review_types,

@@ -81,7 +81,10 @@ _KINDS: list[tuple[str, str]] = [
         r"|what needs to (happen|change)|next steps|improvement|priorit(y|ies) for"
         r"|(key )?messages for|practice (points|tips|guidance)|top tips|tips for|advice for"
         r"|remember\b|what (can|should) (you|practitioners|we) do|do(es)? differently"
-        r"|what (the|this) (review|panel|report|rapid review) recommend",
+        r"|what (the|this) (review|panel|report|rapid review) recommend"
+        # "For health services" under a recommendations heading: whom they are addressed to
+        r"|for (?!more\b|further\b|information\b|reflection\b|discussion\b|example\b)(the )?"
+        r"[a-z]+( [a-z']+){0,6}$",
     ),
     (
         "learning",
@@ -430,13 +433,37 @@ class _PageReader:
             self.units.append(unit)
             self.lead = False
 
+    def _wraps(self, ln: str, after: str) -> bool:
+        """Whether ``after`` may be the wrapped end of a heading begun on ``ln``: a short
+        lower-case line that ends no sentence, after a numbered or labelled line."""
+        return (
+            bool(after)
+            and after[:1].islower()
+            and len(after) < self.short
+            and len(after.split()) <= 4
+            and not _SENTENCE_END.search(after)
+            and bool(_NUMBER.match(ln) or _NAMED_ITEM.match(ln))
+        )
+
     def read(self) -> None:
         state, prev_open = self.state, False  # prev_open: the last line ran on
         prev_cell = False  # the last line was a short fragment: a table cell or list item
         following = self.lines[1:] + [""]
-        for ln, after in zip(self.lines, following, strict=True):
+        skip = False
+        for i, (ln, after) in enumerate(zip(self.lines, following, strict=True)):
+            if skip:  # the second line of a heading read with its first
+                skip = False
+                continue
             bullet = _BULLET.match(ln)
             h = None if prev_open or bullet else parse_heading(ln, after)
+            if h is None and not prev_open and not bullet and self._wraps(ln, after):
+                # "Finding 4: The school's concerns ... never put" / "together": a numbered or
+                # labelled heading wrapped onto a second, short, lower-case line
+                joined = parse_heading(
+                    f"{ln} {after}", following[i + 1] if i + 1 < len(following) else ""
+                )
+                if joined is not None and (joined.number or joined.named):
+                    h, ln, skip = joined, f"{ln} {after}", True
             if h is not None and not (h.number or h.named) and prev_cell:
                 h = None  # "Audit | Main findings": a table's header row, not a heading
             if h is not None and (h.kind or h.number or h.named):

@@ -12,6 +12,7 @@ from whoosh.writing import LockError
 from library.errors import IndexLockedError
 from library.models import DocumentRecord
 from library.schema import LEVEL_DOC, LEVEL_PAGE
+from library.section_paths import page_sections
 
 
 def doc_key(doc_id: str) -> str:
@@ -93,8 +94,15 @@ class IndexUpdater:
             fields["theme_mentioned"] = " ".join(rec.themes_mentioned)
         if rec.year:
             fields["year"] = rec.year
+        sections = page_sections(pages, rec.running_lines)
+        kinds = list(dict.fromkeys(k for s in sections for k in s.kinds))
+        if kinds:
+            fields["section"] = " ".join(kinds)
         self._w.add_document(**fields)
-        for number, text in enumerate(pages, start=1):
+        for number, (text, where) in enumerate(zip(pages, sections, strict=True), start=1):
+            page: dict[str, Any] = {}
+            if where.kinds:
+                page["section"] = " ".join(where.kinds)
             self._w.add_document(
                 key=page_key(rec.id, number),
                 level=LEVEL_PAGE,
@@ -102,6 +110,8 @@ class IndexUpdater:
                 page=number,
                 page_text=text,
                 page_exact=text,
+                sections=json.dumps(where.to_json(), ensure_ascii=False),
+                **page,
             )
         self.upserted += 1
 

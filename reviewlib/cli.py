@@ -237,6 +237,14 @@ def _terminal_snippet(snippet_html: str, colour: bool) -> str:
     multiple=True,
     help="The outcome for the child: death, serious-harm or unknown (repeat: any of them).",
 )
+@click.option(
+    "--section",
+    multiple=True,
+    help="Only pages in sections of this kind (repeat or comma-separate for any of them): "
+    "summary, introduction, background, chronology, analysis, findings, learning, "
+    "good-practice, recommendations, questions, action-plan, conclusion, appendix, contents, "
+    "other.",
+)
 @click.option("--year-from", type=int, default=None)
 @click.option("--year-to", type=int, default=None)
 @click.option(
@@ -265,6 +273,7 @@ def search(
     include_mentioned: bool,
     age_band: tuple[str, ...],
     outcome: tuple[str, ...],
+    section: tuple[str, ...],
     year_from: int | None,
     year_to: int | None,
     sort: str,
@@ -289,6 +298,7 @@ def search(
         partnerships=_split(partnership),
         age_bands=_vocabulary(age_band, AGE_BANDS, "--age-band"),
         outcomes=_vocabulary(outcome, OUTCOMES, "--outcome"),
+        sections=_split(section),
         year_from=year_from,
         year_to=year_to,
         sort=sort,
@@ -346,7 +356,8 @@ def search(
             click.echo(f"   pages: {', '.join(map(str, hit.pages))}")
         for h in hit.hits:
             ocr = " (text from OCR)" if d.page_ocr(h.page)[0] else ""
-            click.echo(f"   p.{h.page}{ocr}: {_terminal_snippet(h.snippet, colour)}")
+            where = f" \u00b7 {h.section}" if h.section else ""
+            click.echo(f"   p.{h.page}{where}{ocr}: {_terminal_snippet(h.snippet, colour)}")
     facet = res.facets.get("theme") or []
     if facet:
         click.echo("\nThemes: " + ", ".join(f"{v.value} ({v.count})" for v in facet[:12]))
@@ -354,6 +365,9 @@ def search(
         values = res.facets.get(name) or []
         if any(v.value != "unknown" for v in values):
             click.echo(f"{label}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
+    facet = [v for v in res.facets.get("section") or [] if v.count]
+    if facet:
+        click.echo("Sections: " + ", ".join(f"{v.value} ({v.count})" for v in facet))
 
 
 def _evidence_lines(doc: Any, themes: list[str]) -> list[str]:

@@ -52,6 +52,10 @@ REQUESTS: list[tuple[list[tuple[str, str]], list[str]]] = [
         [("age_band", "under-1"), ("age_band", "1-5"), ("outcome", "death")],
         ["--age-band", "under-1,1-5", "--outcome", "death"],
     ),
+    (
+        [("q", "neglect"), ("section", "recommendations"), ("section", "findings")],
+        ["neglect", "--section", "recommendations", "--section", "findings"],
+    ),
 ]
 
 
@@ -112,6 +116,7 @@ def test_cli_and_site_give_the_same_facets(
         "year",
         "age_band",
         "outcome",
+        "section",
     }
     for name, values in site["facets"].items():
         assert all(v["param"] == name for v in values)

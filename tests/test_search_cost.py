@@ -147,9 +147,10 @@ def test_past_the_budget_the_answer_has_what_it_has(searcher) -> None:
     assert res.total == full.total > 0
     assert [h.document.id for h in res.hits] == [h.document.id for h in full.hits]
     assert all(not h.hits and not h.pages for h in res.hits)  # no pages, no snippets
-    assert res.skipped == ["pages"]
+    assert res.skipped == ["section_facet", "pages"]  # the section counts come before the pages
+    assert res.facets["section"] == [] and full.facets["section"]  # left out, and said so
     out = result_to_json(res)
-    assert out["skipped"] == ["pages"] and "ran out of time" in out["notice"]
+    assert out["skipped"] == ["section_facet", "pages"] and "ran out of time" in out["notice"]
     assert result_to_json(full)["notice"] is None
     # a misspelling past the budget: no suggestion, and it says so
     res = searcher.search(SearchRequest(q="brusingz"), ExpiresAfterMatching())
@@ -186,7 +187,7 @@ def test_site_says_what_it_left_out(app: Flask) -> None:
     finally:
         del lib.deadline
     assert html.status_code == 200 and "ran out of time" in html.get_data(as_text=True)
-    assert data["total"] > 0 and data["skipped"] == ["pages"]
+    assert data["total"] > 0 and data["skipped"] == ["section_facet", "pages"]
 
 
 def test_cli_one_line_error_past_the_budget(corpus_index: Path) -> None:

@@ -7,6 +7,16 @@ from typing import Any
 from library import settings
 from library.case_facts import AGE_BANDS, OUTCOMES
 from library.query import MAX_WILDCARD_WORDS
+from library.section_paths import KINDS as SECTION_KINDS
+
+SECTIONS_NOTE = (
+    "Each page knows the section it stands in, read from the document's headings (numbered or "
+    'not): a hit shows its section path, as in "p. 13 \u00b7 6. Recommendations". Each '
+    'section has a kind, from the words of its heading: "What the review found" is findings, '
+    '"Questions for the Board" questions, "Areas of good practice" good-practice; a '
+    "sub-heading of other words takes its parent's kind, and a heading whose words name no kind "
+    "is other. The Section filter counts documents with a matching page in each kind."
+)
 
 SYNTAX: list[dict[str, str]] = [
     {
@@ -43,6 +53,13 @@ SYNTAX: list[dict[str, str]] = [
         "query": "age_band:under-1 outcome:death",
         "meaning": "Reviews of babies under one who died (the case facts: ids below).",
     },
+    {
+        "query": "escalation section:recommendations",
+        "meaning": "Pages in a recommendations section that have the word: the search is "
+        "limited to sections of that kind (ids: see below), and each page found shows its "
+        "section. Give several section: to allow any of them; section: cannot be negated or "
+        "put in brackets.",
+    },
     {"query": "year:2019", "meaning": "Documents published in 2019."},
     {"query": "year:[2018 TO 2020]", "meaning": "Documents published from 2018 to 2020."},
     {
@@ -71,6 +88,11 @@ FIELDS: list[dict[str, str]] = [
     {"field": "year", "meaning": "the year of publication, or a range [2018 TO 2020]"},
     {"field": "age_band", "meaning": "the child's age band, e.g. under-1, 11-15, unknown"},
     {"field": "outcome", "meaning": "the outcome for the child: death, serious-harm, unknown"},
+    {
+        "field": "section",
+        "meaning": "a section kind, e.g. recommendations: only pages in such a section "
+        "(read from the document's headings) count",
+    },
 ]
 
 PARAMETERS: list[dict[str, str]] = [
@@ -99,6 +121,11 @@ PARAMETERS: list[dict[str, str]] = [
         "meaning": "the child's age band (ids below); repeat it to allow several",
     },
     {"name": "outcome", "meaning": "death, serious-harm or unknown; repeat it to allow several"},
+    {
+        "name": "section",
+        "meaning": "a section kind (ids below); only pages in such a section count; repeat it "
+        "to allow several",
+    },
     {"name": "year", "meaning": "one year of publication (the same as year_from and year_to)"},
     {"name": "year_from", "meaning": "the first year of publication (a whole number)"},
     {"name": "year_to", "meaning": "the last year of publication (a whole number)"},
@@ -182,6 +209,8 @@ def help_payload(
         # the case facts (library.case_facts; docs/case-facts.md)
         "age_bands": [{"id": k, "label": v} for k, v in AGE_BANDS.items()],
         "outcomes": [{"id": k, "label": v} for k, v in OUTCOMES.items()],
+        "section_kinds": [{"id": k, "label": v} for k, v in SECTION_KINDS.items()],
+        "sections": SECTIONS_NOTE,
         "json": {
             "twins": JSON_TWINS,
             "format_parameter": "Any page also answers ?format=json.",

@@ -1,9 +1,9 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
 Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``,
-``age_band``, ``outcome`` (each repeatable), ``year_from``, ``year_to`` (or ``year`` for one
-year), ``sort``, ``page``, ``per_page`` and ``include_mentioned=1`` (themes only mentioned count
-in the theme filters, facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
+``age_band``, ``outcome``, ``section`` (each repeatable), ``year_from``, ``year_to`` (or ``year``
+for one year), ``sort``, ``page``, ``per_page`` and ``include_mentioned=1`` (themes only mentioned
+count in the theme filters, facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
 in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
 """
 
@@ -21,6 +21,7 @@ from library import naming, settings
 from library.case_facts import AGE_BANDS, OUTCOMES
 from library.errors import QueryError
 from library.models import SearchRequest
+from library.section_paths import KINDS as SECTION_KINDS
 
 SORTS: dict[str, str] = {
     "relevance": "Relevance",
@@ -37,6 +38,7 @@ FACET_PARAMS: dict[str, tuple[str, str]] = {
     "partnership": ("partnerships", "Partnership"),
     "age_band": ("age_bands", "Child's age"),
     "outcome": ("outcomes", "Outcome"),
+    "section": ("sections", "Section"),
 }
 #: other names a URL may give a parameter (the names of links made before issue 10)
 ALIASES: dict[str, str] = {"type": "review_type", "kind": "document_kind"}
@@ -144,6 +146,7 @@ class SearchParams:
     partnerships: tuple[str, ...] = ()
     age_bands: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
@@ -171,6 +174,7 @@ class SearchParams:
         partnerships = [p[:100] for p in _values(args, "partnership")]
         age_bands = _ids(args, "age_band", AGE_BANDS, "age band", "Age bands")
         outcomes = _ids(args, "outcome", OUTCOMES, "outcome", "Outcomes")
+        sections = _ids(args, "section", SECTION_KINDS, "section kind", "Section kinds")
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
         year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
@@ -203,6 +207,7 @@ class SearchParams:
             partnerships=tuple(partnerships),
             age_bands=tuple(age_bands),
             outcomes=tuple(outcomes),
+            sections=tuple(sections),
             year_from=year_from,
             year_to=year_to,
             sort=sort,
@@ -221,6 +226,7 @@ class SearchParams:
             partnerships=list(self.partnerships),
             age_bands=list(self.age_bands),
             outcomes=list(self.outcomes),
+            sections=list(self.sections),
             year_from=self.year_from,
             year_to=self.year_to,
             sort=self.sort,
@@ -240,6 +246,7 @@ class SearchParams:
             or self.partnerships
             or self.age_bands
             or self.outcomes
+            or self.sections
             or self.year_from is not None
             or self.year_to is not None
         )
@@ -295,6 +302,7 @@ class SearchParams:
             partnerships=(),
             age_bands=(),
             outcomes=(),
+            sections=(),
             year_from=None,
             year_to=None,
         )
@@ -308,6 +316,7 @@ class SearchParams:
             "partnership": list(self.partnerships),
             "age_band": list(self.age_bands),
             "outcome": list(self.outcomes),
+            "section": list(self.sections),
             "year_from": self.year_from,
             "year_to": self.year_to,
             "sort": self.sort,

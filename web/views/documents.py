@@ -90,6 +90,8 @@ def document(doc_id: str, fmt: str) -> Any:
                     "page": h.page,
                     "snippet": h.snippet,
                     "text": h.text,
+                    "section": h.section,
+                    "section_kind": h.section_kind,
                     "url": page_url(doc.id, h.page, q=q),
                     **file_fields(doc, h.page),
                     **page_ocr_json(doc, h.page),
