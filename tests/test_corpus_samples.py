@@ -16,7 +16,7 @@ from helpers import ROOT
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTPage, LTTextContainer
 
-from evaluation.themes.run import load_build
+from evaluation.samples import load_build
 from library.catalogue import COLUMNS
 from library.files import sha256_file
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation import metrics
-from evaluation.themes.run import load_build
+from evaluation.samples import render_sources
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent / "learning" / "docs"
@@ -97,27 +97,13 @@ def load_truth(docs: Path = DOCS) -> dict[str, Truth]:
     return out
 
 
-def render(files: Path) -> dict[str, Path]:
-    """Render the set as PDFs in ``files`` (unchanged files are left alone)."""
-    build = load_build()
-    files.mkdir(parents=True, exist_ok=True)
-    out: dict[str, Path] = {}
-    for path in sorted(DOCS.glob("*.txt")):
-        pdf = files / f"{path.stem}.pdf"
-        data = build.render(build.parse_source(path))
-        if not pdf.is_file() or pdf.read_bytes() != data:
-            pdf.write_bytes(data)
-        out[path.stem] = pdf
-    return out
-
-
 def read_set(work: Path) -> dict[str, dict[str, Any]]:
     """Render the set into ``work/files``, ingest it into ``work/var`` and return each
     document's facts as indexed."""
     from indexer.pipeline import IngestOptions, ingest
     from library.search import Library
 
-    written = render(work / "files")
+    written = render_sources(DOCS, work / "files")
     by_path = {p.resolve(): name for name, p in written.items()}
     # a reused work folder is rebuilt from its extraction cache (the rules may have changed)
     options = IngestOptions(progress=False, rebuild=(work / "var").exists())

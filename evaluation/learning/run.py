@@ -24,23 +24,9 @@ from typing import Any
 
 from evaluation import metrics
 from evaluation.learning import score
-from evaluation.themes.run import load_build
+from evaluation.samples import render_sources
 
 DOCS = score.DOCS
-
-
-def render(files: Path) -> dict[str, Path]:
-    """Render the set's documents as PDFs in ``files`` (unchanged bytes are left alone)."""
-    build = load_build()
-    files.mkdir(parents=True, exist_ok=True)
-    out: dict[str, Path] = {}
-    for path in sorted(DOCS.glob("*.txt")):
-        pdf = files / f"{path.stem}.pdf"
-        data = build.render(build.parse_source(path))
-        if not pdf.is_file() or pdf.read_bytes() != data:
-            pdf.write_bytes(data)
-        out[path.stem] = pdf
-    return out
 
 
 def extract_set(work: Path) -> dict[str, dict[str, Any]]:
@@ -50,7 +36,7 @@ def extract_set(work: Path) -> dict[str, dict[str, Any]]:
     from library.learning_query import items_of
     from library.search import Library
 
-    written = render(work / "files")
+    written = render_sources(DOCS, work / "files")
     by_path = {p.resolve(): name for name, p in written.items()}
     # a reused work folder is rebuilt from its extraction cache: the extractor's code may
     # have changed since, and nothing is extracted again

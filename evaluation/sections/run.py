@@ -111,18 +111,12 @@ def _own_label(heading: str, item: Item) -> bool:
 
 def index_set(work: Path) -> dict[str, str]:
     """Render the set into ``work/files`` and ingest it into ``work/var``: document ids by name."""
-    from evaluation.themes.run import load_build
+    from evaluation.samples import render_sources
     from indexer.pipeline import IngestOptions, ingest
     from library.search import Library
 
-    build = load_build()
     files = work / "files"
-    files.mkdir(parents=True, exist_ok=True)
-    for src in sorted(DOCS.glob("*.txt")):
-        pdf = files / f"{src.stem}.pdf"
-        data = build.render(build.parse_source(src))
-        if not pdf.is_file() or pdf.read_bytes() != data:
-            pdf.write_bytes(data)
+    render_sources(DOCS, files)
     rebuild = (work / "var").exists()  # the section code may have changed since
     report = ingest([files], work / "var", options=IngestOptions(progress=False, rebuild=rebuild))
     failed = [f for f in report.files if f.status != "ok"]

@@ -20,21 +20,19 @@ on) and the whole set. See README.md.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from evaluation import metrics
+from evaluation.samples import load_build, render_sources
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE / "docs"
 ROOT = HERE.parents[1]
-BUILD = ROOT / "corpus" / "samples" / "build.py"
 SPLITS = ("dev", "heldout")
 PARTS = ("all", *SPLITS)
 
@@ -60,20 +58,6 @@ class Result:
     misses: list[dict[str, Any]] = field(default_factory=list)
     decoys_tagged: list[dict[str, Any]] = field(default_factory=list)
     theme_ids: list[str] = field(default_factory=list)
-
-
-def load_build() -> ModuleType:
-    """corpus/samples/build.py as a module (it is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("corpus_samples_build", BUILD)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    keep, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in corpus/
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = keep
-    return module
 
 
 def _ids(value: str) -> set[str]:
@@ -108,30 +92,13 @@ def load_truth(docs: Path = DOCS, known: set[str] | None = None) -> dict[str, Tr
     return out
 
 
-def render(files: Path, names: list[str] | None = None) -> dict[str, Path]:
-    """Render the set's documents as PDFs in ``files`` (a file whose bytes would not change is
-    left alone, so a reused work folder is ingested incrementally)."""
-    build = load_build()
-    files.mkdir(parents=True, exist_ok=True)
-    out: dict[str, Path] = {}
-    for path in sorted(DOCS.glob("*.txt")):
-        if names and path.stem not in names:
-            continue
-        pdf = files / f"{path.stem}.pdf"
-        data = build.render(build.parse_source(path))
-        if not pdf.is_file() or pdf.read_bytes() != data:
-            pdf.write_bytes(data)
-        out[path.stem] = pdf
-    return out
-
-
 def tag_set(work: Path, names: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Render the set into ``work/files``, ingest it into ``work/var`` and return each
     document's themes as indexed: {name: {"central", "mentioned", "evidence"}}."""
     from indexer.pipeline import IngestOptions, ingest
     from library.search import Library
 
-    written = render(work / "files", names)
+    written = render_sources(DOCS, work / "files", names)
     by_path = {p.resolve(): name for name, p in written.items()}
     # a reused work folder is rebuilt from its extraction cache: the tagger's code may have
     # changed since (nothing in a document's fingerprint says so), and nothing is extracted
