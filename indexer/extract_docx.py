@@ -40,14 +40,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import posixpath
-import re
 import time
 import zipfile
 import zlib
 from typing import Any
 from xml.parsers import expat
 
+from indexer.docx_package import (
+    Refused,
+    TooLarge,
+    local_name,
+    main_part,
+    parse_part,
+    read_info,
+    sniff,
+)
 from indexer.extract import (
     LAYOUT_LINES_PER_PAGE,
     LAYOUT_PAGES,
@@ -66,162 +73,11 @@ __all__ = [
 
 #: the most the main document part may unpack to (compressed size is capped by ``max_bytes``)
 MAX_XML_BYTES = 50 * 1024 * 1024
-#: the most a small part (relationships, document properties) may unpack to
-MAX_SMALL_PART_BYTES = 1024 * 1024
 #: text between page breaks longer than this is split at paragraph boundaries
 PAGE_CHARS = 3000
 #: the same limit when the document records Word's own page layout (rendered page breaks)
 RENDERED_PAGE_CHARS = 12000
 
-_CHUNK = 64 * 1024
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_OFFICE_DOCUMENT_REL = re.compile(r"/officeDocument$")
-
-
-class _Refused(Exception):
-    """A part that must not be parsed (DOCTYPE / entity declarations)."""
-
-
-class _TooLarge(Exception):
-    """A part that unpacks to more than its cap."""
-
-
-# ----------------------------------------------------------------------------- reading
-
-
-def _find(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
-    """The member called ``name``; OPC part names are case-insensitive."""
-    name = name.lstrip("/")
-    try:
-        return zf.getinfo(name)
-    except KeyError:
-        pass
-    lowered = name.lower()
-    for info in zf.infolist():
-        if info.filename.lower() == lowered:
-            return info
-    return None
-
-
-def _parse_part(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, handlers: dict[str, Any]
-) -> None:
-    """Stream one XML part through expat, at most ``cap`` unpacked bytes, refusing any DTD."""
-    if info.file_size > cap:
-        raise _TooLarge(f"{info.filename} unpacks to {info.file_size:,} bytes (limit {cap:,})")
-    parser = expat.ParserCreate(namespace_separator=" ")
-
-    def refuse(*_args: Any) -> None:
-        raise _Refused(f"{info.filename} declares a DOCTYPE or entities (refused: XML bomb?)")
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.buffer_text = True
-    for name, handler in handlers.items():
-        setattr(parser, name, handler)
-    total = 0
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > cap:  # the declared size lied: stop before reading more
-                raise _TooLarge(f"{info.filename} unpacks to more than {cap:,} bytes")
-            parser.Parse(chunk, False)
-    parser.Parse(b"", True)
-
-
-def _local(name: str) -> str:
-    return name.rsplit(" ", 1)[-1]
-
-
-def _main_part(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
-    """The main document part named by ``_rels/.rels``, else ``word/document.xml``."""
-    rels = _find(zf, "_rels/.rels")
-    targets: list[str] = []
-    if rels is not None:
-
-        def start(name: str, attrs: dict[str, str]) -> None:
-            if _local(name) == "Relationship" and _OFFICE_DOCUMENT_REL.search(
-                attrs.get("Type", "")
-            ):
-                target = attrs.get("Target", "")
-                if target and attrs.get("TargetMode") != "External":
-                    targets.append(posixpath.normpath(target.lstrip("/")))
-
-        _parse_part(zf, rels, MAX_SMALL_PART_BYTES, {"StartElementHandler": start})
-    for name in [*targets, "word/document.xml"]:
-        info = _find(zf, name)
-        if info is not None:
-            return info
-    return None
-
-
-def _pdf_date(value: str) -> str:
-    """W3C date-time ``2022-03-17T10:00:00Z`` in PDF form ``D:20220317100000Z``."""
-    digits = re.match(r"\s*(\d{4})(?:-(\d\d)(?:-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?)?)?)?", value)
-    if not digits:
-        return ""
-    return "D:" + "".join(p for p in digits.groups() if p) + ("Z" if value.endswith("Z") else "")
-
-
-_CORE_KEYS = {
-    "title": "title",
-    "creator": "author",
-    "subject": "subject",
-    "keywords": "keywords",
-    "created": "creationdate",
-    "modified": "moddate",
-}
-
-
-def _read_info(zf: zipfile.ZipFile, warnings: list[str]) -> dict[str, str]:
-    """Document properties from ``docProps/core.xml``; a bad part only costs a warning."""
-    part = _find(zf, "docProps/core.xml")
-    if part is None:
-        return {}
-    found: dict[str, list[str]] = {}
-    stack: list[str] = []
-
-    def start(name: str, _attrs: dict[str, str]) -> None:
-        stack.append(_local(name))
-
-    def end(_name: str) -> None:
-        stack.pop()
-
-    def text(data: str) -> None:
-        if len(stack) == 2 and stack[-1] in _CORE_KEYS:
-            found.setdefault(stack[-1], []).append(data)
-
-    try:
-        _parse_part(
-            zf,
-            part,
-            MAX_SMALL_PART_BYTES,
-            {"StartElementHandler": start, "EndElementHandler": end, "CharacterDataHandler": text},
-        )
-    except Exception as exc:  # metadata is a bonus: never fail a file over it
-        warnings.append(f"document properties unreadable: {type(exc).__name__}: {exc}"[:300])
-        return {}
-    info: dict[str, str] = {}
-    for key, parts in found.items():
-        value = clean_text("".join(parts))
-        if key in ("created", "modified"):
-            value = _pdf_date(value)
-        if value:
-            info[_CORE_KEYS[key]] = value[:500]
-    return info
-
-
-# ------------------------------------------------------------------------------- pages
-
-
-#: tracked deletions and moves, and the fallback copy of text boxes (mc:Choice holds the same)
 _SKIPPED = frozenset({"del", "moveFrom", "Fallback"})
 
 
@@ -247,7 +103,7 @@ class _Pages:
 
     # expat handlers
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        tag = _local(name)
+        tag = local_name(name)
         if tag in _SKIPPED:
             self._skip += 1
             return
@@ -292,7 +148,7 @@ class _Pages:
             self._add("-")
 
     def end(self, name: str) -> None:
-        tag = _local(name)
+        tag = local_name(name)
         if tag in _SKIPPED:
             self._skip -= 1
             return
@@ -387,7 +243,7 @@ class _Look:
 
 def _attr(attrs: dict[str, str], local: str) -> str:
     for key, value in attrs.items():
-        if _local(key) == local:
+        if local_name(key) == local:
             return value
     return ""
 
@@ -438,42 +294,6 @@ def _layout_lines(
 # ------------------------------------------------------------------------------- entry
 
 
-def _sniff(head: bytes, path: str) -> dict[str, Any] | None:
-    """A failure for files that are not zip archives at all, else None."""
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return None
-    if head.startswith(_OLE_MAGIC):
-        if _contains(path, _ENCRYPTED_PACKAGE):
-            return failure(
-                FileStatus.ENCRYPTED, "a password-protected Word document (encrypted package)"
-            )
-        return failure(
-            FileStatus.NOT_A_DOCUMENT,
-            "not a .docx file: it is a legacy Word .doc (or other OLE) file; "
-            "save it as .docx or PDF",
-        )
-    sniff = head.lstrip()[:15].lower()
-    if sniff.startswith((b"<!doctype", b"<html")):
-        return failure(FileStatus.NOT_A_DOCUMENT, "not a .docx file: the file is an HTML page")
-    if b"%PDF-" in head:
-        return failure(
-            FileStatus.NOT_A_DOCUMENT, "not a .docx file: the file is a PDF; rename it to .pdf"
-        )
-    if sniff.startswith(b"{\\rtf"):
-        return failure(FileStatus.NOT_A_DOCUMENT, "not a .docx file: the file is RTF")
-    return failure(FileStatus.CORRUPT, "not a readable .docx file: no zip archive header")
-
-
-def _contains(path: str, needle: bytes) -> bool:
-    tail = b""
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            if needle in tail + chunk:
-                return True
-            tail = chunk[-len(needle) :]
-    return False
-
-
 def extract_docx(
     path: str, *, max_bytes: int, max_xml_bytes: int = MAX_XML_BYTES
 ) -> dict[str, Any]:
@@ -489,7 +309,7 @@ def extract_docx(
             )
         with open(path, "rb") as fh:
             head = fh.read(1024)
-        bad = _sniff(head, path)
+        bad = sniff(head, path)
     except OSError as exc:
         return failure(FileStatus.CORRUPT, f"cannot read file: {exc.strerror or exc}")
     if bad is not None:
@@ -499,14 +319,14 @@ def extract_docx(
     collector = _Pages()
     try:
         with zipfile.ZipFile(path) as zf:
-            main = _main_part(zf)
+            main = main_part(zf)
             if main is None:
                 return failure(
                     FileStatus.NOT_A_DOCUMENT,
                     "a zip archive without a Word document part (word/document.xml)",
                 )
-            info = _read_info(zf, warnings)
-            _parse_part(
+            info = read_info(zf, warnings)
+            parse_part(
                 zf,
                 main,
                 max_xml_bytes,
@@ -516,9 +336,9 @@ def extract_docx(
                     "CharacterDataHandler": collector.text,
                 },
             )
-    except _TooLarge as exc:
+    except TooLarge as exc:
         return failure(FileStatus.TOO_LARGE, f"{exc}: a zip bomb or an unusually large document")
-    except _Refused as exc:
+    except Refused as exc:
         return failure(FileStatus.CORRUPT, str(exc))
     except expat.ExpatError as exc:
         return failure(FileStatus.CORRUPT, f"malformed XML in the document: {exc}"[:300])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +15,8 @@ from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
 from library.paths import display_path
 from library.settings import BY_NAME
-from reviewlib.options import default, setting_option
+from reviewlib.options import default, setting_option, split_values
+from reviewlib.output import evidence_lines, facts_line, terminal_snippet
 
 EXIT_FAILED_FILES = 3
 
@@ -158,16 +158,9 @@ def rebuild(ctx: click.Context, quiet: bool) -> None:
     )
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
-
-
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
-
-
 def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) -> list[str]:
     """The ids given to ``option`` (repeated or comma-separated), each one of ``known``."""
-    ids = [v.lower() for v in _split(values)]
+    ids = [v.lower() for v in split_values(values)]
     for value in ids:
         if value not in known:
             raise click.UsageError(
@@ -175,30 +168,6 @@ def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) 
                 + ", ".join(known)
             )
     return ids
-
-
-def _facts_line(d: Any) -> str:
-    """ "Under 1 · Death · harms: sudi": the facts the text (or the catalogue) states."""
-    from library.case_facts import AGE_BANDS, OUTCOMES
-
-    parts = []
-    if d.age_band != "unknown":
-        parts.append(f"age {AGE_BANDS.get(d.age_band, d.age_band)}")
-    if d.outcome != "unknown":
-        parts.append(OUTCOMES.get(d.outcome, d.outcome))
-    if d.harms:
-        parts.append("harms: " + ", ".join(d.harms))
-    return " · ".join(parts)
-
-
-def _terminal_snippet(snippet_html: str, colour: bool) -> str:
-    import html as _html
-
-    text = _MARK.sub(
-        lambda m: f"\x1b[1;33m{m.group(1)}\x1b[0m" if colour else f"[{m.group(1)}]", snippet_html
-    )
-    text = re.sub(r"<[^>]+>", "", text)
-    return " ".join(_html.unescape(text).split())
 
 
 @main.command()
@@ -292,13 +261,13 @@ def search(
 
     req = SearchRequest(
         q=" ".join(query),
-        themes=_split(theme),
-        review_types=_split(review_type),
-        kinds=_split(kind),
-        partnerships=_split(partnership),
+        themes=split_values(theme),
+        review_types=split_values(review_type),
+        kinds=split_values(kind),
+        partnerships=split_values(partnership),
         age_bands=_vocabulary(age_band, AGE_BANDS, "--age-band"),
         outcomes=_vocabulary(outcome, OUTCOMES, "--outcome"),
-        sections=_split(section),
+        sections=split_values(section),
         year_from=year_from,
         year_to=year_to,
         sort=sort,
@@ -348,8 +317,8 @@ def search(
             click.echo(f"   themes: {', '.join(d.themes)}")
         if include_mentioned and d.themes_mentioned:
             click.echo(f"   mentions: {', '.join(d.themes_mentioned)}")
-        click.echo("".join(_evidence_lines(d, res.themes)), nl=False)
-        facts = _facts_line(d)
+        click.echo("".join(evidence_lines(d, res.themes)), nl=False)
+        facts = facts_line(d)
         if facts:
             click.echo(f"   case: {facts}")
         if hit.pages:
@@ -357,7 +326,7 @@ def search(
         for h in hit.hits:
             ocr = " (text from OCR)" if d.page_ocr(h.page)[0] else ""
             where = f" \u00b7 {h.section}" if h.section else ""
-            click.echo(f"   p.{h.page}{where}{ocr}: {_terminal_snippet(h.snippet, colour)}")
+            click.echo(f"   p.{h.page}{where}{ocr}: {terminal_snippet(h.snippet, colour)}")
     facet = res.facets.get("theme") or []
     if facet:
         click.echo("\nThemes: " + ", ".join(f"{v.value} ({v.count})" for v in facet[:12]))
@@ -368,22 +337,6 @@ def search(
     facet = [v for v in res.facets.get("section") or [] if v.count]
     if facet:
         click.echo("Sections: " + ", ".join(f"{v.value} ({v.count})" for v in facet))
-
-
-def _evidence_lines(doc: Any, themes: list[str]) -> list[str]:
-    """Why ``doc`` carries each of ``themes``: its strength and strongest sentence."""
-    from library.api import chosen_theme_evidence
-
-    lines = []
-    for t in chosen_theme_evidence(doc, themes):
-        score = f", evidence {t['score']:g}" if isinstance(t["score"], int | float) else ""
-        line = f"   {t['id']}: {t['strength']}{score}"
-        if t["source"] == "catalogue":
-            line += " (added by the catalogue)"
-        if t["snippet"]:
-            line += f"; p.{t['snippet']['page']}: {t['snippet']['text']}"
-        lines.append(line + "\n")
-    return lines
 
 
 @main.command()
@@ -427,72 +380,6 @@ def themes(ctx: click.Context, as_json: bool, taxonomy: Path | None) -> None:
         click.echo(f"  {r['id']:34} {r['documents']:5} {r['documents_mentioned']:5}  {r['label']}")
     if not documents:
         click.echo(f"\n{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
-
-
-@main.command()
-@click.argument("query", required=False, default="")
-@click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    metavar="KIND",
-    help="finding, learning-point, recommendation, question, good-practice or action (repeatable).",
-)
-@click.option("--theme", "themes_", multiple=True, metavar="ID", help="Items evidencing a theme.")
-@click.option("--document", "documents", multiple=True, metavar="ID", help="Items of a document.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print the items as CSV.")
-@click.option("--paths", is_flag=True, help="Show documents' full paths (JSON/CSV).")
-@click.pass_context
-def learning(
-    ctx: click.Context,
-    query: str,
-    kinds: tuple[str, ...],
-    themes_: tuple[str, ...],
-    documents: tuple[str, ...],
-    limit: int | None,
-    as_json: bool,
-    as_csv: bool,
-    paths: bool,
-) -> None:
-    """Findings, recommendations, questions and other learning items, across the library.
-
-    QUERY keeps the items whose text has every word (a quoted phrase as printed)."""
-    from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY, learning_csv, learning_json
-    from library.learning import KIND_NAMES
-    from library.learning_query import LearningRequest, check_request, find
-    from library.search import Library
-
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
-    req = LearningRequest(query, list(kinds), list(themes_), list(documents), limit)
-    with Library(_data_dir(ctx)).searcher() as s:
-        check_request(req, {t.id for t in s.lib.taxonomy.themes})
-        answer = find(s, req)
-    if as_json:
-        click.echo(
-            json.dumps(learning_json(answer, expose_paths=paths), indent=2, ensure_ascii=False)
-        )
-        return
-    if as_csv:
-        click.echo(learning_csv(answer, expose_paths=paths), nl=False)
-        return
-    if answer.library_empty:
-        click.echo(f"{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
-        return
-    click.echo(f"{answer.total} item{'' if answer.total == 1 else 's'}")
-    for h in answer.hits:
-        it, doc = h.item, h.document
-        label = KIND_NAMES.get(it.kind, it.kind)
-        number = f" {it.number}" if it.number else ""
-        click.echo(
-            f"\n{label}{number} · {doc.title} · p. {it.page}"
-            + (f" · {it.section}" if it.section else "")
-        )
-        click.echo(f"  {it.text}")
-        if it.themes:
-            click.echo(f"  themes: {', '.join(it.themes)}")
 
 
 @main.command()
@@ -573,6 +460,10 @@ def _register_workbench() -> None:
 
     main.add_command(concordance)
     main.add_command(collocates)
+    # and the learning items' (reviewlib/learning_cmd.py)
+    from reviewlib.learning_cmd import learning
+
+    main.add_command(learning)
 
 
 _register_optional()

@@ -28,3 +28,8 @@ def setting_option(flag: str, name: str, **extra: Any) -> Callable[[Any], Any]:
     if s.scope == "serve":
         kw.update(envvar=s.env, show_envvar=True)
     return click.option(flag, **{**kw, **extra})
+
+
+def split_values(values: tuple[str, ...]) -> list[str]:
+    """An option's values, repeated or comma-separated: ``("a,b", "c")`` -> ``["a", "b", "c"]``."""
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]

@@ -13,11 +13,7 @@ import click
 
 from library.errors import QueryError
 from library.models import SearchRequest
-from reviewlib.options import setting_option
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+from reviewlib.options import setting_option, split_values
 
 
 def _filters(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,10 +45,10 @@ def _filters(f: Callable[..., Any]) -> Callable[..., Any]:
 def _request(query: tuple[str, ...], kw: dict[str, Any]) -> SearchRequest:
     return SearchRequest(
         q=" ".join(query),
-        themes=_split(kw["theme"]),
-        review_types=_split(kw["review_type"]),
-        kinds=_split(kw["kind"]),
-        partnerships=_split(kw["partnership"]),
+        themes=split_values(kw["theme"]),
+        review_types=split_values(kw["review_type"]),
+        kinds=split_values(kw["kind"]),
+        partnerships=split_values(kw["partnership"]),
         year_from=kw["year_from"],
         year_to=kw["year_to"],
     )
