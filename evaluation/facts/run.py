@@ -19,16 +19,13 @@ set. See docs/case-facts.md.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evaluation import metrics
+from evaluation.command import SetCommand
 from evaluation.samples import render_sources
 
 HERE = Path(__file__).resolve().parent
@@ -339,37 +336,20 @@ def to_json(result: Result) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m evaluation facts", description=__doc__.splitlines()[0]
-    )
-    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ap.add_argument(
-        "--split", choices=SPLITS, help="print only this part of the set (tune on dev only)"
-    )
-    ap.add_argument(
-        "--work", type=Path, help="render and index here, and reuse it (default: a temp folder)"
-    )
-    ap.add_argument(
-        "--floor",
-        type=float,
-        help="exit 1 when the dev accuracy of age_band or outcome is below this (0-1)",
-    )
-    args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="eval-facts-") as tmp:
-        work = args.work or Path(tmp)
-        try:
-            result = evaluate(work)
-        except (RuntimeError, ValueError) as exc:
-            print(f"evaluation failed: {exc}", file=sys.stderr)
-            return 2
-    if args.json:
-        print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
-    else:
-        print(report(result, (args.split,) if args.split else PARTS))
-    if args.floor is not None:
-        low = {f: r / t for f, (r, t) in result.accuracy["dev"].items() if t and r / t < args.floor}
-        if low:
-            print(f"below {args.floor} on dev: {low}", file=sys.stderr)
-            return 1
-    return 0
+def _below(result: Result, floor: float) -> str | None:
+    low = {f: r / t for f, (r, t) in result.accuracy["dev"].items() if t and r / t < floor}
+    return f"on dev: {low}" if low else None
+
+
+COMMAND = SetCommand(
+    name="facts",
+    description=__doc__.splitlines()[0],
+    splits=SPLITS,
+    parts=PARTS,
+    floor_help="exit 1 when the dev accuracy of age_band or outcome is below this (0-1)",
+    evaluate=evaluate,
+    as_json=to_json,
+    as_text=report,
+    below=_below,
+)
+main = COMMAND.main

@@ -15,14 +15,12 @@ extra item is listed.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from evaluation import metrics
+from evaluation.command import SetCommand
 from evaluation.learning import score
 from evaluation.samples import render_sources
 
@@ -124,41 +122,28 @@ def to_json(figures: score.Figures, scores: list[score.DocScore]) -> dict[str, A
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m evaluation learning", description=__doc__.splitlines()[0]
-    )
-    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ap.add_argument("--split", choices=score.SPLITS, help="print only this part (tune on dev only)")
-    ap.add_argument(
-        "--work", type=Path, help="render and index here, and reuse it (default: a temp folder)"
-    )
-    ap.add_argument(
-        "--floor",
-        type=float,
-        help="exit 1 when the dev part's precision or recall is below this (0-1)",
-    )
-    args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="eval-learning-") as tmp:
-        work = args.work or Path(tmp)
-        try:
-            figures, scores = evaluate(work)
-        except (RuntimeError, ValueError) as exc:
-            print(f"evaluation failed: {exc}", file=sys.stderr)
-            return 2
-    if args.json:
-        print(json.dumps(to_json(figures, scores), indent=2, ensure_ascii=False))
-    else:
-        print(report(figures, scores, (args.split,) if args.split else score.PARTS))
-    if args.floor is not None:
-        dev = figures.overall["dev"]
-        if min(dev.precision, dev.recall) < args.floor:
-            print(
-                f"below {args.floor}: dev P {dev.precision:.3f}, R {dev.recall:.3f}",
-                file=sys.stderr,
-            )
-            return 1
-    return 0
+Evaluated = tuple[Any, Any]  # (figures, scores) as evaluate returns them
+
+
+def _below(result: Evaluated, floor: float) -> str | None:
+    dev = result[0].overall["dev"]
+    if min(dev.precision, dev.recall) < floor:
+        return f"dev P {dev.precision:.3f}, R {dev.recall:.3f}"
+    return None
+
+
+COMMAND = SetCommand(
+    name="learning",
+    description=__doc__.splitlines()[0],
+    splits=score.SPLITS,
+    parts=score.PARTS,
+    floor_help="exit 1 when the dev part's precision or recall is below this (0-1)",
+    evaluate=evaluate,
+    as_json=lambda r: to_json(*r),
+    as_text=lambda r, parts: report(*r, parts),
+    below=_below,
+)
+main = COMMAND.main
 
 
 if __name__ == "__main__":

@@ -15,11 +15,7 @@ anywhere on the path (a numbered item heading such as "6.2 Risk outside the home
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import sys
-import tempfile
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation import metrics
+from evaluation.command import SetCommand
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent / "learning" / "docs"
@@ -231,31 +228,21 @@ def to_json(result: Result) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m evaluation sections", description=__doc__.splitlines()[0]
-    )
-    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ap.add_argument("--split", choices=SPLITS, help="print only this part (tune on dev only)")
-    ap.add_argument("--work", type=Path, help="render and index here, and reuse it")
-    ap.add_argument(
-        "--floor", type=float, help="exit 1 when the whole set's exact accuracy is below this"
-    )
-    args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="eval-sections-") as tmp:
-        try:
-            result = evaluate(args.work or Path(tmp))
-        except (RuntimeError, ValueError) as exc:
-            print(f"evaluation failed: {exc}", file=sys.stderr)
-            return 2
-    if args.json:
-        print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
-    else:
-        print(report(result, (args.split,) if args.split else PARTS))
-    if args.floor is not None:
-        rows = result.part("all")
-        accuracy = sum(r.exact for r in rows) / len(rows)
-        if accuracy < args.floor:
-            print(f"below {args.floor}: exact accuracy {accuracy:.3f}", file=sys.stderr)
-            return 1
-    return 0
+def _below(result: Result, floor: float) -> str | None:
+    rows = result.part("all")
+    accuracy = sum(r.exact for r in rows) / len(rows)
+    return f"exact accuracy {accuracy:.3f}" if accuracy < floor else None
+
+
+COMMAND = SetCommand(
+    name="sections",
+    description=__doc__.splitlines()[0],
+    splits=SPLITS,
+    parts=PARTS,
+    floor_help="exit 1 when the whole set's exact accuracy is below this (0-1)",
+    evaluate=evaluate,
+    as_json=to_json,
+    as_text=report,
+    below=_below,
+)
+main = COMMAND.main

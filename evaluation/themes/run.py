@@ -19,15 +19,12 @@ on) and the whole set. See README.md.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evaluation import metrics
+from evaluation.command import SetCommand
 from evaluation.samples import load_build, render_sources
 
 HERE = Path(__file__).resolve().parent
@@ -279,40 +276,22 @@ def to_json(result: Result) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m evaluation themes", description=__doc__.splitlines()[0]
-    )
-    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ap.add_argument(
-        "--split", choices=SPLITS, help="print only this part of the set (tune on dev only)"
-    )
-    ap.add_argument(
-        "--work", type=Path, help="render and index here, and reuse it (default: a temp folder)"
-    )
-    ap.add_argument(
-        "--floor",
-        type=float,
-        help="exit 1 when the whole set's macro precision or recall is below this (0-1)",
-    )
-    args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="eval-themes-") as tmp:
-        work = args.work or Path(tmp)
-        try:
-            result = evaluate(work)
-        except (RuntimeError, ValueError) as exc:
-            print(f"evaluation failed: {exc}", file=sys.stderr)
-            return 2
-    if args.json:
-        print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
-    else:
-        print(report(result, (args.split,) if args.split else PARTS))
-    if args.floor is not None:
-        a = result.averages["all"]
-        if min(a.macro_precision, a.macro_recall) < args.floor:
-            print(
-                f"below {args.floor}: macro P {a.macro_precision:.3f}, R {a.macro_recall:.3f}",
-                file=sys.stderr,
-            )
-            return 1
-    return 0
+def _below(result: Result, floor: float) -> str | None:
+    a = result.averages["all"]
+    if min(a.macro_precision, a.macro_recall) < floor:
+        return f"macro P {a.macro_precision:.3f}, R {a.macro_recall:.3f}"
+    return None
+
+
+COMMAND = SetCommand(
+    name="themes",
+    description=__doc__.splitlines()[0],
+    splits=SPLITS,
+    parts=PARTS,
+    floor_help="exit 1 when the whole set's macro precision or recall is below this (0-1)",
+    evaluate=evaluate,
+    as_json=to_json,
+    as_text=report,
+    below=_below,
+)
+main = COMMAND.main
