@@ -45,3 +45,19 @@ def render_sources(docs: Path, files: Path, names: list[str] | None = None) -> d
             pdf.write_bytes(data)
         out[path.stem] = pdf
     return out
+
+
+def render_and_ingest(docs: Path, work: Path, names: list[str] | None = None) -> dict[str, Path]:
+    """Render the set into ``work/files`` and ingest it into ``work/var`` with the real
+    pipeline: {name: pdf}. A reused work folder is rebuilt from its extraction cache (the
+    code under test may have changed since, and nothing in a document's fingerprint says
+    so); nothing is extracted again. A file that does not ingest as ``ok`` is an error."""
+    from indexer.pipeline import IngestOptions, ingest
+
+    written = render_sources(docs, work / "files", names)
+    options = IngestOptions(progress=False, rebuild=(work / "var").exists())
+    report = ingest([work / "files"], work / "var", options=options)
+    failed = [f for f in report.files if f.status != "ok"]
+    if failed:
+        raise RuntimeError(f"ingest failed: {[(f.path, f.status, f.reason) for f in failed]}")
+    return written

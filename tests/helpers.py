@@ -3,6 +3,7 @@ pages."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,6 +60,48 @@ def run_reviewlib(
 
 #: ../shared beside the checkout (real PDFs, listing pages), or REVIEWLIB_SHARED
 SHARED = Path(os.environ.get("REVIEWLIB_SHARED") or ROOT.parent / "shared")
+
+
+#: a short briefing about neglect that names domestic abuse once, in its background (the
+#: tests of theme strengths and of curator corrections)
+NEGLECT_BRIEFING = [
+    "Learning briefing: Child N\n"
+    "1. Background\n"
+    "Child N was six when his school nurse found an infected wound on his foot. The family "
+    "had been known to children's social care since 2017, and police once attended a "
+    "domestic abuse incident at the address.\n"
+    "2. What the review found\n"
+    "Neglect was seen in snapshots. Each agency assessed the latest incident, and nobody put "
+    "together the history of neglect that showed the same concerns year after year.\n"
+    "3. Key learning\n"
+    "Chronic neglect is easy to get used to. Use the graded care profile when the same "
+    "worries come back.",
+    "4. Questions to discuss\n"
+    "When did you last look at the whole history of neglect in a family you work with?\n"
+    "How do you test a parent's account when the home conditions have not changed?\n"
+    "5. Find out more\n"
+    "The partnership's neglect strategy and training dates are on its website.",
+]
+
+
+def run_evaluation(name: str, work: Path, floor: float) -> tuple[dict[str, Any], str]:
+    """``python -m evaluation NAME`` run as a user runs it, in ``work``: its JSON, then its text
+    report held to ``floor`` (the second run reuses the work folder). Fails on a non-zero exit."""
+    cmd = [sys.executable, "-m", "evaluation", name, "--work", str(work)]
+    as_json = subprocess.run(
+        [*cmd, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    text = subprocess.run(
+        [*cmd, "--floor", str(floor)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    assert text.returncode == 0, text.stderr + text.stdout
+    return json.loads(as_json.stdout), text.stdout
 
 
 def shared_folder(name: str = "") -> Path:

@@ -6,12 +6,11 @@ learning items stored at ingest), items read back from the index and matched to 
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_evaluation
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # evaluation/ is not installed (it is not shipped)
@@ -45,21 +44,8 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     """The command, run as a user runs it: JSON, then the text report (the second run reuses
     the work folder: rebuilt from the extraction cache)."""
     work = tmp_path_factory.mktemp("eval-learning")
-    cmd = [sys.executable, "-m", "evaluation", "learning", "--work", str(work)]
-    as_json = subprocess.run(
-        [*cmd, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
-    )
-    assert as_json.returncode == 0, as_json.stderr
-    text = subprocess.run(
-        [*cmd, "--floor", str(FLOOR)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert text.returncode == 0, text.stderr + text.stdout
-    return json.loads(as_json.stdout), text.stdout
+    data, text = run_evaluation("learning", work, FLOOR)
+    return data, text
 
 
 def test_precision_and_recall_hold_the_floor(figures: tuple[dict, str]) -> None:

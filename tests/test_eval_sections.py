@@ -5,12 +5,12 @@ that prints the figures (``python -m evaluation sections``)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_evaluation
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # evaluation/ is not installed (it is not shipped)
@@ -41,21 +41,8 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Path]:
     """The command, run as a user runs it: JSON, then the text report with the floor (the
     second run reuses the work folder, rebuilt from the extraction cache)."""
     work = tmp_path_factory.mktemp("eval-sections")
-    cmd = [sys.executable, "-m", "evaluation", "sections", "--work", str(work)]
-    as_json = subprocess.run(
-        [*cmd, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
-    )
-    assert as_json.returncode == 0, as_json.stderr
-    text = subprocess.run(
-        [*cmd, "--floor", str(FLOOR)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert text.returncode == 0, text.stdout[-3000:] + text.stderr
-    return json.loads(as_json.stdout), text.stdout, work
+    data, text = run_evaluation("sections", work, FLOOR)
+    return data, text, work
 
 
 def test_the_section_shown_where_an_item_starts_is_the_labelled_one(

@@ -5,12 +5,11 @@ through the command that prints the figures (``python -m evaluation themes``).""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_evaluation
 
 from library.taxonomy import Taxonomy
 
@@ -48,21 +47,8 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     """The command, run once as a user runs it: JSON, then the text report (the second run
     reuses the work folder: rebuilt from the extraction cache, nothing extracted again)."""
     work = tmp_path_factory.mktemp("eval-themes")
-    cmd = [sys.executable, "-m", "evaluation", "themes", "--work", str(work)]
-    as_json = subprocess.run(
-        [*cmd, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
-    )
-    assert as_json.returncode == 0, as_json.stderr
-    text = subprocess.run(
-        [*cmd, "--floor", str(FLOOR)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert text.returncode == 0, text.stderr + text.stdout
-    return json.loads(as_json.stdout), text.stdout
+    data, text = run_evaluation("themes", work, FLOOR)
+    return data, text
 
 
 def test_macro_precision_and_recall_hold_the_floor(figures: tuple[dict, str]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from helpers import make_pdf
+from helpers import NEGLECT_BRIEFING, make_pdf
 
 from indexer.pipeline import IngestOptions, ingest, rebuild
 from library.api import document_to_json
@@ -15,26 +15,7 @@ from library.models import SearchRequest
 from library.search import Library
 
 OPTS = IngestOptions(progress=False, workers=1)
-
-# A short briefing about neglect, which names domestic abuse once in passing.
-BRIEFING = [
-    "Learning briefing: Child N\n"
-    "1. Background\n"
-    "Child N was six when his school nurse found an infected wound on his foot. The family "
-    "had been known to children's social care since 2017, and police once attended a "
-    "domestic abuse incident at the address.\n"
-    "2. What the review found\n"
-    "Neglect was seen in snapshots. Each agency assessed the latest incident, and nobody put "
-    "together the history of neglect that showed the same concerns year after year.\n"
-    "3. Key learning\n"
-    "Chronic neglect is easy to get used to. Use the graded care profile when the same "
-    "worries come back.",
-    "4. Questions to discuss\n"
-    "When did you last look at the whole history of neglect in a family you work with?\n"
-    "How do you test a parent's account when the home conditions have not changed?\n"
-    "5. Find out more\n"
-    "The partnership's neglect strategy and training dates are on its website.",
-]
+BRIEFING = NEGLECT_BRIEFING
 
 
 def _write_catalogue(folder: Path, rows: list[dict[str, str]], columns: list[str]) -> Path:

@@ -16,32 +16,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
-from helpers import make_pdf, run_reviewlib
+from helpers import NEGLECT_BRIEFING, make_pdf, run_reviewlib
 
 from indexer.pipeline import IngestOptions, ingest
 from library.models import SearchRequest
 from library.search import Library
 from web import create_app
 
-# A short briefing about neglect, which names domestic abuse once in its background.
-CHILD_N = [
-    "Learning briefing: Child N\n"
-    "1. Background\n"
-    "Child N was six when his school nurse found an infected wound on his foot. The family "
-    "had been known to children's social care since 2017, and police once attended a "
-    "domestic abuse incident at the address.\n"
-    "2. What the review found\n"
-    "Neglect was seen in snapshots. Each agency assessed the latest incident, and nobody put "
-    "together the history of neglect that showed the same concerns year after year.\n"
-    "3. Key learning\n"
-    "Chronic neglect is easy to get used to. Use the graded care profile when the same "
-    "worries come back.",
-    "4. Questions to discuss\n"
-    "When did you last look at the whole history of neglect in a family you work with?\n"
-    "How do you test a parent's account when the home conditions have not changed?\n"
-    "5. Find out more\n"
-    "The partnership's neglect strategy and training dates are on its website.",
-]
+CHILD_N = NEGLECT_BRIEFING
 
 # A review whose every finding is about neglect: stronger evidence than Child N's.
 CHILD_R = [

@@ -26,7 +26,7 @@ from typing import Any
 
 from evaluation import metrics
 from evaluation.command import SetCommand
-from evaluation.samples import render_sources
+from evaluation.samples import render_and_ingest
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent / "learning" / "docs"
@@ -97,17 +97,10 @@ def load_truth(docs: Path = DOCS) -> dict[str, Truth]:
 def read_set(work: Path) -> dict[str, dict[str, Any]]:
     """Render the set into ``work/files``, ingest it into ``work/var`` and return each
     document's facts as indexed."""
-    from indexer.pipeline import IngestOptions, ingest
     from library.search import Library
 
-    written = render_sources(DOCS, work / "files")
+    written = render_and_ingest(DOCS, work)
     by_path = {p.resolve(): name for name, p in written.items()}
-    # a reused work folder is rebuilt from its extraction cache (the rules may have changed)
-    options = IngestOptions(progress=False, rebuild=(work / "var").exists())
-    report = ingest([work / "files"], work / "var", options=options)
-    failed = [f for f in report.files if f.status != "ok"]
-    if failed:
-        raise RuntimeError(f"ingest failed: {[(f.path, f.status, f.reason) for f in failed]}")
     out: dict[str, dict[str, Any]] = {}
     with Library(work / "var").searcher() as s:
         for rec in s.documents().values():

@@ -22,7 +22,7 @@ from typing import Any
 from evaluation import metrics
 from evaluation.command import SetCommand
 from evaluation.learning import score
-from evaluation.samples import render_sources
+from evaluation.samples import render_and_ingest
 
 DOCS = score.DOCS
 
@@ -30,19 +30,11 @@ DOCS = score.DOCS
 def extract_set(work: Path) -> dict[str, dict[str, Any]]:
     """Render the set into ``work/files``, ingest it into ``work/var`` and return, for each
     document, its indexed page texts and its stored items: {name: {"pages", "items"}}."""
-    from indexer.pipeline import IngestOptions, ingest
     from library.learning_query import items_of
     from library.search import Library
 
-    written = render_sources(DOCS, work / "files")
+    written = render_and_ingest(DOCS, work)
     by_path = {p.resolve(): name for name, p in written.items()}
-    # a reused work folder is rebuilt from its extraction cache: the extractor's code may
-    # have changed since, and nothing is extracted again
-    options = IngestOptions(progress=False, rebuild=(work / "var").exists())
-    report = ingest([work / "files"], work / "var", options=options)
-    failed = [f for f in report.files if f.status != "ok"]
-    if failed:
-        raise RuntimeError(f"ingest failed: {[(f.path, f.status, f.reason) for f in failed]}")
     out: dict[str, dict[str, Any]] = {}
     with Library(work / "var").searcher() as s:
         for rec in s.documents().values():

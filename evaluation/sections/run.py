@@ -108,17 +108,10 @@ def _own_label(heading: str, item: Item) -> bool:
 
 def index_set(work: Path) -> dict[str, str]:
     """Render the set into ``work/files`` and ingest it into ``work/var``: document ids by name."""
-    from evaluation.samples import render_sources
-    from indexer.pipeline import IngestOptions, ingest
+    from evaluation.samples import render_and_ingest
     from library.search import Library
 
-    files = work / "files"
-    render_sources(DOCS, files)
-    rebuild = (work / "var").exists()  # the section code may have changed since
-    report = ingest([files], work / "var", options=IngestOptions(progress=False, rebuild=rebuild))
-    failed = [f for f in report.files if f.status != "ok"]
-    if failed:
-        raise RuntimeError(f"ingest failed: {[(f.path, f.status, f.reason) for f in failed]}")
+    render_and_ingest(DOCS, work)
     with Library(work / "var").searcher() as s:
         return {Path(d.path).stem: d.id for d in s.documents().values()}
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from evaluation import metrics
 from evaluation.command import SetCommand
-from evaluation.samples import load_build, render_sources
+from evaluation.samples import load_build, render_and_ingest
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE / "docs"
@@ -92,20 +92,10 @@ def load_truth(docs: Path = DOCS, known: set[str] | None = None) -> dict[str, Tr
 def tag_set(work: Path, names: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Render the set into ``work/files``, ingest it into ``work/var`` and return each
     document's themes as indexed: {name: {"central", "mentioned", "evidence"}}."""
-    from indexer.pipeline import IngestOptions, ingest
     from library.search import Library
 
-    written = render_sources(DOCS, work / "files", names)
+    written = render_and_ingest(DOCS, work, names)
     by_path = {p.resolve(): name for name, p in written.items()}
-    # a reused work folder is rebuilt from its extraction cache: the tagger's code may have
-    # changed since (nothing in a document's fingerprint says so), and nothing is extracted
-    # again
-    rebuild = (work / "var").exists()
-    options = IngestOptions(progress=False, rebuild=rebuild)
-    report = ingest([work / "files"], work / "var", options=options)
-    failed = [f for f in report.files if f.status != "ok"]
-    if failed:
-        raise RuntimeError(f"ingest failed: {[(f.path, f.status, f.reason) for f in failed]}")
     out: dict[str, dict[str, Any]] = {}
     with Library(work / "var").searcher() as s:
         for rec in s.documents().values():
