@@ -324,6 +324,35 @@ def counts(searcher: Any, req: CountsRequest, deadline: Deadline) -> Counts:
     return tabulate(select(searcher, req.search, deadline), req.by)
 
 
+@dataclass(frozen=True)
+class Grid:
+    """A cross-table as a grid: the first grouping's values down (in the rows' order), the
+    second's across (years in order, the others in the rows' order), the rows by pair."""
+
+    down: list[tuple[Value, str]]
+    across: list[tuple[Value, str]]
+    cells: dict[tuple[Value, Value], Row]
+
+    def cell(self, a: Value, b: Value) -> Row | None:
+        """The row of the pair, or None when no document within the filters has both."""
+        return self.cells.get((a, b))
+
+
+def grid(c: Counts) -> Grid:
+    """The rows of a two-grouping :class:`Counts` as a :class:`Grid` (for a table whose
+    columns are the second grouping's values, or a heat map)."""
+    if len(c.request.by) != 2:
+        raise ValueError("a grid needs two groupings")
+    down = list(dict.fromkeys((r.value[0], r.label[0]) for r in c.rows))
+    across = list(dict.fromkeys((r.value[1], r.label[1]) for r in c.rows))
+    if c.request.by[1] == "year":
+        across.sort(key=lambda v: (v[0] is None, v[0] or 0))
+    else:
+        rank = _order(c.request.by[1], c.rows, 1)
+        across.sort(key=lambda v: rank[v[0]])
+    return Grid(down, across, {(r.value[0], r.value[1]): r for r in c.rows})
+
+
 def _round(x: float | None, digits: int) -> float | None:
     return None if x is None else round(x, digits)
 

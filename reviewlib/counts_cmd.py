@@ -81,7 +81,7 @@ def counts(ctx: click.Context, query: tuple[str, ...], by: tuple[str, ...], **kw
         outcomes=_vocabulary(kw["outcome"], OUTCOMES, "--outcome"),
         include_mentioned=kw["include_mentioned"],
     )
-    req = CountsRequest(search, by=tuple(by) or ("year",))
+    req = CountsRequest(search, by=tuple(dict.fromkeys(by)) or ("year",))
     c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline))
     if kw["as_json"]:
         click.echo(json.dumps(counts_json(c), indent=2, ensure_ascii=False))
