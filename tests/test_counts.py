@@ -438,3 +438,12 @@ def test_real_word_counts_are_the_pages_words(real: Path) -> None:
             assert words[s.state.page_span(doc_id).start - 1] == totals[doc_id] > 1000
 
     _with(real, work)
+
+
+def test_search_results_and_concordance_link_to_the_counts(client: FlaskClient) -> None:
+    html = client.get("/search?q=bruising&partnership=Brent").get_data(as_text=True)
+    assert 'href="/analysis?q=bruising&amp;partnership=Brent"' in html
+    assert client.get("/analysis?q=bruising&partnership=Brent").status_code == 200
+    # the section filter is left out of the link: counts are of whole documents
+    html = client.get("/concordance?q=bruising&year_from=2019&section=other").get_data(as_text=True)
+    assert 'href="/analysis?q=bruising&amp;year_from=2019"' in html
