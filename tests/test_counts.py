@@ -447,3 +447,17 @@ def test_search_results_and_concordance_link_to_the_counts(client: FlaskClient) 
     # the section filter is left out of the link: counts are of whole documents
     html = client.get("/concordance?q=bruising&year_from=2019&section=other").get_data(as_text=True)
     assert 'href="/analysis?q=bruising&amp;year_from=2019"' in html
+
+
+def test_an_index_without_word_counts_says_so(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an index written before schema 8 has no words column (IndexState.words is None)
+    from library.index_state import IndexState
+
+    monkeypatch.setattr(IndexState, "words", lambda self: None)
+    c = _counts(library, "bruising", ("partnership",))
+    assert _rows(c)["barnet"] == (2, 2, 5)  # documents and mentions are still counted
+    assert c.words is None and all(r.per_10k_words is None for r in c.rows)
+    assert "ingest" in (c.notice or "")
+    assert counts_json(c)["rows"][0]["per_10k_words"] is None
