@@ -1,0 +1,107 @@
+"""The /analysis page's charts: counts rows (the JSON of ``reviewlib counts``) drawn by
+``library.charts`` and handed to the templates as markup.
+
+The drawing lives in ``library/charts`` (pure, no Flask: the command can write the same SVG to
+a file); here only the site's choices (ids, titles, theme names for ids) and the check before
+the markup is trusted.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from library import charts
+from library.charts import Cell
+
+Row = Mapping[str, Any]
+
+_SVG = "{http://www.w3.org/2000/svg}"
+#: elements no chart has, refused even though every text in a chart is escaped where it is made
+_FORBIDDEN = {"script", "foreignObject", "iframe", "image", "use", "a"}
+
+
+def trusted_svg(markup: str) -> Markup:
+    """``markup`` as Markup once checked: one well-formed ``<svg>`` with no script, no foreign
+    content, no event handler and no link out. Anything else raises ValueError (a chart that
+    fails this is a bug, not content to show)."""
+    root = ET.fromstring(markup)  # noqa: S314 - our own output, parsed to be checked
+    if root.tag != f"{_SVG}svg":
+        raise ValueError(f"not an SVG chart: <{root.tag}>")
+    for node in root.iter():
+        name = node.tag.removeprefix(_SVG)
+        if name in _FORBIDDEN:
+            raise ValueError(f"a chart may not hold <{name}>")
+        for key, value in node.attrib.items():
+            if key.lower().startswith("on") or "javascript:" in value.lower():
+                raise ValueError(f"a chart may not hold {key}={value[:40]!r}")
+    return Markup(markup)  # noqa: S704 - checked above; every text in it escaped in library.charts
+
+
+def years_chart(rows: Sequence[Row], query: str, second: str | None = "share") -> Markup:
+    """Matching documents per year (and the share of each year's documents below)."""
+    return trusted_svg(
+        charts.year_bars(
+            rows,
+            chart_id="chart-years",
+            title=f"Documents matching “{query}” by year",
+            second=second,
+        )
+    )
+
+
+def ranked_chart(
+    rows: Sequence[Row],
+    query: str,
+    *,
+    chart_id: str = "chart-partnerships",
+    group_noun: str = "partnerships",
+    top: int = 15,
+    labels: Mapping[str, str] | None = None,
+) -> Markup:
+    """The groups (partnerships) with the most matching documents, largest first."""
+    named = [_with_label(r, labels) for r in rows]
+    return trusted_svg(
+        charts.ranked_bars(
+            named,
+            chart_id=chart_id,
+            title=f"{group_noun.capitalize()} with the most documents matching “{query}”",
+            top=top,
+            group_noun=group_noun,
+        )
+    )
+
+
+def heat_chart(
+    cells: Sequence[tuple[str, object, Row]],
+    query: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    chart_id: str = "chart-themes-years",
+) -> Markup:
+    """Themes by year: ``cells`` are (theme id, year, counts row) triples; a theme shows by
+    its name from ``labels``. Rows whose year is not a year (undated) are left out."""
+    out: list[Cell] = []
+    for group, year_value, row in cells:
+        year = charts.year_of(year_value)
+        if year is None:
+            continue
+        name = (labels or {}).get(str(group)) or str(group)
+        total = row.get("documents_total")
+        detail = f"of {int(total)} that year with this theme" if total else ""
+        out.append(Cell(name, year, float(row.get("documents") or 0), detail))
+    return trusted_svg(
+        charts.heat_map(
+            out, chart_id=chart_id, title=f"Themes of the documents matching “{query}”, by year"
+        )
+    )
+
+
+def _with_label(row: Row, labels: Mapping[str, str] | None) -> Row:
+    if not labels:
+        return row
+    name = labels.get(str(row.get("value")))
+    return {**row, "label": name} if name else row
