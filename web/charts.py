@@ -60,13 +60,11 @@ def ranked_chart(
     chart_id: str = "chart-partnerships",
     group_noun: str = "partnerships",
     top: int = 15,
-    labels: Mapping[str, str] | None = None,
 ) -> Markup:
     """The groups (partnerships) with the most matching documents, largest first."""
-    named = [_with_label(r, labels) for r in rows]
     return trusted_svg(
         charts.ranked_bars(
-            named,
+            rows,
             chart_id=chart_id,
             title=f"{group_noun.capitalize()} with the most documents matching “{query}”",
             top=top,
@@ -76,32 +74,33 @@ def ranked_chart(
 
 
 def heat_chart(
-    cells: Sequence[tuple[str, object, Row]],
+    rows: Sequence[Row],
     query: str,
     *,
-    labels: Mapping[str, str] | None = None,
+    by: Sequence[str] = ("theme", "year"),
     chart_id: str = "chart-themes-years",
 ) -> Markup:
-    """Themes by year: ``cells`` are (theme id, year, counts row) triples; a theme shows by
-    its name from ``labels``. Rows whose year is not a year (undated) are left out."""
-    out: list[Cell] = []
-    for group, year_value, row in cells:
-        year = charts.year_of(year_value)
+    """A cross-table of a grouping by year (``counts_json`` rows whose ``value`` and ``label``
+    are pairs, in the order of ``by``) as a heat map: the group's name down, the year across.
+    Rows without a year (undated documents) are left out of the map; the table has them."""
+    if "year" not in by or len(by) != 2:
+        raise ValueError(f"a heat map needs a grouping by year and one other, not {list(by)}")
+    yi = list(by).index("year")
+    gi = 1 - yi
+    cells: list[Cell] = []
+    for row in rows:
+        values, names = row.get("value"), row.get("label")
+        year = charts.year_of(values[yi])
         if year is None:
             continue
-        name = (labels or {}).get(str(group)) or str(group)
+        name = str(names[gi] if names else values[gi])
         total = row.get("documents_total")
-        detail = f"of {int(total)} that year with this theme" if total else ""
-        out.append(Cell(name, year, float(row.get("documents") or 0), detail))
+        detail = f"of {int(total)} that year" if total else ""
+        cells.append(Cell(name, year, float(row.get("documents") or 0), detail))
     return trusted_svg(
         charts.heat_map(
-            out, chart_id=chart_id, title=f"Themes of the documents matching “{query}”, by year"
+            cells,
+            chart_id=chart_id,
+            title=f"Themes of the documents matching “{query}”, by year",
         )
     )
-
-
-def _with_label(row: Row, labels: Mapping[str, str] | None) -> Row:
-    if not labels:
-        return row
-    name = labels.get(str(row.get("value")))
-    return {**row, "label": name} if name else row
