@@ -216,38 +216,77 @@ def _order(by: str, rows: list[Row], dim: int) -> dict[Value, int]:
     return {v: n for n, v in enumerate(keyed)}
 
 
-def counts(searcher: Any, req: CountsRequest, deadline: Deadline) -> Counts:
-    """The counts ``req`` asks for, from the index state of ``searcher`` (a
-    library.search.LibrarySearcher). QueryError for a query without words or a bad grouping;
-    past ``deadline`` the matching stops with SearchTimeoutError, the mentions with a
-    partial answer (``complete`` false)."""
-    check(req)
-    parsed = parse_words(searcher, req.search.q)
+@dataclass
+class Selection:
+    """What every table of one query and its filters is counted from (made once, tabulated
+    by as many groupings as wanted: :func:`tabulate`)."""
+
+    search: SearchRequest
+    matched: list[DocumentRecord] = field(default_factory=list)  # the search's documents
+    base: list[DocumentRecord] = field(default_factory=list)  # within the filters
+    mentions: Counter[str] = field(default_factory=Counter)  # occurrences per document id
+    words: dict[str, int] | None = None  # per document id; None: unknown (schema < 8)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    complete: bool = True
+    skipped: list[str] = field(default_factory=list)
+    library_empty: bool = False
+
+
+def select(searcher: Any, search: SearchRequest, deadline: Deadline) -> Selection:
+    """The documents of ``search`` (and those within its filters) and their mentions, from the
+    index state of ``searcher`` (a library.search.LibrarySearcher). QueryError for a query
+    without words or with a section filter; past ``deadline`` the matching stops with
+    SearchTimeoutError, the mentions with a partial count (``complete`` false)."""
+    parsed = parse_words(searcher, search.q)
+    if search.sections or parsed.sections:
+        # sections are a property of pages; counts are of whole documents
+        raise QueryError(
+            "Counts cover whole documents: they cannot be limited to a section.",
+            hint="Remove section: from the query (and the section filter), or use the "
+            "search or the concordance to read within sections.",
+        )
     state = searcher.state
     if not state.documents():
-        return Counts(req, [], library_empty=True)
-    matched = matching_documents(searcher, parsed, req.search, deadline)
-    base = base_documents(searcher, parsed, req.search, deadline)
+        return Selection(search, library_empty=True)
+    matched = matching_documents(searcher, parsed, search, deadline)
+    base = base_documents(searcher, parsed, search, deadline)
     # a match is always within the filters; kept in the base should the two ever disagree
     base_ids = {d.id for d in base}
     base += [d for d in matched if d.id not in base_ids]
     found = count_marks(searcher, parsed.marks, deadline, [d.id for d in matched])
-    words = state.words()
-    labels = state.labels()
-    mentioned = req.search.include_mentioned
-    matched_ids = {d.id for d in matched}
+    column = state.words()
+    words = None
+    if column is not None:
+        spans = {d.id: state.page_span(d.id) for d in base}
+        words = {i: column[span.start - 1] if span else 0 for i, span in spans.items()}
+    return Selection(
+        search,
+        matched,
+        base,
+        found.by_document,
+        words,
+        state.labels(),
+        found.complete,
+        list(deadline.skipped),
+    )
 
-    cells: dict[tuple[Value, ...], list[int]] = {}  # value -> [documents, total, mentions, words]
-    total_words = 0
-    for doc in base:
-        size = 0
-        if words is not None:
-            span = state.page_span(doc.id)
-            size = words[span.start - 1] if span is not None else 0
-            total_words += size
+
+def tabulate(sel: Selection, by: tuple[str, ...]) -> Counts:
+    """The counts of ``sel`` grouped by ``by`` (checked as :func:`check` does)."""
+    req = CountsRequest(sel.search, tuple(by))
+    check(req)
+    if sel.library_empty:
+        return Counts(req, [], library_empty=True)
+    mentioned = sel.search.include_mentioned
+    matched_ids = {d.id for d in sel.matched}
+    words = sel.words
+    # group -> [documents, documents_total, mentions, words]
+    cells: dict[tuple[Value, ...], list[int]] = {}
+    for doc in sel.base:
+        size = words.get(doc.id, 0) if words is not None else 0
         hit = doc.id in matched_ids
-        n = found.by_document.get(doc.id, 0) if hit else 0
-        for combo in product(*(_values(doc, by, mentioned) for by in req.by)):
+        n = sel.mentions.get(doc.id, 0) if hit else 0
+        for combo in product(*(_values(doc, name, mentioned) for name in by)):
             cell = cells.setdefault(combo, [0, 0, 0, 0])
             cell[0] += hit
             cell[1] += 1
@@ -256,7 +295,7 @@ def counts(searcher: Any, req: CountsRequest, deadline: Deadline) -> Counts:
     rows = [
         Row(
             combo,
-            tuple(_label(v, by, labels) for v, by in zip(combo, req.by, strict=True)),
+            tuple(_label(v, name, sel.labels) for v, name in zip(combo, by, strict=True)),
             c[0],
             c[1],
             c[2],
@@ -264,18 +303,54 @@ def counts(searcher: Any, req: CountsRequest, deadline: Deadline) -> Counts:
         )
         for combo, c in cells.items()
     ]
-    ranks = [_order(by, rows, dim) for dim, by in enumerate(req.by)]
+    ranks = [_order(name, rows, dim) for dim, name in enumerate(by)]
     rows.sort(key=lambda r: tuple(rank[v] for rank, v in zip(ranks, r.value, strict=True)))
     return Counts(
         req,
         rows,
-        documents=len(matched),
-        documents_total=len(base),
-        mentions=sum(found.by_document.get(i, 0) for i in matched_ids),
-        words=total_words if words is not None else None,
-        complete=found.complete,
-        skipped=list(deadline.skipped),
+        documents=len(sel.matched),
+        documents_total=len(sel.base),
+        mentions=sum(sel.mentions.get(i, 0) for i in matched_ids),
+        words=sum(words.values()) if words is not None else None,
+        complete=sel.complete,
+        skipped=list(sel.skipped),
     )
+
+
+def counts(searcher: Any, req: CountsRequest, deadline: Deadline) -> Counts:
+    """The counts ``req`` asks for (one table), from the index state of ``searcher``; the
+    errors of :func:`check` and :func:`select`."""
+    check(req)
+    return tabulate(select(searcher, req.search, deadline), req.by)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A cross-table as a grid: the first grouping's values down (in the rows' order), the
+    second's across (years in order, the others in the rows' order), the rows by pair."""
+
+    down: list[tuple[Value, str]]
+    across: list[tuple[Value, str]]
+    cells: dict[tuple[Value, Value], Row]
+
+    def cell(self, a: Value, b: Value) -> Row | None:
+        """The row of the pair, or None when no document within the filters has both."""
+        return self.cells.get((a, b))
+
+
+def grid(c: Counts) -> Grid:
+    """The rows of a two-grouping :class:`Counts` as a :class:`Grid` (for a table whose
+    columns are the second grouping's values, or a heat map)."""
+    if len(c.request.by) != 2:
+        raise ValueError("a grid needs two groupings")
+    down = list(dict.fromkeys((r.value[0], r.label[0]) for r in c.rows))
+    across = list(dict.fromkeys((r.value[1], r.label[1]) for r in c.rows))
+    if c.request.by[1] == "year":
+        across.sort(key=lambda v: (v[0] is None, v[0] or 0))
+    else:
+        rank = _order(c.request.by[1], c.rows, 1)
+        across.sort(key=lambda v: rank[v[0]])
+    return Grid(down, across, {(r.value[0], r.value[1]): r for r in c.rows})
 
 
 def _round(x: float | None, digits: int) -> float | None:
@@ -304,7 +379,11 @@ def counts_json(c: Counts) -> dict[str, Any]:
     return {
         "query": req.search.q,
         "by": list(req.by),
-        "filters": filters_json(req.search),
+        "filters": {
+            **filters_json(req.search),
+            "age_band": list(req.search.age_bands),
+            "outcome": list(req.search.outcomes),
+        },
         "include_mentioned": req.search.include_mentioned,
         "documents": c.documents,
         "documents_total": c.documents_total,

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from library import charts
+from library import charts, counts
 from library.charts import Cell
 
 Row = Mapping[str, Any]
@@ -79,6 +79,7 @@ def heat_chart(
     *,
     by: Sequence[str] = ("theme", "year"),
     chart_id: str = "chart-themes-years",
+    title: str | None = None,
 ) -> Markup:
     """A cross-table of a grouping by year (``counts_json`` rows whose ``value`` and ``label``
     are pairs, in the order of ``by``) as a heat map: the group's name down, the year across.
@@ -101,6 +102,40 @@ def heat_chart(
         charts.heat_map(
             cells,
             chart_id=chart_id,
-            title=f"Themes of the documents matching “{query}”, by year",
+            title=title or f"Documents matching “{query}” by {' and '.join(by)}",
         )
     )
+
+
+#: how a grouping's values are named in a chart's sentences (plural)
+GROUP_NOUNS = {
+    "partnership": "partnerships",
+    "type": "review types",
+    "kind": "document kinds",
+    "theme": "themes",
+    "year": "years",
+}
+
+
+def chart_for(table: Mapping[str, Any]) -> Markup | None:
+    """The chart of one /analysis table (``{"id", "by", "heading", "counts"}``, the counts a
+    ``library.counts.Counts``): by year, bars per year with the share below; by one other
+    grouping, the groups ranked; by a grouping and year, a heat map. None for two groupings
+    without year (a grid of two categories is read better as its table)."""
+    by = tuple(table["by"])
+    c = table["counts"]
+    rows = [counts.row_json(r) for r in c.rows]
+    query = c.request.search.q
+    heading = str(table.get("heading") or "")
+    chart_id = f"chart-{table.get('id') or '-'.join(by)}"
+    title = f"{heading}: documents matching “{query}”"
+    if by == ("year",):
+        return trusted_svg(charts.year_bars(rows, chart_id=chart_id, title=title))
+    if len(by) == 1:
+        noun = GROUP_NOUNS.get(by[0], "groups")
+        return trusted_svg(
+            charts.ranked_bars(rows, chart_id=chart_id, title=title, group_noun=noun)
+        )
+    if "year" in by:
+        return heat_chart(rows, query, by=by, chart_id=chart_id, title=title)
+    return None
