@@ -44,19 +44,29 @@ def _year_step(slot: float) -> int:
     return next((s for s in YEAR_STEPS if s * slot >= need), YEAR_STEPS[-1])
 
 
-def _value_label(x: float, top: float, slot: float, shown: str, colour: str) -> str:
-    """The value above its bar: level if it fits the slot, else turned upright, else left to
-    the tooltip (a slot under 11 units has no room for any text)."""
-    if text_width(shown, VALUE_SIZE) <= slot - 2:
-        return label(x, top - 4, shown, size=VALUE_SIZE, anchor="middle", fill=colour)
-    if slot >= 11:
+def _label_style(shown: list[str], slot: float) -> tuple[str, float]:
+    """How a panel prints its values: ``level`` at 12 or, if that is too wide for the slot,
+    10.5 units; else ``upright`` (turned a quarter); else ``none`` (a slot under 11 units has
+    no room for any text: the tooltip and the table have the values)."""
+    widest = max(shown, key=len, default="")
+    for size in (VALUE_SIZE, VALUE_SIZE - 1.5):
+        if text_width(widest, size) <= slot - 4:
+            return "level", size
+    return ("upright", VALUE_SIZE - 1.5) if slot >= 11 else ("none", 0.0)
+
+
+def _value_label(x: float, top: float, shown: str, style: tuple[str, float]) -> str:
+    """The value above its bar, in the panel's style."""
+    how, size = style
+    if how == "level":
+        return label(x, top - 4, shown, size=size, anchor="middle")
+    if how == "upright":
         return label(
-            x,
+            x + 4,
             top - 4,
             shown,
-            size=VALUE_SIZE,
+            size=size,
             anchor="start",
-            fill=colour,
             transform=f"rotate(-90 {fmt(x + 4)} {fmt(top - 4)})",
         )
     return ""
@@ -74,10 +84,15 @@ def _panel(
     """One panel of the year chart at height ``top``: title, y axis with ticks and grid lines,
     a bar per year (none for a year with nothing to show), value labels, year labels."""
     out: list[str] = [label(LEFT, top + 14, heading, size=13, font_weight="bold")]
-    plot_top = top + PANEL_HEAD
-    base = plot_top + PANEL_HEIGHT
     plot_w = YEAR_WIDTH - LEFT - RIGHT
     slot = plot_w / len(years)
+    shown = [number(v, m.kind) for v in values.values() if v is not None]
+    style = _label_style(shown, slot)
+    head = PANEL_HEAD
+    if style[0] == "upright":  # room above the tallest bar for its turned label
+        head = 24 + max(text_width(s, style[1]) for s in shown)
+    plot_top = top + head
+    base = plot_top + PANEL_HEIGHT
     biggest = max((v for v in values.values() if v is not None), default=0.0)
     ticks = nice_ticks(biggest, 4, whole=m.whole)
     scale = PANEL_HEIGHT / ticks[-1]
@@ -137,7 +152,7 @@ def _panel(
                     },
                 )
             )
-            parts.append(_value_label(cx, base - h, slot, number(value, m.kind), "#0b0c0c"))
+            parts.append(_value_label(cx, base - h, number(value, m.kind), style))
         marks.append(el("g", {"class": "chart__year", "data-year": year}, *parts))
         tick_len = 6 if year % step == 0 else 3
         marks.append(

@@ -27,8 +27,8 @@ from library.charts.svg import (
     truncate,
 )
 
-TARGET_WIDTH = 620.0  # cells shrink to keep the map about this wide (it scales to a phone)
-ROW_LABEL = 190.0
+TARGET_WIDTH = 640.0  # cells shrink to keep the map about this wide (it scales to a phone)
+ROW_LABEL = 220.0
 CELL_HEIGHT = 24.0
 MIN_CELL = 14.0
 MAX_CELL = 46.0
@@ -72,7 +72,8 @@ def heat_map(
         for c in cells:
             totals[c.row] = totals.get(c.row, 0.0) + c.value
         rows = sorted(totals, key=lambda r: (-totals[r], r.lower()))
-    rows = [r for r in rows if any(values.get((r, c.column)) for c in cells)]
+    # a row with nothing in any year is left to the table
+    rows = [r for r in rows if any(c.value > 0 for c in cells if c.row == r)]
     years = list(range(min(c.column for c in cells), max(c.column for c in cells) + 1))
     cw = min(MAX_CELL, max(MIN_CELL, (TARGET_WIDTH - ROW_LABEL) / len(years)))
     upright = text_width("2000", HEAD_SIZE) + 4 > cw  # year headings turned when they do not fit

@@ -41,6 +41,9 @@ VIRIDIS = (
 #: average advance of a character of the sans-serif font, as a share of its size: an estimate
 #: (no font metrics on the server) that errs wide so that text does not run into its neighbour
 CHAR_WIDTH = 0.56
+#: the same for cutting a long name: Helvetica's lower case runs near 0.5 of its size, and a
+#: name cut too soon loses more than one that runs a little into the margin
+CUT_WIDTH = 0.5
 
 _ID = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -107,7 +110,7 @@ def text_width(value: str, size: float) -> float:
 def truncate(value: str, width: float, size: float) -> str:
     """``value`` cut (with an ellipsis) to fit ``width`` at ``size``; the caller puts the full
     text in a ``<title>``."""
-    fits = max(1, int(width / (size * CHAR_WIDTH)))
+    fits = max(1, int(width / (size * CUT_WIDTH)))
     if len(value) <= fits:
         return value
     return value[: max(1, fits - 1)].rstrip() + "…"
