@@ -255,3 +255,82 @@ def test_nice_ticks() -> None:
 def test_the_site_trusts_no_markup_but_a_plain_chart(bad: str) -> None:
     with pytest.raises(ValueError):
         trusted_svg(bad)
+
+
+# ---- the charts of /analysis on the shipped corpus (a real index, Flask's test client) -------
+def page_charts(html: str) -> dict[str, ET.Element]:
+    """Every inline SVG of a page, by its id."""
+    import re
+
+    found = [parse(m) for m in re.findall(r"<svg\b.*?</svg>", html, flags=re.S)]
+    return {svg.get("id"): svg for svg in found}
+
+
+def test_analysis_draws_the_counts_it_tabulates(client: Any) -> None:
+    html = client.get("/analysis?q=child").get_data(as_text=True)
+    svgs = page_charts(html)
+    assert set(svgs) == {"chart-year", "chart-theme-year", "chart-partnership"}
+    for svg in svgs.values():
+        assert_accessible(svg)
+        assert "chart__svg--empty" not in svg.get("class")
+    # the bars by year are the JSON's rows, every year from the first to the last in place
+    rows = client.get("/analysis.json?q=child&by=year").get_json()["rows"]
+    dated = {r["value"]: r for r in rows if r["value"] is not None}
+    groups = svgs["chart-year"].findall(".//s:g[@class='chart__year']", NS)
+    years = [int(g.get("data-year")) for g in groups]
+    assert years[: len(years) // 2] == list(range(min(dated), max(dated) + 1))
+    drawn = {
+        int(g.get("data-year")): float(g.find("s:rect[@class='chart__bar']", NS).get("data-value"))
+        for g in groups[: len(groups) // 2]
+        if g.find("s:rect[@class='chart__bar']", NS) is not None
+    }
+    assert drawn == {y: float(r["documents"]) for y, r in dated.items()}
+    # the ranking: partnerships with a matching document, most first, named as in the table
+    rows = client.get("/analysis.json?q=child&by=partnership").get_json()["rows"]
+    ranked = svgs["chart-partnership"].findall(".//s:g[@class='chart__rank']", NS)
+    expected = sorted(
+        (r for r in rows if r["documents"]),
+        key=lambda r: (-r["documents"], r["label"].lower()),
+    )[:15]
+    assert [g.find("s:title", NS).text.split(":")[0] for g in ranked] == [
+        r["label"] for r in expected
+    ]
+    # the heat map: one cell per theme with a match and year, its value the table's
+    rows = client.get("/analysis.json?q=child&by=theme&by=year").get_json()["rows"]
+    cells = {
+        (g.get("data-row"), g.get("data-year")): float(g.find("s:rect", NS).get("data-value"))
+        for g in svgs["chart-theme-year"].findall(".//s:g[@data-row]", NS)
+    }
+    for r in rows:
+        if r["value"][1] is not None and r["documents"]:
+            assert cells[(r["label"][0], str(r["value"][1]))] == r["documents"]
+
+
+def test_analysis_with_nothing_to_count_shows_the_empty_state(client: Any) -> None:
+    html = client.get("/analysis?q=zzzzqqqq").get_data(as_text=True)
+    svgs = page_charts(html)
+    assert svgs, "each table keeps its chart, saying it has nothing to draw"
+    for svg in svgs.values():
+        assert "chart__svg--empty" in svg.get("class")
+        assert_accessible(svg)
+
+
+@pytest.mark.parametrize(
+    ("by", "kind"),
+    [
+        ("by=type", "ranked"),
+        ("by=kind&by=year", "heat"),
+        ("by=year&by=theme", "heat"),
+        ("by=theme&by=partnership", None),  # two categories: the table alone
+    ],
+)
+def test_a_chosen_grouping_gets_the_chart_that_fits_it(
+    client: Any, by: str, kind: str | None
+) -> None:
+    resp = client.get(f"/analysis?q=child&{by}")
+    assert resp.status_code == 200
+    svgs = page_charts(resp.get_data(as_text=True))
+    if kind is None:
+        assert svgs == {}
+    else:
+        assert [s.get("data-chart") for s in svgs.values()] == [kind]
