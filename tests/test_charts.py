@@ -334,3 +334,45 @@ def test_a_chosen_grouping_gets_the_chart_that_fits_it(
         assert svgs == {}
     else:
         assert [s.get("data-chart") for s in svgs.values()] == [kind]
+
+
+def test_the_command_writes_the_sites_chart(corpus_index: Any, client: Any, tmp_path: Any) -> None:
+    from helpers import run_reviewlib
+
+    out = tmp_path / "partnerships.svg"
+    done = run_reviewlib(
+        "counts", "child", "--by", "partnership", "--svg", str(out), data=corpus_index
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Chart written to" in done.stderr
+    root = parse(out.read_text(encoding="utf-8"))  # a standalone, well-formed SVG file
+    assert_accessible(root)
+    site = page_charts(client.get("/analysis?q=child").get_data(as_text=True))
+    names = lambda svg: [  # noqa: E731
+        g.find("s:title", NS).text for g in svg.findall(".//s:g[@class='chart__rank']", NS)
+    ]
+    assert names(root) == names(site["chart-partnership"]) and names(root)
+    # to standard output, a heat map for a grouping by year
+    done = run_reviewlib(
+        "counts", "child", "--by", "theme", "--by", "year", "--svg", "-", data=corpus_index
+    )
+    assert done.returncode == 0 and parse(done.stdout).get("data-chart") == "heat"
+    # no chart fits two groupings without year: refused before counting, no traceback
+    done = run_reviewlib(
+        "counts",
+        "child",
+        "--by",
+        "theme",
+        "--by",
+        "partnership",
+        "--svg",
+        str(out),
+        data=corpus_index,
+    )
+    assert done.returncode == 2 and "is a table only" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run_reviewlib(
+        "counts", "child", "--svg", str(tmp_path / "no" / "x.svg"), data=corpus_index
+    )
+    assert done.returncode == 1 and "cannot write the chart" in done.stderr
+    assert "Traceback" not in done.stderr

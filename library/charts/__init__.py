@@ -8,12 +8,16 @@ so that a screen reader reads them once. Values are printed on the marks (print,
 """
 
 from library.charts.bars import ranked_bars, year_bars
+from library.charts.choose import GROUP_NOUNS, chart_for_rows, cross_cells
 from library.charts.heatmap import Cell, heat_map
 from library.charts.measures import MEASURES, Measure, row_label, year_of
 
 __all__ = [
+    "GROUP_NOUNS",
     "MEASURES",
     "Cell",
+    "chart_for_rows",
+    "cross_cells",
     "Measure",
     "heat_map",
     "ranked_bars",
