@@ -33,6 +33,45 @@ def _table(c: Any) -> list[str]:
     return lines
 
 
+def _check_svg(kw: dict[str, Any], by: tuple[str, ...]) -> None:
+    """Refuse, before counting, an SVG no chart can fill or that would share stdout."""
+    if not kw["svg_path"]:
+        return
+    if len(by) == 2 and "year" not in by:
+        raise click.UsageError(
+            "--svg draws a chart by one grouping, or by a grouping and year; "
+            f"--by {by[0]} --by {by[1]} is a table only."
+        )
+    if kw["svg_path"] == "-" and (kw["as_json"] or kw["as_csv"]):
+        raise click.UsageError("--svg - writes to standard output: leave out --json and --csv.")
+
+
+def _write_svg(c: Any, path: str) -> None:
+    """The chart of the counts ``c`` (library.charts, the site's choice of chart) to ``path``."""
+    from pathlib import Path
+
+    from library.charts import chart_for_rows
+    from library.counts import GROUPS, row_json
+
+    by = c.request.by
+    title = " by ".join(GROUPS[b].lower() for b in by).capitalize()
+    svg = chart_for_rows(
+        by,
+        [row_json(r) for r in c.rows],
+        title=f"{title}: documents matching “{c.request.search.q}”",
+        chart_id="chart-" + "-".join(by),
+    )
+    assert svg is not None  # _check_svg refused the groupings without a chart
+    if path == "-":
+        click.echo(svg)
+        return
+    try:
+        Path(path).write_text(svg + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the chart to {path}: {exc.strerror}") from None
+    click.echo(f"Chart written to {path}.", err=True)
+
+
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option(
@@ -58,6 +97,14 @@ def _table(c: Any) -> list[str]:
 @click.option("--year-to", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True, help="The site's JSON answer (/analysis.json).")
 @click.option("--csv", "as_csv", is_flag=True, help="Every row, as CSV.")
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Also write the table's chart (as on /analysis) to this SVG file; - for standard "
+    "output instead of the table.",
+)
 @setting_option("--budget", "SEARCH_BUDGET_SECONDS")
 @click.pass_context
 def counts(ctx: click.Context, query: tuple[str, ...], by: tuple[str, ...], **kw: Any) -> None:
@@ -75,14 +122,20 @@ def counts(ctx: click.Context, query: tuple[str, ...], by: tuple[str, ...], **kw
     from reviewlib.cli import _vocabulary
 
     _check_formats(kw)
+    by = tuple(dict.fromkeys(by)) or ("year",)
+    _check_svg(kw, by)
     search = replace(
         _request(query, kw),
         age_bands=_vocabulary(kw["age_band"], AGE_BANDS, "--age-band"),
         outcomes=_vocabulary(kw["outcome"], OUTCOMES, "--outcome"),
         include_mentioned=kw["include_mentioned"],
     )
-    req = CountsRequest(search, by=tuple(dict.fromkeys(by)) or ("year",))
+    req = CountsRequest(search, by=by)
     c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline))
+    if kw["svg_path"]:
+        _write_svg(c, kw["svg_path"])
+        if kw["svg_path"] == "-":
+            return
     if kw["as_json"]:
         click.echo(json.dumps(counts_json(c), indent=2, ensure_ascii=False))
         return

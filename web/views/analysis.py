@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 from library import counts as cnt
 from library.api import empty_library_json
 from web.access import get_library, get_searcher
+from web.charts import chart_for
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError, SearchParams
 from web.views.workbench import _csv, _url
@@ -106,6 +107,7 @@ def _context(
         "search_link": _url("search.results", base),
         "concordance_link": _url("workbench.concordance", base),
         "grid": cnt.grid,
+        "chart_for": chart_for,
         "empty": empty_library_json(bool(sel and sel.library_empty)),
     }
 
