@@ -1,0 +1,235 @@
+"""Batch terms (issue 13, item 4): a list of terms and phrases counted in every document of a
+real index built from PDFs made here, through the library, the real ``reviewlib terms``
+command (file and stdin) and the site (Flask's test client, uploads as multipart)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers import INGEST_OPTS, make_pdf, run_reviewlib
+
+from indexer.pipeline import ingest
+from library.batch_terms import TermsRequest, batch_terms, documents_csv, groups_csv, terms_json
+from library.models import SearchRequest
+from library.search import Library
+from library.term_list import EXACT, PHRASE, WORD, TermListError, parse_terms
+from web import create_app
+
+# (file, title, partnership, review type, date, themes added by the catalogue) -> pages
+DOCS: dict[tuple[str, str, str, str, str, str], list[str]] = {
+    ("alpha.pdf", "Alpha review", "Barnet", "scr", "2018-05", "neglect"): [
+        "The baby had bruising on the left arm. Bruises were seen by the GP. Disguised "
+        "compliance was noted by the visitor.",
+        "The mother showed disguised compliance again. A bruise was not seen at the visit "
+        "and the bruise was not seen at school either.",
+        "Learning: professional curiosity matters. Disguised compliance is hard to see.",
+    ],
+    ("beta.pdf", "Beta review", "Brent", "cspr", "2020-01", "neglect"): [
+        "Professional curiosity was absent. The bruised ear was not seen until later.",
+        "Nobody asked about professional curiosity or the quellant plan.",
+    ],
+    ("gamma.pdf", "Gamma review", "Brent", "scr", "2019-03", ""): [
+        "The family moved house. Housing officers visited twice and the school was told.",
+    ],
+}
+CATALOGUE = "file,title,partnership,review_type,date,themes_add\n" + "".join(
+    f"{f},{t},{p},{r},{d},{th}\n" for f, t, p, r, d, th in DOCS
+)
+ORDER = ["alpha", "gamma", "beta"]  # document order: oldest first
+TERM_LIST = """# terms for the test
+bruising
+Bruises
+"bruise"
+disguised compliance
+"Professional Curiosity"
+
+was not seen
+quellant
+zorbic
+---
+bruising OR neglect
+"""
+LABELS = [
+    "bruising",
+    '"bruise"',
+    "disguised compliance",
+    "professional curiosity",
+    "was not seen",
+    "quellant",
+    "zorbic",
+    "bruising or neglect",
+]
+#: what a reader counts by hand in the source texts, for each label (a regular expression)
+HAND = {
+    "bruising": r"\bbruis(e|es|ed|ing)\b",  # the stem of bruising: every form
+    '"bruise"': r"\bbruise\b",
+    "disguised compliance": r"\bdisguised\s+compliance\b",
+    "professional curiosity": r"\bprofessional\s+curiosity\b",
+    "was not seen": r"\bwas\s+not\s+seen\b",
+    "quellant": r"\bquellant\b",
+    "zorbic": r"\bzorbic\b",
+    "bruising or neglect": r"\bbruising\s+or\s+neglect\b",
+}
+
+
+def _hand(doc: str, label: str) -> int:
+    pages = next(p for (f, *_), p in DOCS.items() if f == f"{doc}.pdf")
+    return sum(len(re.findall(HAND[label], page, re.IGNORECASE)) for page in pages)
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("batch_terms")
+    src = root / "src"
+    for (name, title, *_), pages in DOCS.items():
+        make_pdf(src / name, pages, title=title)
+    (src / "catalogue.csv").write_text(CATALOGUE, encoding="utf-8")
+    report = ingest([src], root / "var", options=INGEST_OPTS)
+    assert not report.failed, report.summary()
+    return root / "var"
+
+
+@pytest.fixture(scope="module")
+def app(library: Path) -> Flask:
+    return create_app({"DATA_DIR": library, "TESTING": True})
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def _run(data: Path, text: str = TERM_LIST, **kw: Any) -> Any:
+    search = SearchRequest(**kw.pop("search", {}))
+    lib = Library(data)
+    try:
+        with lib.searcher() as s:
+            return batch_terms(s, TermsRequest(search, parse_terms(text), **kw), lib.deadline())
+    finally:
+        lib.close()
+
+
+# ---- the list -------------------------------------------------------------------------------
+def test_the_list_is_read_as_words_and_phrases_never_as_query_syntax() -> None:
+    t = parse_terms(TERM_LIST)
+    assert t.labels() == LABELS
+    kinds = {x.label: x.kind for x in t.terms}
+    assert kinds["bruising"] == WORD and kinds['"bruise"'] == EXACT
+    assert kinds["disguised compliance"] == kinds["professional curiosity"] == PHRASE
+    # OR is a word of the phrase, not an operator
+    assert kinds["bruising or neglect"] == PHRASE
+    assert [(m.line, m.into) for m in t.merged] == [(3, "bruising")]  # one stem: one term
+    assert [(s.line, s.text) for s in t.skipped] == [(11, "---")]
+    odd = parse_terms("theme:neglect\n-bruising\nsafeguard*\n(a AND b)\nnon-mobile\n")
+    assert [(x.kind, x.words) for x in odd.terms] == [
+        (PHRASE, ("theme", "neglect")),
+        (WORD, ("bruising",)),
+        (WORD, ("safeguard",)),
+        (PHRASE, ("a", "and", "b")),
+        (PHRASE, ("non", "mobile")),
+    ]
+
+
+def test_limits_refuse_the_list_with_a_message() -> None:
+    many = "\n".join(f"word{i}" for i in range(12))
+    with pytest.raises(TermListError, match=r"12 different terms; at most 10"):
+        parse_terms(many, max_terms=10)
+    assert len(parse_terms(many + "\nword1\nword2", max_terms=12).terms) == 12  # merged: fine
+    with pytest.raises(TermListError, match=r"Line 2 has 31 characters; a line may hold at most 30"):
+        parse_terms("ok\n" + "x" * 31, max_line_chars=30)
+    with pytest.raises(TermListError, match="no term to count"):
+        parse_terms("# only a comment\n\n!!!\n")
+
+
+# ---- the matrices ---------------------------------------------------------------------------
+def test_document_counts_equal_hand_counts(library: Path) -> None:
+    m = _run(library)
+    assert [r.document.id for r in m.rows] == ORDER  # every document, zeros included
+    assert m.documents == 3
+    for row in m.rows:
+        assert row.counts == [_hand(row.document.id, label) for label in LABELS], row.document.id
+    by_doc = {r.document.id: r.counts for r in m.rows}
+    assert by_doc["alpha"][:5] == [4, 2, 3, 1, 2]  # the figures themselves, once
+    assert by_doc["gamma"] == [0] * len(LABELS)
+    assert m.mentions == [sum(_hand(d, label) for d in ORDER) for label in LABELS]
+    assert m.with_term == [sum(1 for d in ORDER if _hand(d, label)) for label in LABELS]
+
+
+def test_hide_zero_and_filters_choose_the_rows(library: Path) -> None:
+    m = _run(library, hide_zero=True)
+    assert [r.document.id for r in m.rows] == ["alpha", "beta"]
+    assert m.documents == 3  # still counted over every document
+    brent = _run(library, search={"partnerships": ["Brent"]})
+    assert [r.document.id for r in brent.rows] == ["gamma", "beta"]
+    assert brent.mentions[LABELS.index("professional curiosity")] == 2
+    # a query chooses documents too
+    q = _run(library, search={"q": "housing"})
+    assert [r.document.id for r in q.rows] == ["gamma"]
+
+
+def test_groups_by_partnership_and_year_and_theme(library: Path) -> None:
+    m = _run(library, by="partnership")
+    groups = {g.value: g for g in m.groups}
+    assert list(groups) == ["Brent", "Barnet"]  # the largest group first
+    brent = groups["Brent"]
+    assert brent.documents_total == 2
+    i = LABELS.index("professional curiosity")
+    assert brent.cells[i].documents == 1 and brent.cells[i].mentions == 2
+    assert brent.cells[i].share == 0.5
+    assert brent.cells[i].per_10k_words == round(2 * 10_000 / brent.words, 2)
+    assert brent.words > 20
+    years = [g.value for g in _run(library, by="year").groups]
+    assert years == ["2018", "2019", "2020"]
+    themes = _run(library, by="theme").groups
+    neglect = next(g for g in themes if g.value == "neglect")  # alpha and beta (catalogue)
+    assert neglect.label == "Neglect" and neglect.documents_total == 2
+    assert neglect.cells[0].mentions == _hand("alpha", "bruising") + _hand("beta", "bruising")
+    assert themes[-1].value == "unknown" and themes[-1].documents_total == 1  # gamma: none
+    # the words of a group: the index's tokens of its documents (exact for short documents)
+    assert brent.words == _words("beta") + _words("gamma")
+
+
+def _words(doc: str) -> int:
+    pages = next(p for (f, *_), p in DOCS.items() if f == f"{doc}.pdf")
+    return sum(len(re.findall(r"[\w*]+(?:\.?[\w*]+)*", page)) for page in pages)
+
+
+def test_csv_parses_and_holds_every_row(library: Path) -> None:
+    m = _run(library, by="type", per_page=1)
+    assert len(m.rows) == 1 and m.page_count == 3
+    rows = list(csv.reader(io.StringIO(documents_csv(m))))
+    assert rows[0] == ["document_id", "title", "path", "date", *LABELS, "total"]
+    assert [r[0] for r in rows[1:]] == ORDER
+    alpha = rows[1]
+    assert [int(x) for x in alpha[4:-1]] == [_hand("alpha", label) for label in LABELS]
+    groups = list(csv.DictReader(io.StringIO(groups_csv(m))))
+    scr = next(g for g in groups if g["value"] == "scr")
+    assert scr["documents_total"] == "2"
+    assert scr["bruising: mentions"] == str(_hand("alpha", "bruising"))
+    assert scr["disguised compliance: documents"] == "1"
+
+
+def test_json_shape(library: Path) -> None:
+    out = terms_json(_run(library, by="year"))
+    assert [t["term"] for t in out["terms"]] == LABELS
+    assert out["terms"][0] == {
+        "term": "bruising",
+        "kind": "word",
+        "query": "bruising",
+        "line": 2,
+        "mentions": sum(_hand(d, "bruising") for d in ORDER),
+        "documents": 2,
+    }
+    assert out["merged"] == [{"line": 3, "text": "Bruises", "into": "bruising"}]
+    assert out["skipped"][0]["line"] == 11
+    assert out["rows"][0]["counts"]["disguised compliance"] == 3
+    assert out["groups"][0]["terms"]["bruising"]["documents"] == 1
+    json.dumps(out)  # JSON-ready
