@@ -7,10 +7,13 @@ year, partnership, review type, document kind or theme, a matrix of groups x ter
   occurs*: a zero is data, and a matrix for a spreadsheet or a statistics package must have
   every document of the sub-corpus. ``hide_zero`` leaves those rows out (the totals and the
   groups still count every document).
-- **Counts** come from the index's postings (library.term_postings), never by reading pages.
-- **Groups**: for each group and term, the documents in the group where the term occurs, the
-  mentions, the share of the group's documents and the mentions per 10,000 words of the
-  group's documents. A document with several themes counts in each of its themes.
+- **Counts** come from the counting core of the counts page (library.mentions, from the
+  index's postings, never by reading pages), each term as its search query: a word by its stem,
+  a quoted word or a phrase as printed, a phrase on one page (as the concordance lists it).
+- **Groups** are the counts page's (library.counts: the same values, labels and words): for
+  each group and term, the documents in the group where the term occurs, the mentions, the
+  share of the group's documents and the mentions per 10,000 words of the group's documents.
+  A document with several themes counts in each of its themes.
 
 JSON: docs/workbench.md "Batch terms"; the command's ``--json`` and the site's
 ``/terms.json`` are the same document.
@@ -24,26 +27,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from library.api import empty_library_json, public_path
+from library.api import csv_cell, empty_library_json, public_path
 from library.budget import Deadline
+from library.counts import GROUPS, PER_WORDS, _label, _values
 from library.errors import QueryError
+from library.mentions import STAGE, mentions_by_document
 from library.models import DocumentRecord, SearchRequest
 from library.term_list import KINDS, Term, TermList
-from library.term_postings import document_words, mentions_by_document
-from library.workbench import check_paging, filters_json, matching_documents, paged
+from library.workbench import check_paging, filters_json, paged
 
-#: the groups of the groups x terms matrix: name -> what a document's value is
-GROUPS: dict[str, str] = {
-    "year": "Year",
-    "partnership": "Partnership",
-    "type": "Review type",
-    "kind": "Document kind",
-    "theme": "Theme",
-}
-#: the facet (library.index_state labels) each group's values are labelled from
-_LABELS = {"partnership": "partnership", "type": "review_type", "kind": "document_kind",
-           "theme": "theme"}  # fmt: skip
-UNKNOWN = "unknown"
+#: the groupings of the groups x terms matrix (library.counts.GROUPS)
+BY = tuple(GROUPS)
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
 MAX_PAGE = 10_000
@@ -82,10 +76,10 @@ class Cell:
 
 @dataclass(frozen=True)
 class Group:
-    value: str
+    value: Any  # as the counts page gives it: a year, an id or a slug; None: no value
     label: str
     documents_total: int
-    words: int
+    words: int | None  # None: the index does not know (schema < 8)
     cells: list[Cell]
 
 
@@ -99,7 +93,18 @@ class TermsMatrix:
     with_term: list[int] = field(default_factory=list)  # per term: documents where it occurs
     groups: list[Group] = field(default_factory=list)
     page_count: int = 1
+    complete: bool = True  # False: counting ran out of time, the counts are a lower bound
     library_empty: bool = False
+
+    @property
+    def notice(self) -> str | None:
+        """What a reader is told when the counts are partial."""
+        if self.complete:
+            return None
+        return (
+            "Counting the terms ran out of time: the counts are those read before it stopped "
+            "(a lower bound). Add a filter, or count fewer terms at once."
+        )
 
     @property
     def terms(self) -> list[Term]:
@@ -112,81 +117,82 @@ def check(req: TermsRequest) -> None:
     check_paging(req.page, req.per_page, MAX_PER_PAGE, MAX_PAGE)
 
 
-def group_values(doc: DocumentRecord, by: str, include_mentioned: bool = False) -> list[str]:
-    """The values of ``doc`` for the grouping ``by`` (several for themes; ``unknown`` when it
-    has none)."""
-    if by == "year":
-        year = (doc.date or "")[:4]
-        return [year if year.isdigit() else UNKNOWN]
-    if by == "theme":
-        themes = list(doc.themes) + (list(doc.themes_mentioned) if include_mentioned else [])
-        return list(dict.fromkeys(themes)) or [UNKNOWN]
-    value = {"partnership": doc.partnership, "type": doc.review_type, "kind": doc.document_kind}[by]
-    return [value or UNKNOWN]
+def _words(searcher: Any, documents: list[DocumentRecord]) -> dict[str, int] | None:
+    """doc id -> its words, as the counts page reads them (the ``words`` column of the
+    document entry, library.counts.select); None for an index written before it (schema < 8)."""
+    state = searcher.state
+    column = state.words()
+    if column is None:
+        return None
+    spans = {d.id: state.page_span(d.id) for d in documents}
+    return {i: column[span.start - 1] if span else 0 for i, span in spans.items()}
 
 
-def _group_order(by: str) -> Callable[[Group], Any]:
-    if by == "year":  # in time; undated last
-        return lambda g: (g.value == UNKNOWN, g.value)
-    # the largest groups first: a ranking, as the counts page lists partnerships
-    return lambda g: (g.value == UNKNOWN, -g.documents_total, g.label.lower())
+def _group_key(by: str) -> Callable[[Group], Any]:
+    if by == "year":  # in time; no year last
+        return lambda g: (g.value is None, g.value or 0)
+    # the largest groups first, as the counts page ranks them; no value last
+    return lambda g: (g.value is None, -g.documents_total, g.label.lower(), str(g.value))
 
 
 def _groups(searcher: Any, req: TermsRequest, rows: list[Row]) -> list[Group]:
+    """The groups x terms matrix of every row (whatever page of them is shown)."""
     by = req.by
     assert by is not None
-    labels = searcher.state.labels().get(_LABELS.get(by, ""), {})
-    words = document_words(searcher, [r.document.id for r in rows])
-    members: dict[str, list[Row]] = {}
+    labels = searcher.state.labels()
+    words = _words(searcher, [r.document for r in rows])
+    members: dict[Any, list[Row]] = {}
     for row in rows:
-        for value in group_values(row.document, by, req.search.include_mentioned):
+        for value in _values(row.document, by, req.search.include_mentioned):
             members.setdefault(value, []).append(row)
     groups = []
     for value, in_group in members.items():
-        total_words = sum(words.get(r.document.id, 0) for r in in_group)
+        size = sum(words.get(r.document.id, 0) for r in in_group) if words is not None else None
         cells = []
         for i in range(len(req.terms.terms)):
             docs = sum(1 for r in in_group if r.counts[i])
             mentions = sum(r.counts[i] for r in in_group)
-            cells.append(
-                Cell(
-                    docs,
-                    mentions,
-                    round(docs / len(in_group), 4),
-                    round(mentions * 10_000 / total_words, 2) if total_words else None,
-                )
-            )
-        label = labels.get(value, value) if value != UNKNOWN else "Unknown"
-        groups.append(Group(value, label, len(in_group), total_words, cells))
-    return sorted(groups, key=_group_order(by))
+            per_10k = round(mentions * PER_WORDS / size, 2) if size else None
+            cells.append(Cell(docs, mentions, round(docs / len(in_group), 4), per_10k))
+        groups.append(Group(value, _label(value, by, labels), len(in_group), size, cells))
+    return sorted(groups, key=_group_key(by))
 
 
 def batch_terms(searcher: Any, req: TermsRequest, deadline: Deadline) -> TermsMatrix:
     """The matrices ``req`` asks for, from the index state of ``searcher`` (a
-    library.search.LibrarySearcher)."""
+    library.search.LibrarySearcher). QueryError for a bad request or a section filter; past
+    ``deadline`` the matching stops with SearchTimeoutError, the counting with what it read
+    (``complete`` false)."""
     check(req)
+    if req.search.sections or searcher.parse(req.search.q).sections:
+        # sections are a property of pages; the matrix counts whole documents (as counts)
+        raise QueryError(
+            "The terms matrix counts whole documents: it cannot be limited to a section.",
+            hint="Remove section: from the query and the section filter.",
+        )
     if not searcher.state.documents():
         return TermsMatrix(req, 0, [], library_empty=True)
-    parsed = searcher.parse(req.search.q)
-    documents = matching_documents(searcher, parsed, req.search, deadline)
-    deadline.check("counting the terms")
     terms = req.terms.terms
-    found = mentions_by_document(searcher, [d.id for d in documents], terms)
-    deadline.check("counting the terms")
-    every = [Row(d, [found.get(d.id, {}).get(t.label, 0) for t in terms]) for d in documents]
+    found = mentions_by_document(searcher, req.search, [t.query for t in terms], deadline)
+    docs = searcher.state.documents()
+    every = [
+        Row(docs[doc_id], [counts.get(t.query, 0) for t in terms])
+        for doc_id, counts in found.items()
+    ]
     mentions = [sum(r.counts[i] for r in every) for i in range(len(terms))]
     with_term = [sum(1 for r in every if r.counts[i]) for i in range(len(terms))]
     shown = [r for r in every if r.total] if req.hide_zero else every
     window, page_count = paged(shown, req.page, req.per_page)
     return TermsMatrix(
         req,
-        len(documents),
+        len(every),
         window,
         shown,
         mentions,
         with_term,
         _groups(searcher, req, every) if req.by else [],
         page_count,
+        complete=STAGE not in deadline.skipped,
     )
 
 
@@ -225,6 +231,8 @@ def terms_json(m: TermsMatrix, *, expose_paths: bool = False) -> dict[str, Any]:
         "page": req.page,
         "per_page": req.per_page,
         "page_count": m.page_count,
+        "complete": m.complete,
+        "notice": m.notice,
         "rows": [
             {
                 "document": {
@@ -268,7 +276,8 @@ def documents_csv(m: TermsMatrix, *, expose_paths: bool = False) -> str:
     w.writerow(["document_id", "title", "path", "date", *m.request.terms.labels(), "total"])
     for r in m.all_rows:
         d = r.document
-        w.writerow([d.id, d.title, public_path(d.path, expose_paths), d.date, *r.counts, r.total])
+        text = [d.id, d.title, public_path(d.path, expose_paths), d.date]
+        w.writerow([*map(csv_cell, text), *r.counts, r.total])
     return out.getvalue()
 
 
@@ -290,7 +299,10 @@ def groups_csv(m: TermsMatrix) -> str:
             for c in g.cells
             for x in (c.documents, c.mentions, "" if c.per_10k_words is None else c.per_10k_words)
         ]
-        w.writerow([m.request.by, g.value, g.label, g.documents_total, g.words, *cells])
+        value = "" if g.value is None else g.value
+        words = "" if g.words is None else g.words
+        row = [m.request.by, csv_cell(value), csv_cell(g.label), g.documents_total, words]
+        w.writerow(row + cells)
     return out.getvalue()
 
 

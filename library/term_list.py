@@ -176,3 +176,27 @@ def _distinct_after(text: str, number: int, seen: set[tuple[str, tuple[str, ...]
             seen.add(item.key)
             more += 1
     return more
+
+
+def decode_terms(data: bytes, *, max_bytes: int | None = None, source: str = "The list") -> str:
+    """The text of an uploaded or read term list: UTF-8 (a byte-order mark is dropped), at most
+    ``max_bytes``; TermListError saying which otherwise (never a guess at another encoding:
+    a list read wrongly would count the wrong words without a word of warning)."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise TermListError(
+            f"{source} is {len(data):,} bytes; at most {max_bytes:,} are accepted.",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TermListError(
+            f"{source} is not UTF-8 text (the byte at position {exc.start} is not).",
+            hint="Save it as plain text in UTF-8 (most editors offer it under Save As) and "
+            "try again.",
+        ) from None
+    if "\x00" in text:
+        raise TermListError(
+            f"{source} is not a plain text file (it holds NUL bytes).",
+            hint="Give a plain text file, one term or phrase a line.",
+        )
+    return text

@@ -143,7 +143,9 @@ def test_limits_refuse_the_list_with_a_message() -> None:
     with pytest.raises(TermListError, match=r"12 different terms; at most 10"):
         parse_terms(many, max_terms=10)
     assert len(parse_terms(many + "\nword1\nword2", max_terms=12).terms) == 12  # merged: fine
-    with pytest.raises(TermListError, match=r"Line 2 has 31 characters; a line may hold at most 30"):
+    with pytest.raises(
+        TermListError, match=r"Line 2 has 31 characters; a line may hold at most 30"
+    ):
         parse_terms("ok\n" + "x" * 31, max_line_chars=30)
     with pytest.raises(TermListError, match="no term to count"):
         parse_terms("# only a comment\n\n!!!\n")
@@ -178,8 +180,9 @@ def test_hide_zero_and_filters_choose_the_rows(library: Path) -> None:
 def test_groups_by_partnership_and_year_and_theme(library: Path) -> None:
     m = _run(library, by="partnership")
     groups = {g.value: g for g in m.groups}
-    assert list(groups) == ["Brent", "Barnet"]  # the largest group first
-    brent = groups["Brent"]
+    assert list(groups) == ["brent", "barnet"]  # the largest group first, as counts
+    brent = groups["brent"]
+    assert brent.label == "Brent"
     assert brent.documents_total == 2
     i = LABELS.index("professional curiosity")
     assert brent.cells[i].documents == 1 and brent.cells[i].mentions == 2
@@ -187,12 +190,13 @@ def test_groups_by_partnership_and_year_and_theme(library: Path) -> None:
     assert brent.cells[i].per_10k_words == round(2 * 10_000 / brent.words, 2)
     assert brent.words > 20
     years = [g.value for g in _run(library, by="year").groups]
-    assert years == ["2018", "2019", "2020"]
+    assert years == [2018, 2019, 2020]
     themes = _run(library, by="theme").groups
     neglect = next(g for g in themes if g.value == "neglect")  # alpha and beta (catalogue)
     assert neglect.label == "Neglect" and neglect.documents_total == 2
     assert neglect.cells[0].mentions == _hand("alpha", "bruising") + _hand("beta", "bruising")
-    assert themes[-1].value == "unknown" and themes[-1].documents_total == 1  # gamma: none
+    assert themes[-1].value is None and themes[-1].documents_total == 1  # gamma: none
+    assert themes[-1].label == "No theme"
     # the words of a group: the index's tokens of its documents (exact for short documents)
     assert brent.words == _words("beta") + _words("gamma")
 
@@ -233,3 +237,62 @@ def test_json_shape(library: Path) -> None:
     assert out["rows"][0]["counts"]["disguised compliance"] == 3
     assert out["groups"][0]["terms"]["bruising"]["documents"] == 1
     json.dumps(out)  # JSON-ready
+
+
+# ---- the command ----------------------------------------------------------------------------
+def test_command_reads_a_file_and_stdin_and_prints_the_sites_json(
+    library: Path, tmp_path: Path, client: FlaskClient
+) -> None:
+    listing = tmp_path / "terms.txt"
+    listing.write_text(TERM_LIST, encoding="utf-8")
+    from_file = run_reviewlib("terms", str(listing), "--by", "year", "--json", data=library)
+    assert from_file.returncode == 0, from_file.stderr
+    out = json.loads(from_file.stdout)
+    assert [t["term"] for t in out["terms"]] == LABELS
+    alpha = out["rows"][0]
+    assert alpha["document"]["id"] == "alpha"
+    assert alpha["counts"] == {label: _hand("alpha", label) for label in LABELS}
+    from_stdin = run_reviewlib(
+        "terms", "-", "--by", "year", "--json", data=library, input=TERM_LIST
+    )
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    assert json.loads(from_stdin.stdout) == out
+    # the site's twin, for the same list and parameters, is the same document
+    site = client.get("/terms.json", query_string={"terms": TERM_LIST, "by": "year"})
+    assert site.status_code == 200, site.get_data(as_text=True)
+    assert site.get_json() == out
+
+
+def test_command_csv_and_text(library: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "terms.txt"
+    listing.write_text(TERM_LIST, encoding="utf-8")
+    docs = run_reviewlib("terms", str(listing), "--csv", "--partnership", "Brent", data=library)
+    assert docs.returncode == 0, docs.stderr
+    rows = list(csv.reader(io.StringIO(docs.stdout)))
+    assert [r[0] for r in rows[1:]] == ["gamma", "beta"]
+    groups = run_reviewlib(
+        "terms", str(listing), "--csv", "--by", "kind", "--matrix", "groups", data=library
+    )
+    assert groups.returncode == 0, groups.stderr
+    assert list(csv.DictReader(io.StringIO(groups.stdout)))[0]["by"] == "kind"
+    text = run_reviewlib("terms", str(listing), data=library)
+    assert text.returncode == 0, text.stderr
+    assert "3 document(s) within the filters; 8 term(s)." in text.stdout
+    assert "Line 11 skipped" in text.stderr and "Line 3 counted with 'bruising'" in text.stderr
+
+
+def test_command_refuses_bad_lists_with_a_message(library: Path, tmp_path: Path) -> None:
+    many = tmp_path / "many.txt"
+    many.write_text("\n".join(f"word{i}" for i in range(30)), encoding="utf-8")
+    over = run_reviewlib("terms", str(many), "--max-terms", "20", data=library)
+    assert over.returncode != 0
+    assert "30 different terms; at most 20" in over.stderr and "Traceback" not in over.stderr
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("café\nnaïve\n".encode("latin-1"))
+    bad = run_reviewlib("terms", str(latin), data=library)
+    assert bad.returncode != 0 and "is not UTF-8 text" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    missing = run_reviewlib("terms", str(tmp_path / "nope.txt"), data=library)
+    assert missing.returncode != 0 and "Cannot read" in missing.stderr
+    groups = run_reviewlib("terms", str(many), "--matrix", "groups", "--csv", data=library)
+    assert groups.returncode != 0 and "--matrix groups needs --by" in groups.stderr
