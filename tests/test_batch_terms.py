@@ -296,3 +296,104 @@ def test_command_refuses_bad_lists_with_a_message(library: Path, tmp_path: Path)
     assert missing.returncode != 0 and "Cannot read" in missing.stderr
     groups = run_reviewlib("terms", str(many), "--matrix", "groups", "--csv", data=library)
     assert groups.returncode != 0 and "--matrix groups needs --by" in groups.stderr
+
+
+# ---- the site -------------------------------------------------------------------------------
+def test_page_pasted_by_get_shows_both_matrices_with_links(client: FlaskClient) -> None:
+    resp = client.get("/terms", query_string={"terms": TERM_LIST, "by": "partnership"})
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "8 terms in 3 documents" in html
+    assert 'href="/documents/alpha?q=bruising"' in html  # a count links to its pages
+    assert "/concordance?q=%22disguised+compliance%22" in html  # a term to its concordance
+    assert "Link to this matrix" in html and "/terms.csv?" in html
+    assert "Partnership × terms" in html and "Line 11 (<q>---</q>) was left out" in html
+    assert '<th scope="row" class="terms-matrix__doc">' in html and "Brent" in html
+    # the empty form
+    empty = client.get("/terms")
+    assert empty.status_code == 200 and 'name="terms"' in empty.get_data(as_text=True)
+    assert client.get("/terms.json").get_json()["terms"] == []
+
+
+def test_upload_via_multipart_counts_the_file(client: FlaskClient) -> None:
+    data = {
+        "file": (io.BytesIO(TERM_LIST.encode("utf-8")), "terms.txt", "text/plain"),
+        "by": "year",
+    }
+    resp = client.post("/terms.json", data=data, content_type="multipart/form-data")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    out = resp.get_json()
+    assert out["rows"][0]["counts"] == {label: _hand("alpha", label) for label in LABELS}
+    assert (
+        out == client.get("/terms.json", query_string={"terms": TERM_LIST, "by": "year"}).get_json()
+    )
+    # pasted and uploaded together: both lists are counted
+    both = {
+        "terms": "housing",
+        "file": (io.BytesIO(b"bruising\n"), "more.txt", "text/plain"),
+    }
+    html = client.post("/terms", data=both, content_type="multipart/form-data")
+    assert html.status_code == 200
+    assert "2 terms in 3 documents" in html.get_data(as_text=True)
+
+
+def test_bad_lists_get_a_message_on_the_form_never_a_500(app: Flask, client: FlaskClient) -> None:
+    cap = app.config["BATCH_TERMS_MAX_TERMS"]
+    many = "\n".join(f"word{i}" for i in range(cap + 5))
+    resp = client.post("/terms", data={"terms": many})
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert f"The list has {cap + 5} different terms; at most {cap}" in html
+    assert "word3\nword4" in html  # what was pasted is kept in the form
+    j = client.post("/terms.json", data={"terms": many})
+    assert j.status_code == 400 and "at most" in j.get_json()["error"]
+    latin = {"file": (io.BytesIO("café\n".encode("latin-1")), "l.txt", "text/plain")}
+    bad = client.post("/terms", data=latin, content_type="multipart/form-data")
+    assert bad.status_code == 400 and "is not UTF-8 text" in bad.get_data(as_text=True)
+    pdf = {"file": (io.BytesIO(b"%PDF-1.4"), "x.pdf", "application/pdf")}
+    refused = client.post("/terms", data=pdf, content_type="multipart/form-data")
+    assert refused.status_code == 400 and "not plain text" in refused.get_data(as_text=True)
+    size = app.config["BATCH_TERMS_MAX_UPLOAD_BYTES"]
+    huge = {"file": (io.BytesIO(b"a\n" * size), "big.txt", "text/plain")}
+    big = client.post("/terms", data=huge, content_type="multipart/form-data")
+    assert big.status_code == 400 and f"larger than {size:,} bytes" in big.get_data(as_text=True)
+    long_line = client.get("/terms", query_string={"terms": "x" * 500})
+    assert long_line.status_code == 400 and "Line 1 has 500 characters" in long_line.get_data(
+        as_text=True
+    )
+    for query in ({"terms": "a", "by": "colour"}, {"terms": "a", "page": "x"}, {"terms": "!!"}):
+        r = client.get("/terms", query_string=query)
+        assert r.status_code == 400, query
+    assert (
+        client.get("/terms.csv", query_string={"terms": "a", "matrix": "groups"}).status_code == 400
+    )
+    assert client.get("/terms.csv").status_code == 400
+    sect = client.get("/terms", query_string={"terms": "a", "section": "learning"})
+    assert sect.status_code == 400 and "whole documents" in sect.get_data(as_text=True)
+
+
+def test_csv_downloads_by_get_and_post(client: FlaskClient) -> None:
+    resp = client.get("/terms.csv", query_string={"terms": TERM_LIST, "by": "year"})
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    body = resp.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # spreadsheets read UTF-8 with the mark
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == ORDER
+    groups = client.get(
+        "/terms.csv", query_string={"terms": TERM_LIST, "by": "year", "matrix": "groups"}
+    )
+    parsed = list(csv.DictReader(io.StringIO(groups.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [g["value"] for g in parsed] == ["2018", "2019", "2020"]
+    assert parsed[0]["disguised compliance: mentions"] == "3"
+    posted = client.post("/terms.csv", data={"terms": TERM_LIST, "by": "year"})
+    assert posted.get_data(as_text=True) == body
+
+
+def test_a_list_too_long_for_a_link_posts_its_downloads(client: FlaskClient) -> None:
+    long_list = "\n".join(f"zorbicword{i}" for i in range(150)) + "\nbruising"
+    resp = client.post("/terms", data={"terms": long_list, "per_page": "1"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "too long for a link" in html and "Link to this matrix" not in html
+    assert 'action="/terms.csv" method="post"' in html
+    assert "Documents 1 to 3 of 3" in html  # every row on the one page
