@@ -33,7 +33,7 @@ from library.counts import GROUPS, PER_WORDS, _label, _values
 from library.errors import QueryError
 from library.mentions import STAGE, mentions_by_document
 from library.models import DocumentRecord, SearchRequest
-from library.term_list import KINDS, Term, TermList
+from library.term_list import Term, TermList
 from library.workbench import check_paging, filters_json, paged
 
 #: the groupings of the groups x terms matrix (library.counts.GROUPS)
@@ -304,7 +304,3 @@ def groups_csv(m: TermsMatrix) -> str:
         row = [m.request.by, csv_cell(value), csv_cell(g.label), g.documents_total, words]
         w.writerow(row + cells)
     return out.getvalue()
-
-
-def kind_label(term: Term) -> str:
-    return KINDS[term.kind]

@@ -186,6 +186,11 @@ JSON_TWINS: list[dict[str, str]] = [
         "html": "/collocates?q=bruising",
         "json": "/collocates.json?q=bruising",
     },
+    {
+        "page": "Batch terms (documents x terms; also /terms.csv)",
+        "html": "/terms?terms=bruising%0A%22disguised+compliance%22&by=year",
+        "json": "/terms.json?terms=bruising%0A%22disguised+compliance%22&by=year",
+    },
     {"page": "Help", "html": "/help", "json": "/help.json"},
 ]
 
