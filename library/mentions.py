@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from library.budget import Deadline
@@ -186,7 +186,7 @@ def mentions_by_document(
 
     deadline = deadline or Deadline(None)
     parsed = searcher.parse(request.q)
-    docs = matching_documents(searcher, parsed, replace(request), deadline)
+    docs = matching_documents(searcher, parsed, request, deadline)
     ids = [d.id for d in docs]
     out: dict[str, dict[str, int]] = {i: {} for i in ids}
     for term in terms:
