@@ -294,6 +294,9 @@ def test_command_refuses_bad_lists_with_a_message(library: Path, tmp_path: Path)
     assert "Traceback" not in bad.stderr
     missing = run_reviewlib("terms", str(tmp_path / "nope.txt"), data=library)
     assert missing.returncode != 0 and "Cannot read" in missing.stderr
+    one = run_reviewlib("concordance", "bruising", "--document", "alpha", "--json", data=library)
+    assert one.returncode == 0, one.stderr
+    assert json.loads(one.stdout)["total"] == _hand("alpha", "bruising")
     groups = run_reviewlib("terms", str(many), "--matrix", "groups", "--csv", data=library)
     assert groups.returncode != 0 and "--matrix groups needs --by" in groups.stderr
 
@@ -304,7 +307,8 @@ def test_page_pasted_by_get_shows_both_matrices_with_links(client: FlaskClient) 
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "8 terms in 3 documents" in html
-    assert 'href="/documents/alpha?q=bruising"' in html  # a count links to its pages
+    # a count links to the concordance of its term in its document
+    assert 'href="/concordance?q=bruising&amp;document=alpha"' in html
     assert "/concordance?q=%22disguised+compliance%22" in html  # a term to its concordance
     assert "Link to this matrix" in html and "/terms.csv?" in html
     assert "Partnership × terms" in html and "Line 11 (<q>---</q>) was left out" in html
@@ -397,3 +401,20 @@ def test_a_list_too_long_for_a_link_posts_its_downloads(client: FlaskClient) -> 
     assert "too long for a link" in html and "Link to this matrix" not in html
     assert 'action="/terms.csv" method="post"' in html
     assert "Documents 1 to 3 of 3" in html  # every row on the one page
+
+
+def test_each_count_is_the_concordance_of_its_term_in_its_document(client: FlaskClient) -> None:
+    """Follow every count's link: the concordance lists exactly that many lines, all of them in
+    that document (the matrix and the concordance agree on words, stems and phrases)."""
+    html = client.get("/terms", query_string={"terms": TERM_LIST}).get_data(as_text=True)
+    links = re.findall(r'<a href="(/concordance\?[^"]+document=[^"]+)">(\d+)</a>', html)
+    assert len(links) == sum(1 for d in ORDER for label in LABELS if _hand(d, label))
+    for url, count in links:
+        target = url.replace("&amp;", "&").replace("/concordance?", "/concordance.json?")
+        out = client.get(target).get_json()
+        assert out["total"] == int(count), url
+        assert {line["document"]["id"] for line in out["lines"]} == {out["document"]}
+    # the concordance restricted to one document, by itself
+    one = client.get("/concordance", query_string={"q": "bruising", "document": "beta"})
+    page = one.get_data(as_text=True)
+    assert one.status_code == 200 and "Only in" in page and "Beta review" in page

@@ -32,7 +32,6 @@ from library.term_list import KINDS, TermList, TermListError, decode_terms, pars
 from web.access import get_library, get_searcher
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError, SearchParams
-from web.present import document_url
 from web.views.workbench import _csv, _pagination
 
 bp = Blueprint("terms", __name__)
@@ -228,7 +227,10 @@ def terms_page(fmt: str) -> Any:
         concordance_url=lambda t: _url(
             "workbench.concordance", params.change(sort="relevance", q=t.query).pairs()
         ),
-        count_url=lambda doc, t: document_url(doc.id, q=t.query),
+        count_url=lambda doc, t: _url(
+            "workbench.concordance",
+            params.change(sort="relevance", q=t.query).pairs() + [("document", doc.id)],
+        ),
         first=(req.page - 1) * req.per_page + 1,
         empty=empty_library_json(m.library_empty),
         **_form_context(params, args, text),
