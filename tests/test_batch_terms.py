@@ -418,3 +418,17 @@ def test_each_count_is_the_concordance_of_its_term_in_its_document(client: Flask
     one = client.get("/concordance", query_string={"q": "bruising", "document": "beta"})
     page = one.get_data(as_text=True)
     assert one.status_code == 200 and "Only in" in page and "Beta review" in page
+
+
+def test_an_upload_far_over_the_cap_is_refused_before_it_is_read(
+    app: Flask, client: FlaskClient
+) -> None:
+    size = app.config["BATCH_TERMS_MAX_UPLOAD_BYTES"]
+    huge = {"file": (io.BytesIO(b"a\n" * (2 * size)), "huge.txt", "text/plain")}
+    resp = client.post("/terms", data=huge, content_type="multipart/form-data")
+    assert resp.status_code == 413  # Werkzeug's limit, before the file is read
+    html = resp.get_data(as_text=True)
+    assert f"far larger than {size:,} bytes" in html and 'name="terms"' in html  # the form
+    huge = {"file": (io.BytesIO(b"a\n" * (2 * size)), "huge.txt", "text/plain")}
+    j = client.post("/terms.json", data=huge, content_type="multipart/form-data")
+    assert j.status_code == 413 and j.get_json()["status"] == 413

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from library import batch_terms as bt
 from library.api import empty_library_json
@@ -186,7 +187,19 @@ def terms_page(fmt: str) -> Any:
         # the pasted list and the file, twice over, and the form's fields: anything larger is
         # refused by Werkzeug (413) before it is read
         request.max_content_length = 2 * _max_bytes() + 64 * 1024
-    args = _args()
+    try:
+        args = _args()
+    except RequestEntityTooLarge:
+        # refused before it was read: say so on the form (the URL's filters kept)
+        if fmt == "json":
+            raise
+        params = _search_params(request.args)
+        error = TermListError(
+            f"What was sent is far larger than {_max_bytes():,} bytes, the most a list or a "
+            "file may hold; nothing of it was read."
+        )
+        context = _form_context(params, request.args, "")
+        return respond(fmt, "terms.html", None, 413, m=None, error=error, **context)
     params = _search_params(args)
     text = ""
     try:
