@@ -11,7 +11,8 @@ the search's (``q``, ``theme``, ``review_type``, ``document_kind``, ``partnershi
   is at most :data:`SHARE_URL_CHARS` characters, and its paging, CSV and JSON links are GET.
 - **POST** (the form: a pasted list in ``terms`` and/or an uploaded ``file``, both counted)
   answers the same page. A list too long for a link is shown whole (up to the most rows one
-  page shows) and its CSV and JSON are offered as buttons that post the list again.
+  page shows) and its CSV downloads are buttons that post the list again (/terms.json takes
+  the same POST).
 - An upload must be UTF-8 plain text of at most ``BATCH_TERMS_MAX_UPLOAD_BYTES``; any problem
   with the list is shown on the form, with what was pasted kept (status 400), never a 500.
 """
@@ -42,8 +43,9 @@ bp = Blueprint("terms", __name__)
 SHARE_URL_CHARS = 2000
 #: the parameters of this page that are not the search's
 _OWN = ("terms", "by", "hide_zero", "page", "per_page", "matrix", "format", "sort")
-#: types an upload may declare (browsers send text/plain for .txt, some send octet-stream)
-_TEXT_TYPES = ("text/", "application/octet-stream")
+#: types an upload may declare: text, and what browsers send for a file they cannot type
+#: (octet-stream) or for a .csv on Windows (vnd.ms-excel); the bytes must be UTF-8 text anyway
+_TEXT_TYPES = ("text/", "application/octet-stream", "application/vnd.ms-excel")
 _TRUE, _FALSE = ("1", "true", "on", "yes"), ("", "0", "false", "off", "no")
 
 
@@ -211,7 +213,7 @@ def terms_page(fmt: str) -> Any:
         req = _request(args, params, terms)
         share = _url("terms.terms", _pairs(params, req))
         shareable = len(share) <= SHARE_URL_CHARS
-        if not shareable and request.method == "POST" and fmt == "html":
+        if not shareable and fmt == "html":
             # no link can carry the pages: every row on this one (up to the most a page holds)
             req = replace(req, page=1, per_page=bt.MAX_PER_PAGE)
         m = bt.batch_terms(get_searcher(), req, get_library().deadline())
