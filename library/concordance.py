@@ -52,6 +52,8 @@ class ConcordanceRequest:
     per_page: int = settings.default("CONCORDANCE_PER_PAGE")
     width: int = settings.default("CONCORDANCE_WIDTH")
     max_lines: int = settings.default("WORKBENCH_MAX_OCCURRENCES")
+    #: one document's id: only its lines (the batch-terms matrix links each count here)
+    document: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ def concordance(searcher: Any, req: ConcordanceRequest, deadline: Deadline) -> C
     if not searcher.state.documents():
         return Concordance(req, 0, [], library_empty=True)
     documents = matching_documents(searcher, parsed, req.search, deadline)
+    if req.document is not None:
+        documents = [d for d in documents if d.id == req.document]
     lines: list[Line] = []
     complete = True
     for occ in occurrences(searcher, parsed, documents, deadline):
@@ -216,6 +220,7 @@ def concordance_json(c: Concordance, *, expose_paths: bool = False) -> dict[str,
         "filters": filters_json(req.search),
         "sort": req.sort,
         "width": req.width,
+        "document": req.document,
         "page": req.page,
         "per_page": req.per_page,
         "page_count": c.page_count,

@@ -319,6 +319,34 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=10,
         maximum=300,
     ),
+    # ---- batch terms (docs/workbench.md "Batch terms") -------------------------------------
+    Setting(
+        "BATCH_TERMS_MAX_TERMS",
+        200,
+        int,
+        "search",
+        "Terms and phrases one batch-terms list may hold (past it the list is refused).",
+        minimum=1,
+        maximum=2000,
+    ),
+    Setting(
+        "BATCH_TERMS_MAX_LINE_CHARS",
+        200,
+        int,
+        "search",
+        "Characters one line of a batch-terms list may hold (past it the list is refused).",
+        minimum=10,
+        maximum=2000,
+    ),
+    Setting(
+        "BATCH_TERMS_MAX_UPLOAD_BYTES",
+        65536,
+        int,
+        "site",
+        "Bytes of a term list the /terms page accepts as an upload or a pasted list.",
+        minimum=1024,
+        maximum=500000,
+    ),
     # ---- site -----------------------------------------------------------------------------
     Setting(
         "DATA_DIR",

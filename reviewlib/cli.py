@@ -463,6 +463,9 @@ def _register_workbench() -> None:
     from reviewlib.counts_cmd import counts
 
     main.add_command(counts)
+    from reviewlib.terms_cmd import terms
+
+    main.add_command(terms)
     # and the learning items' (reviewlib/learning_cmd.py)
     from reviewlib.learning_cmd import learning
 

@@ -85,9 +85,16 @@ def _check_formats(kw: dict[str, Any]) -> None:
 )
 @setting_option("--per-page", "CONCORDANCE_PER_PAGE")
 @setting_option("--width", "CONCORDANCE_WIDTH")
+@click.option("--document", default=None, help="Only the lines of this document (its id).")
 @click.pass_context
 def concordance(
-    ctx: click.Context, query: tuple[str, ...], sort: str, per_page: int, width: int, **kw: Any
+    ctx: click.Context,
+    query: tuple[str, ...],
+    sort: str,
+    per_page: int,
+    width: int,
+    document: str | None,
+    **kw: Any,
 ) -> None:
     """Every occurrence of QUERY's words, with its page and context (keyword in context).
 
@@ -110,6 +117,7 @@ def concordance(
         per_page=per_page,
         width=width,
         max_lines=kw["max_occurrences"],
+        document=document,
     )
     c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline))
     if kw["as_json"]:

@@ -61,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import analysis, documents, learning, pages, search, workbench
+    from web.views import analysis, documents, learning, pages, search, terms, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(learning.bp)
     app.register_blueprint(workbench.bp)
     app.register_blueprint(analysis.bp)
+    app.register_blueprint(terms.bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)

@@ -25,12 +25,14 @@ def add_twin_routes(
     view: Callable[..., Any],
     *,
     json_rules: Sequence[str] | None = None,
+    methods: Sequence[str] | None = None,
 ) -> None:
-    """Route ``rule`` (HTML) and its ``.json`` twin(s) to ``view(fmt=..., **url_args)``."""
-    bp.add_url_rule(rule, endpoint, view, defaults={"fmt": "html"})
+    """Route ``rule`` (HTML) and its ``.json`` twin(s) to ``view(fmt=..., **url_args)``
+    (``methods``: GET unless given, e.g. GET and POST for a form that uploads)."""
+    bp.add_url_rule(rule, endpoint, view, defaults={"fmt": "html"}, methods=methods)
     for n, json_rule in enumerate(json_rules or [rule + ".json"]):
         name = f"{endpoint}_json" + (f"_{n}" if n else "")
-        bp.add_url_rule(json_rule, name, view, defaults={"fmt": "json"})
+        bp.add_url_rule(json_rule, name, view, defaults={"fmt": "json"}, methods=methods)
 
 
 def requested_format(fmt: str = "html") -> str:

@@ -27,7 +27,17 @@ from web.present import document_url, search_url
 bp = Blueprint("workbench", __name__)
 
 #: parameters of these pages that are not the search's
-_OWN = ("sort", "page", "per_page", "width", "window", "min_count", "stopwords", "format")
+_OWN = (
+    "sort",
+    "page",
+    "per_page",
+    "width",
+    "window",
+    "min_count",
+    "stopwords",
+    "format",
+    "document",
+)
 
 
 def _search_params() -> SearchParams:
@@ -105,12 +115,23 @@ def _concordance_request(params: SearchParams) -> conc.ConcordanceRequest:
         per_page=_int("per_page", int(cfg["CONCORDANCE_PER_PAGE"]), 1, conc.MAX_PER_PAGE),
         width=_int("width", int(cfg["CONCORDANCE_WIDTH"]), conc.MIN_WIDTH, conc.MAX_WIDTH),
         max_lines=int(cfg["WORKBENCH_MAX_OCCURRENCES"]),
+        document=_document(),
     )
+
+
+def _document() -> str | None:
+    """``document``: one document's id, to list only its lines (an unknown id: no line)."""
+    value = (request.args.get("document") or "").strip()
+    if len(value) > 200:
+        raise ParameterError("document must be a document id.", hint="Leave it out for all.")
+    return value or None
 
 
 def _concordance_pairs(params: SearchParams, req: conc.ConcordanceRequest, page: int):  # type: ignore[no-untyped-def]
     cfg = current_app.config
     pairs = params.change(sort="relevance").pairs()
+    if req.document:
+        pairs.append(("document", req.document))
     if req.sort != "document":
         pairs.append(("sort", req.sort))
     if req.width != int(cfg["CONCORDANCE_WIDTH"]):
@@ -155,6 +176,11 @@ def concordance_page(fmt: str) -> Any:
         # counts are of whole documents: no section filter (library.counts refuses it)
         analysis_link=_url(
             "analysis.analysis", params.change(sort="relevance", sections=()).pairs()
+        ),
+        only_document=get_searcher().documents().get(req.document) if req.document else None,
+        all_documents_link=_url(
+            "workbench.concordance",
+            [p for p in _concordance_pairs(params, req, 1) if p[0] != "document"],
         ),
         line_url=lambda line: document_url(
             line.document.id, q=params.q, anchor=f"page-{line.page}"
