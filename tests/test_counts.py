@@ -465,3 +465,32 @@ def test_an_index_without_word_counts_says_so(
     assert c.words is None and all(r.per_10k_words is None for r in c.rows)
     assert "ingest" in (c.notice or "")
     assert counts_json(c)["rows"][0]["per_10k_words"] is None
+
+
+@pytest.fixture(scope="module")
+def repeats(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("counts-repeats")
+    make_pdf(
+        root / "src" / "r.pdf",
+        ["Care care care plan. Later a care plan, and care care again.", "Care plan review."],
+        title="Repeats",
+    )
+    report = ingest([root / "src"], root / "var", options=INGEST_OPTS)
+    assert not report.failed, report.summary()
+    return root / "var"
+
+
+@pytest.mark.parametrize(
+    ("q", "mentions"),
+    [("care", 7), ('"care care"', 2), ('"care plan"', 3), ("care*", 7), ('"care"', 7)],
+)
+def test_overlapping_occurrences_count_as_the_concordance_marks_them(
+    repeats: Path, q: str, mentions: int
+) -> None:
+    # "care care care" is one occurrence of "care care" (the concordance marks one span)
+    def work(s: Any, deadline: Deadline) -> None:
+        c = counts(s, CountsRequest(SearchRequest(q=q), ("year",)), deadline)
+        conc = concordance(s, ConcordanceRequest(SearchRequest(q=q)), deadline)
+        assert c.mentions == conc.total == mentions
+
+    _with(repeats, work)
