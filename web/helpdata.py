@@ -186,6 +186,11 @@ JSON_TWINS: list[dict[str, str]] = [
         "html": "/collocates?q=bruising",
         "json": "/collocates.json?q=bruising",
     },
+    {
+        "page": "Counts and trends (by= year, partnership, type, kind, theme; also /analysis.csv)",
+        "html": "/analysis?q=bruising",
+        "json": "/analysis.json?q=bruising&by=partnership",
+    },
     {"page": "Help", "html": "/help", "json": "/help.json"},
 ]
 
