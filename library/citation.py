@@ -94,6 +94,7 @@ _TEX_ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _TEX_RX = re.compile("|".join(re.escape(c) for c in _TEX_ESCAPES))
+_SENTENCE_END_RX = re.compile(r"[.?!:;)\]\"'\u2019\u201d]$")
 _CONTROL_RX = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -232,6 +233,11 @@ def quote_with_reference(passage: str, ref: Reference, page: int, page_url: str)
         Barnet ... (2021) Child G. Serious Case Review, p. 12. Available at: https://...
     """
     text = _clean(passage).strip('"“”')
+    # a passage cut from its sentence says so: "…" where it starts or stops mid-sentence
+    if text and (text[0].islower() or text[0] in ",;") and not text.startswith("…"):
+        text = "…" + text
+    if text and not _SENTENCE_END_RX.search(text) and not text.endswith("…"):
+        text += "…"
     return f"“{text}”\n\n{plain_reference(ref, page=page, url=page_url)}"
 
 

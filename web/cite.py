@@ -4,12 +4,17 @@ the reference, quote and download links the templates show."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
 
 from library import citation
 from library.models import DocumentRecord
 from web.access import get_searcher
+from web.params import SearchParams
+
+#: the parameters of a results page that an export does not take
+_PAGING = ("page", "per_page")
 
 
 def site_base() -> str:
@@ -50,3 +55,20 @@ def page_reference(doc: DocumentRecord, page: int) -> str:
     return citation.plain_reference(
         ref, page=page, url=citation.page_link(site_base(), doc.id, page)
     )
+
+
+def export_links(params: SearchParams, total: int) -> dict[str, Any]:
+    """The results page's "Download" links: this search (every result page) in each format."""
+    pairs = [(k, v) for k, v in params.pairs() if k not in _PAGING]
+    query = ("?" + urlencode(pairs)) if pairs else ""
+    hits_query = "?" + urlencode([*pairs, ("rows", "hits")])
+    cap = int(current_app.config["EXPORT_MAX_DOCUMENTS"])
+    return {
+        "csv": url_for("exports.search_csv") + query,
+        "hits_csv": url_for("exports.search_csv") + hits_query,
+        "ris": url_for("exports.search_ris") + query,
+        "bib": url_for("exports.search_bib") + query,
+        "total": total,
+        "cap": cap,
+        "capped": total > cap,
+    }

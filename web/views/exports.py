@@ -9,21 +9,17 @@ the CSV one row per matching page. The files are made by library.export and libr
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 
 from library import citation, export
 from web.access import get_searcher
 from web.cite import doc_reference, site_base
-from web.params import SearchParams
 from web.views.documents import _get_document
 from web.views.search import read_params
 
 bp = Blueprint("exports", __name__)
 
-#: the parameters of a results page that an export does not take
-_PAGING = ("page", "per_page")
 #: URL suffix -> library.export format
 SUFFIXES = {"csv": "csv", "ris": "ris", "bib": "bibtex"}
 
@@ -53,23 +49,6 @@ def search_export(suffix: str) -> Any:
         cap=int(current_app.config["EXPORT_MAX_DOCUMENTS"]),
     )
     return _download(ex.text, fmt, export.filename(req, fmt, rows), ex.notice)
-
-
-def export_links(params: SearchParams, total: int) -> dict[str, Any]:
-    """The results page's "Download" links: this search (every result page) in each format."""
-    pairs = [(k, v) for k, v in params.pairs() if k not in _PAGING]
-    query = ("?" + urlencode(pairs)) if pairs else ""
-    hits_query = "?" + urlencode([*pairs, ("rows", "hits")])
-    cap = int(current_app.config["EXPORT_MAX_DOCUMENTS"])
-    return {
-        "csv": url_for("exports.search_csv") + query,
-        "hits_csv": url_for("exports.search_csv") + hits_query,
-        "ris": url_for("exports.search_ris") + query,
-        "bib": url_for("exports.search_bib") + query,
-        "total": total,
-        "cap": cap,
-        "capped": total > cap,
-    }
 
 
 def document_file(doc_id: str, suffix: str) -> Any:
