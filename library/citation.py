@@ -294,12 +294,13 @@ def _notes(ref: Reference, notes: Sequence[str]) -> list[str]:
 
 
 def _ris_line(tag: str, value: str) -> str:
-    # "TY  - value": two letters, two spaces, a hyphen, a space; ER has nothing after it
-    return f"{tag}  - {_clean(value)}".rstrip() if tag == "ER" else f"{tag}  - {_clean(value)}"
+    # "TY  - value": two characters, two spaces, a hyphen, a space (ER's value is empty: the
+    # line is "ER  - " with its space, as the specification prints it)
+    return f"{tag}  - {_clean(value)}"
 
 
 def ris(refs: Iterable[Reference], notes: Mapping[str, Sequence[str]] | None = None) -> str:
-    """RIS records of ``refs``, each ended by ``ER  -`` and a blank line, CRLF line ends;
+    """RIS records of ``refs``, each ended by ``ER  - `` and a blank line, CRLF line ends;
     ``notes``: more N1 notes by document id."""
     lines: list[str] = []
     for ref in refs:
