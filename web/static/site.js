@@ -59,14 +59,14 @@
         if (area) { area.value = text; }
         if (!navigator.clipboard || !navigator.clipboard.writeText) {
           showFallback(box);
-          if (status) { status.textContent = "Select the text below and copy it."; }
+          if (status) { status.textContent = "Select the text and copy it (Ctrl+C)."; }
           return;
         }
         navigator.clipboard.writeText(text).then(function () {
           if (status) { status.textContent = "Copied."; }
         }, function () {
           showFallback(box);
-          if (status) { status.textContent = "Could not copy: select the text below and copy it."; }
+          if (status) { status.textContent = "Could not copy: select the text and copy it (Ctrl+C)."; }
         });
       });
     });
