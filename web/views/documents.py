@@ -141,7 +141,10 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
     text = s.page_text(doc.id, number)
     shown = tidy_page_text(text)
     q = " ".join((request.args.get("q") or "").split())
-    blocks = reflow(shown, doc.running_lines)  # paragraphs, not the PDF's lines
+    # paragraphs, not the PDF's lines (a Word document's lines are its paragraphs already)
+    ft = file_type(doc)
+    word = ft is not None and ft.mimetype != "application/pdf"
+    blocks = reflow(shown, doc.running_lines, line_paragraphs=word)
     joined = "\n\n".join(b.text for b in blocks)
     marks: list[tuple[int, int]] = []
     if q:
