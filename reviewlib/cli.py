@@ -15,6 +15,7 @@ from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
 from library.paths import display_path
 from library.settings import BY_NAME
+from reviewlib.export_cmd import export_options
 from reviewlib.options import default, setting_option, split_values
 from reviewlib.output import evidence_lines, facts_line, terminal_snippet
 
@@ -231,6 +232,7 @@ def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) 
     help="Full file paths in the JSON (by default only file names, as the site shows).",
 )
 @setting_option("--budget", "SEARCH_BUDGET_SECONDS")
+@export_options
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -251,6 +253,10 @@ def search(
     as_json: bool,
     paths: bool,
     budget: float,
+    export_format: str,
+    rows: str,
+    max_documents: int,
+    site_url: str,
 ) -> None:
     """Search inside every page. QUERY uses the syntax of the help page."""
     from library.api import result_to_json
@@ -279,6 +285,12 @@ def search(
         _data_dir(ctx),
         budget=budget_from_setting(budget),
     )
+    if export_format in ("csv", "ris", "bibtex"):
+        from reviewlib.export_cmd import print_export
+
+        print_export(lib, req, export_format, rows=rows, cap=max_documents, site_url=site_url)
+        return
+    as_json = as_json or export_format == "json"
     try:
         with lib.searcher() as s:
             res = s.search(req)

@@ -27,7 +27,7 @@ from library.errors import (
     ReviewLibError,
     SearchTimeoutError,
 )
-from web import present
+from web import cite, present
 from web.access import get_library, init_library
 from web.config import build_config
 from web.formats import error_wants_json, json_error
@@ -61,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import analysis, documents, learning, pages, search, terms, workbench
+    from web.views import analysis, documents, exports, learning, pages, search, terms, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
@@ -70,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(workbench.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(terms.bp)
+    app.register_blueprint(exports.bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)
@@ -108,6 +109,8 @@ def _register_template_helpers(app: Flask) -> None:
         theme_search_url=present.theme_search_url,
         is_fictional=present.is_fictional,
         json_twin_url=_json_twin_url,
+        citation_for=cite.citation_for,
+        quote_for=cite.quote_for,
     )
 
 
