@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from library.api import empty_library_json
+from library.api import csv_cell, empty_library_json
 from library.budget import Deadline
 from library.errors import QueryError
 from library.highlight import STEM
@@ -287,5 +287,5 @@ def collocates_csv(c: Collocates) -> str:
     w.writerow(CSV_HEADER)
     for n, x in enumerate(c.all_collocates, 1):
         row = collocate_json(x, n)
-        w.writerow([row[k] for k in CSV_HEADER])
+        w.writerow([csv_cell(row[k]) for k in CSV_HEADER])
     return out.getvalue()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from library import settings
-from library.api import empty_library_json, public_path
+from library.api import csv_cell, empty_library_json, public_path
 from library.budget import Deadline
 from library.errors import QueryError
 from library.models import DocumentRecord, SearchRequest
@@ -244,5 +244,6 @@ def concordance_csv(c: Concordance, *, expose_paths: bool = False) -> str:
     for line in c.all_lines:
         d = line.document
         path = public_path(d.path, expose_paths)
-        w.writerow([d.id, d.title, path, line.page, line.left, line.match, line.right])
+        row = [d.id, d.title, path, line.page, line.left, line.match, line.right]
+        w.writerow([csv_cell(v) for v in row])
     return out.getvalue()

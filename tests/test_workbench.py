@@ -356,3 +356,32 @@ def test_an_empty_library_is_said_not_crashed(empty: Path) -> None:
     for cmd in ("concordance", "collocates"):
         done = run_reviewlib(cmd, "bruise", data=empty)
         assert done.returncode == 0 and EMPTY_LIBRARY in done.stdout, done.stderr
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A document whose title and text start like spreadsheet formulas."""
+    root = tmp_path_factory.mktemp("hostile")
+    make_pdf(root / "src" / "evil.pdf", ["=SUM(1,2) zorbic +dial @cmd zorbic -minus"])
+    (root / "src" / "catalogue.csv").write_text(
+        "file,title,partnership,review_type,date\nevil.pdf,@evil title,=Barnet,scr,2019-01\n",
+        encoding="utf-8",
+    )
+    report = ingest([root / "src"], root / "var", options=INGEST_OPTS)
+    assert not report.failed, report.summary()
+    return root / "var"
+
+
+def test_workbench_csv_cells_never_start_like_a_formula(hostile: Path) -> None:
+    """Text from a PDF that starts with = + - @ would run as a formula in a spreadsheet: the
+    concordance and collocates CSVs guard it as the other exports do (library.api.csv_cell)."""
+    client = create_app({"DATA_DIR": hostile, "TESTING": True}).test_client()
+    for url in ("/concordance.csv?q=zorbic&width=12", "/collocates.csv?q=zorbic"):
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert cells or url.startswith("/collocates"), url  # collocates need repeated words
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], (url, rows)
+    conc = client.get("/concordance.csv?q=zorbic&width=12").get_data(as_text=True)
+    assert "'@evil title" in conc and "'=SUM(1,2)" in conc
