@@ -12,8 +12,9 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 7  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
-# 7: section, sections (library/section_paths.py)
+SCHEMA_VERSION = 8  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
+# 7: section, sections (library/section_paths.py); 8: ``added`` in meta (the rebuild gives every
+# record its date of arrival, indexer/added.py)
 
 PAIRS_FIELD = "content_pairs"
 THEME_FIELD = "theme"  # a document's central themes

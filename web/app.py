@@ -33,6 +33,7 @@ from web.config import build_config
 from web.formats import error_wants_json, json_error
 from web.responses import finish_response, send_conditional
 from web.safety import highlight_text, safe_snippet, security_headers
+from web.views.feeds import page_feed
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import documents, learning, pages, search, workbench
+    from web.views import documents, feeds, learning, pages, search, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(workbench.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(feeds.new_bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)
@@ -106,6 +109,7 @@ def _register_template_helpers(app: Flask) -> None:
         theme_search_url=present.theme_search_url,
         is_fictional=present.is_fictional,
         json_twin_url=_json_twin_url,
+        page_feed=page_feed,
     )
 
 
