@@ -8,12 +8,12 @@ How it scores (docs/similar.md):
    is left out when it is a function word (library.collocates' list) or document furniture
    (months, "appendix", "paragraph": :data:`FURNITURE`), has fewer than 3 letters
    or any digit, names the document's own case or partnership, occurs once only, is in every
-   document, or is in more than :data:`MAX_DF` of them (past two: "child", "social" and "review"
-   describe every case review, not this one). The ``terms`` heaviest are kept.
+   document, or is in more than :data:`MAX_DF` of them (and more than three: "child", "social"
+   and "review" describe every case review, not this one). The ``terms`` heaviest are kept.
 2. **Text similarity.** For every other document, from the index's posting lists of those
    terms (no other document's text is read): the weighted overlap
-   ``sum(min(w_doc, w_other)) / sum(w_doc)``, 0 to 1, then divided by the best candidate's so
-   the nearest text is 1.
+   ``sum(min(w_doc, w_other)) / sum(w_doc)``, 0 to 1 (1: the other document uses every one of
+   them at least as much).
 3. **Theme overlap.** Weighted Jaccard of the two documents' themes, a central theme 1 and a
    mentioned one 0.5: ``sum(min) / sum(max)``, 0 to 1.
 4. **Score** = ``TEXT_WEIGHT x text + THEME_WEIGHT x themes`` (0.6 and 0.4: the text tells
@@ -50,20 +50,25 @@ CONTENT = "content"
 TEXT_WEIGHT = 0.6
 THEME_WEIGHT = 0.4
 MENTIONED_WEIGHT = 0.5  # a theme only mentioned counts half of a central one
-MAX_DF = 0.5  # a term in more than half of the documents (and more than two) is not distinctive
+#: a term in more than half of the documents is not distinctive; in a small library a term in
+#: three (a case's report and briefing, and one other case) always may be
+MAX_DF = 0.5
+MIN_DF_CAP = 3
 MIN_TF = 2  # a term must occur at least twice in the document, and twice in the other one
 WHY_TERMS = 6  # shared terms shown per similar review
 #: text analysed at most: a longer document gives each page an equal share (the first
 #: characters of each), so a 200-page guidance costs what a 100-page review does
 MAX_TEXT_CHARS = 300_000
-#: words that say what a document is or when, not what happened: months, the parts of a
-#: document, and the project's marking of its fictional samples (matched by stem, as the
-#: function words)
+#: words that say what a document is or when, not what happened: months and days, the parts
+#: and headings of a document, the project's marking of its fictional samples, and the
+#: prefixes a hyphen leaves alone ("non-mobile": "non") (matched by stem, as the function words)
 FURNITURE = """january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
     thursday friday saturday sunday appendix appendices annex annexe paragraph paragraphs
     page pages section sections chapter chapters figure table contents report reports review
-    reviews briefing briefings summary fictional sample samples project document documents"""
+    reviews briefing briefings summary fictional sample samples project document documents
+    introduction background finding findings conclusion conclusions recommendation
+    recommendations point points non pre sub multi inter"""
 _STOP_STEMS = frozenset(map(STEM, STOPWORDS | set(FURNITURE.split())))
 
 
@@ -125,7 +130,7 @@ def key_terms(state: IndexState, doc: DocumentRecord, limit: int) -> KeyTerms:
         if stem in _STOP_STEMS or stem in names:
             continue
         df = reader.doc_frequency(CONTENT, stem)
-        if df >= n_docs or df > max(2, MAX_DF * n_docs):
+        if df >= n_docs or df > max(MIN_DF_CAP, MAX_DF * n_docs):
             continue
         idfs[stem] = math.log((n_docs + 1) / (df + 1))
         weights[stem] = tf / length * idfs[stem]
@@ -214,7 +219,6 @@ def similar_reviews(
     by_theme = sorted((i for i, v in theme_raw.items() if v > 0), key=lambda i: (-theme_raw[i], i))[
         :candidates
     ]
-    best_text = max(text_raw.values(), default=0.0) or 1.0
 
     scored: list[SimilarReview] = []
     for other in dict.fromkeys([*by_text, *by_theme]):
@@ -228,7 +232,7 @@ def similar_reviews(
         shared_themes = [t for t in doc.themes if t in d.themes]
         if not shared and not shared_themes:
             continue  # nothing to say why
-        text = text_raw.get(other, 0.0) / best_text
+        text = text_raw.get(other, 0.0)
         score = TEXT_WEIGHT * text + THEME_WEIGHT * theme_raw[other]
         scored.append(
             SimilarReview(
