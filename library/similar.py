@@ -109,14 +109,14 @@ def key_terms(state: IndexState, doc: DocumentRecord, limit: int) -> KeyTerms:
     share = MAX_TEXT_CHARS // max(1, len(pages))
     text = "\n".join(p[:share] for p in pages)
     analyzer = state.raw.schema[CONTENT].analyzer
+    # one Counter of (stem, printed form): a Counter per stem cost more than the analysis
+    pairs = Counter((t.text, t.original) for t in analyzer(text, keeporiginal=True))
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
-    length = 0
-    for token in analyzer(text, keeporiginal=True):
-        length += 1
-        stem = token.text
-        counts[stem] += 1
-        forms.setdefault(stem, Counter())[token.original.lower()] += 1
+    for (stem, original), n in pairs.items():
+        counts[stem] += n
+        forms.setdefault(stem, Counter())[original.lower()] += n
+    length = sum(counts.values())
     if not length:
         return KeyTerms({}, {})
     reader = state.raw.reader()
