@@ -283,3 +283,17 @@ def test_an_empty_library_has_a_valid_empty_feed(tmp_path: Path) -> None:
     assert _entries(_feed(c, "/search.atom?q=bruise")) == []
     assert c.get("/new.json").get_json()["months"] == []
     assert c.get("/new").status_code == 200
+
+
+def test_the_cli_sorts_by_arrival_as_the_site_does(client, library) -> None:
+    import json
+
+    from helpers import run_reviewlib
+
+    out = run_reviewlib("search", "bruise", "--sort", "added", "--json", data=library["data"])
+    assert out.returncode == 0, out.stderr
+    cli = json.loads(out.stdout)
+    site = client.get("/search.json?q=bruise&sort=added").get_json()
+    assert [r["id"] for r in cli["results"]] == [r["id"] for r in site["results"]]
+    assert [r["added"] for r in cli["results"]] == [r["added"] for r in site["results"]]
+    assert cli["sort"] == "added" and cli["results"][0]["id"] == "baby-b-lcspr"
