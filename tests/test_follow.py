@@ -282,7 +282,17 @@ def test_an_empty_library_has_a_valid_empty_feed(tmp_path: Path) -> None:
     c = create_app({"DATA_DIR": tmp_path / "var", "TESTING": True}).test_client()
     assert _entries(_feed(c, "/search.atom?q=bruise")) == []
     assert c.get("/new.json").get_json()["months"] == []
-    assert c.get("/new").status_code == 200
+    new = c.get("/new")
+    assert new.status_code == 200 and "The library holds no documents yet." in new.text
+
+
+def test_an_unchanged_feed_is_a_304_for_its_etag(client) -> None:
+    first = client.get("/search.atom?q=bruise")
+    etag = first.headers["ETag"]
+    again = client.get("/search.atom?q=bruise", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+    other = client.get("/search.atom?q=marac", headers={"If-None-Match": etag})
+    assert other.status_code == 200
 
 
 def test_the_cli_sorts_by_arrival_as_the_site_does(client, library) -> None:

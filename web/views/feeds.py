@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from library.api import empty_library_json
 from library.errors import (
     IndexMissingError,
     NotFoundError,
@@ -97,7 +98,9 @@ def _atom(info: FeedInfo, docs: list[DocumentRecord]) -> Response:
     )
     resp = Response(body, mimetype=ATOM_MIMETYPE)
     resp.headers["Cache-Control"] = "no-cache"
-    return resp
+    # a reader polls: an unchanged feed is a 304 for the ETag it kept (If-None-Match)
+    resp.add_etag()
+    return resp.make_conditional(request)
 
 
 def _search_feed(params: SearchParams, self_path: str) -> Response:
@@ -180,6 +183,7 @@ def new(fmt: str) -> Any:
         months=months,
         total=total,
         shown=len(docs),
+        empty=empty_library_json(total == 0),
         feed_url=url_for("feeds.new_feed"),
         theme_labels=labels,
     )
