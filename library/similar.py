@@ -169,11 +169,14 @@ def similar_reviews(
     count: int = settings.default("SIMILAR_COUNT"),
     terms: int = settings.default("SIMILAR_TERMS"),
     candidates: int = settings.default("SIMILAR_CANDIDATES"),
+    text_weight: float = TEXT_WEIGHT,
 ) -> list[SimilarReview]:
     """The ``count`` documents of other cases most similar to ``doc_id``, best first (an
-    empty list when there is none: a library of one case, or nothing in common)."""
+    empty list when there is none: a library of one case, or nothing in common).
+    ``text_weight``: the text's share of the score, the themes' the rest (the evaluation
+    compares the text alone, the themes alone and the two)."""
     memo: dict[Any, list[SimilarReview]] = state.memo.setdefault("similar", {})
-    key = (doc_id, count, terms, candidates)
+    key = (doc_id, count, terms, candidates, text_weight)
     if key in memo:
         return memo[key]
     docs = state.documents()
@@ -233,7 +236,7 @@ def similar_reviews(
         if not shared and not shared_themes:
             continue  # nothing to say why
         text = text_raw.get(other, 0.0)
-        score = TEXT_WEIGHT * text + THEME_WEIGHT * theme_raw[other]
+        score = text_weight * text + (1 - text_weight) * theme_raw[other]
         scored.append(
             SimilarReview(
                 document=d,
