@@ -60,15 +60,17 @@ WHY_TERMS = 6  # shared terms shown per similar review
 #: characters of each), so a 200-page guidance costs what a 100-page review does
 MAX_TEXT_CHARS = 300_000
 #: words that say what a document is or when, not what happened: months and days, the parts
-#: and headings of a document, the project's marking of its fictional samples, and the
-#: prefixes a hyphen leaves alone ("non-mobile": "non") (matched by stem, as the function words)
+#: and headings of a document, the project's marking of its fictional samples, the prefixes a
+#: hyphen leaves alone ("non-mobile": "non") and numbers in words (numbers in digits are left
+#: out already) (matched by stem, as the function words)
 FURNITURE = """january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
     thursday friday saturday sunday appendix appendices annex annexe paragraph paragraphs
     page pages section sections chapter chapters figure table contents report reports review
     reviews briefing briefings summary fictional sample samples project document documents
     introduction background finding findings conclusion conclusions recommendation
-    recommendations point points non pre sub multi inter"""
+    recommendations point points non pre sub multi inter two three four five six seven eight
+    nine ten eleven twelve twenty first second third fourth fifth"""
 _STOP_STEMS = frozenset(map(STEM, STOPWORDS | set(FURNITURE.split())))
 
 
