@@ -8,6 +8,7 @@ python -m evaluation spelling            # did you mean: respellings, false corr
 python -m evaluation learning            # learning items: precision and recall per kind
 python -m evaluation facts               # case facts: age band, outcome, harms (issue 12)
 python -m evaluation sections            # section paths where learning items start
+python -m evaluation similar             # similar reviews: do they share a labelled theme?
 python -m evaluation all                 # every set (``make eval``)
 """
 
@@ -21,6 +22,7 @@ from evaluation.facts import run as facts_run
 from evaluation.learning import run as learning_run
 from evaluation.metadata import run as metadata_run
 from evaluation.sections import run as sections_run
+from evaluation.similar import run as similar_run
 from evaluation.spelling import run as spelling_run
 from evaluation.themes import run as themes_run
 
@@ -32,6 +34,7 @@ SETS: dict[str, Callable[[list[str]], int]] = {
     "learning": learning_run.main,
     "facts": facts_run.main,
     "sections": sections_run.main,
+    "similar": similar_run.main,
 }
 
 

@@ -70,6 +70,10 @@ class ExtractionCache:
         ):
             gz.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
 
+    def entry_path(self, sha: str) -> Path:
+        """The file of ``sha``'s entry (it may not exist); its mtime: when it was cached."""
+        return self._path(sha)
+
     def has(self, sha: str) -> bool:
         return self._path(sha).is_file()
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from indexer.added import AddedStamps
 from indexer.cache import ExtractionCache, ocr_stale
 from indexer.catalogue_lookup import (
     CATALOGUE_ROOT,
@@ -173,6 +174,7 @@ class IngestRun:
             ix = store.open_generation(self.target)
             self._discover()
             self.updater = IndexUpdater(ix)
+            self.stamps = AddedStamps(self.existing, self.cache.entry_path)
             try:
                 self._extract_and_index(self._plan())
                 self._prune_and_carry_over()
@@ -328,7 +330,7 @@ class IngestRun:
         """Put one file's outcome in the index (or take it out) and in the report."""
         out = FileOutcome.from_result(display_path(it.path), it.doc_id, result, extracted)
         if out.status in INDEXABLE:
-            self.updater.upsert(self._record(it, result), result["pages"])
+            self._upsert(self._record(it, result), result["pages"])
             out.action = "updated" if it.known else "added"
         else:
             if it.known and result.get("keep_indexed"):
@@ -401,7 +403,7 @@ class IngestRun:
         for key in (CATALOGUE_ROOT, CATALOGUE_ROOT_HEX):
             if rec.metadata_source.get(key):
                 new.metadata_source[key] = rec.metadata_source[key]
-        self.updater.upsert(new, entry["pages"])
+        self._upsert(new, entry["pages"])
         return None
 
     def _carry_over_old_pages(self, rec: DocumentRecord) -> FileOutcome:
@@ -418,7 +420,7 @@ class IngestRun:
         # the record read back from ``meta`` has no learning items (stored apart): read again
         clean = layout.strip_pages(pages, rec.running_lines)
         rec.learning = learning.document_items(clean, rec.document_kind, self.taxonomy)
-        self.updater.upsert(rec, pages)
+        self._upsert(rec, pages)
         return FileOutcome(
             rec.path,
             FileStatus.OK,
@@ -427,6 +429,10 @@ class IngestRun:
             pages=len(pages),
             warnings=["no cached extraction: pages copied from the previous index"],
         )
+
+    def _upsert(self, rec: DocumentRecord, pages: list[str]) -> None:
+        """Write one document, with when it first entered the library (indexer/added.py)."""
+        self.updater.upsert(self.stamps.stamp(rec), pages)
 
     def _commit(self) -> None:
         """Commit what changed (a rebuild always), then make a new generation live."""

@@ -153,6 +153,8 @@ def document_to_json(
         "source_url": d.source_url,
         "licence": d.licence,
         "attribution": d.attribution,
+        # when the library first indexed it (UTC ISO 8601; "" before it was recorded)
+        "added": d.added,
     }
     if evidence:
         out["theme_evidence"] = theme_evidence_json(d, theme_labels)

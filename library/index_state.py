@@ -49,12 +49,15 @@ class IndexState:
         self._labels: dict[str, dict[str, str]] | None = None
         self._columns: tuple[Any, Any] | None = None
         self._dates: list[Any] | None = None
+        self._added: dict[int, tuple[str, str]] | None = None
         self._page_spans: dict[str, range] = {}
         self._owners: list[int] | None = None
         self._section_pages: dict[str, set[int]] = {}
         self._page_kinds: dict[int, tuple[str, ...]] | None = None
         self._words: list[int] | None = None
         self._closed = False
+        #: answers other modules keep for this state (library.similar), by their own key
+        self.memo: dict[str, Any] = {}
 
     def close(self) -> None:
         """Close the underlying reader (a second close is a no-op, not an error)."""
@@ -132,6 +135,18 @@ class IndexState:
         if self._dates is None:
             self._dates = list(self.raw.reader().column_reader("date"))
         return self._dates
+
+    def added_keys(self) -> dict[int, tuple[str, str]]:
+        """(when the library added it, its date) by docnum of each document entry: the key of
+        ``sort="added"`` (from the records, read once; no column for it in the index)."""
+        if self._added is None:
+            keys: dict[int, tuple[str, str]] = {}
+            for doc_id, rec in self.documents().items():
+                docnum = self.raw.document_number(key=doc_key(doc_id))
+                if docnum is not None:
+                    keys[int(docnum)] = (rec.added, rec.date)
+            self._added = keys
+        return self._added
 
     def page_span(self, doc_id: str) -> range | None:
         """The numbers of the page entries of ``doc_id``: the run of entries with the same

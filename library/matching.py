@@ -239,7 +239,7 @@ def match(
     """Every document ``parsed`` matches that passes the narrowing filters of ``req`` (themes,
     years; the widening ones are applied by the facet stage). Past ``deadline`` it stops with
     SearchTimeoutError: the matches are the answer itself."""
-    by_date = req.sort in ("date", "date-asc") or parsed.doc_query is None
+    by_date = req.sort in ("date", "date-asc", "added") or parsed.doc_query is None
     q, allowed = _clauses(state, parsed, req, by_date)
     limit = req.page * req.per_page
     try:

@@ -60,6 +60,9 @@ class DocumentRecord:
     #: learning items (library.learning.LearningItem dicts): stored on the document's index
     #: entry apart from ``meta`` (library.writer), so listing documents does not load them
     learning: list[dict[str, Any]] = field(default_factory=list)
+    #: when the library first indexed this document, UTC ISO 8601 ("2026-11-30T23:59:07Z"):
+    #: kept through re-ingests, content changes and rebuilds (indexer/added.py; docs/feeds.md)
+    added: str = ""
 
     def file_path(self) -> Path:
         """The file on disk (differs from ``path`` only for names that are not valid UTF-8 or
@@ -129,7 +132,7 @@ class SearchRequest:
     sections: list[str] = field(default_factory=list)  # section kinds: pages in any of them
     year_from: int | None = None
     year_to: int | None = None
-    sort: str = "relevance"  # or "date" (newest first) or "date-asc"
+    sort: str = "relevance"  # or "date" (newest first), "date-asc", "added" (newest added first)
     page: int = 1
     per_page: int = settings.default("PER_PAGE")
     snippets: int = settings.default("SNIPPETS")

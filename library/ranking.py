@@ -32,7 +32,8 @@ def rank(
     dates: Callable[[], list[Any]],
 ) -> list[tuple[int, float]]:
     """The ``(docnum, score)`` of result page ``req.page`` (score 0.0 when sorted by date:
-    there is no relevance to report). ``dates()`` gives the date column by docnum."""
+    there is no relevance to report). ``dates()`` gives the sort key by docnum: the date column,
+    or for ``sort="added"`` (when the library added it, then the date) ``IndexState.added_keys``."""
     limit = req.page * req.per_page
     first = (req.page - 1) * req.per_page
     if not by_date:

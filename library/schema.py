@@ -13,8 +13,9 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, Stem
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 8  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
-# 7: section, sections (library/section_paths.py); 8: words (library/counts.py)
+SCHEMA_VERSION = 9  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
+# 7: section, sections (library/section_paths.py); 8: words (library/counts.py); 9: ``added``
+# in meta (the rebuild gives every record its date of arrival, indexer/added.py)
 
 WORDS_FIELD = "words"
 

@@ -268,7 +268,8 @@ class LibrarySearcher:
             ]
             window = by_strength(matched, keys, req)
         else:
-            window = rank(matched, scores, req, by_date=found.by_date, dates=state.dates)
+            keys = state.added_keys if req.sort == "added" else state.dates
+            window = rank(matched, scores, req, by_date=found.by_date, dates=keys)
         ordered = [(i, score) for d, score in window if (i := doc_col[d]) in docs]
         keep = req.snippets if pages_per_result is None else pages_per_result
         pages = find_pages(state, parsed, [d for d, _ in ordered], keep, deadline)
@@ -384,8 +385,8 @@ def _only(doc_id: str, pm: PageMatches, allowed: set[int], state: IndexState) ->
 
 def check_request(req: SearchRequest) -> None:
     """Refuse a request whose sort, paging, snippets or years are out of range."""
-    if req.sort not in ("relevance", "date", "date-asc"):
-        raise QueryError(f"Unknown sort {req.sort!r}: use relevance, date or date-asc.")
+    if req.sort not in ("relevance", "date", "date-asc", "added"):
+        raise QueryError(f"Unknown sort {req.sort!r}: use relevance, date, date-asc or added.")
     if not 1 <= req.per_page <= MAX_PER_PAGE:
         raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}.")
     if not 1 <= req.page <= MAX_PAGE:

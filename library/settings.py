@@ -369,6 +369,46 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1024,
         maximum=500000,
     ),
+    # ---- following and similar reviews (docs/feeds.md, docs/similar.md) -------------------
+    Setting(
+        "FEED_ENTRIES",
+        50,
+        int,
+        "site",
+        "Documents in an Atom feed (/search.atom, /themes/<id>.atom, /new.atom) and on "
+        "What's new, the most recently added first.",
+        minimum=1,
+        maximum=100,
+    ),
+    Setting(
+        "SIMILAR_COUNT",
+        5,
+        int,
+        "site",
+        "Similar reviews listed on a document page (other cases only; 0: none).",
+        minimum=0,
+        maximum=20,
+    ),
+    Setting(
+        "SIMILAR_TERMS",
+        40,
+        int,
+        "site",
+        "Distinctive terms of a document compared with the library to find similar reviews "
+        "(each costs one posting-list read).",
+        minimum=5,
+        maximum=200,
+    ),
+    Setting(
+        "SIMILAR_CANDIDATES",
+        200,
+        int,
+        "site",
+        "Documents sharing those terms or a theme that are scored in full for similar "
+        "reviews (the best by shared terms first).",
+        minimum=10,
+        maximum=5000,
+    ),
     # ---- site -----------------------------------------------------------------------------
     Setting(
         "DATA_DIR",

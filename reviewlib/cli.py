@@ -219,7 +219,7 @@ def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) 
 @click.option("--year-to", type=int, default=None)
 @click.option(
     "--sort",
-    type=click.Choice(["relevance", "date", "date-asc"]),
+    type=click.Choice(["relevance", "date", "date-asc", "added"]),
     default="relevance",
     show_default=True,
 )

@@ -33,6 +33,7 @@ from web.config import build_config
 from web.formats import error_wants_json, json_error
 from web.responses import finish_response, send_conditional
 from web.safety import highlight_text, safe_snippet, security_headers
+from web.views.feeds import page_feed
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import analysis, documents, exports, learning, pages, search, terms, workbench
+    from web.views import (
+        analysis,
+        documents,
+        exports,
+        feeds,
+        learning,
+        pages,
+        search,
+        terms,
+        workbench,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
@@ -71,6 +82,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(analysis.bp)
     app.register_blueprint(terms.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(feeds.new_bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)
@@ -111,6 +124,7 @@ def _register_template_helpers(app: Flask) -> None:
         json_twin_url=_json_twin_url,
         citation_for=cite.citation_for,
         quote_for=cite.quote_for,
+        page_feed=page_feed,
     )
 
 

@@ -132,7 +132,8 @@ PARAMETERS: list[dict[str, str]] = [
     {
         "name": "sort",
         "meaning": "relevance (the default; for themes without words: strongest evidence "
-        "first), date (newest first) or date-asc",
+        "first), date (newest first), date-asc or added (most recently added to the library "
+        "first)",
     },
     {"name": "page", "meaning": "the page of results, from 1"},
     # per_page: added by help_payload, with the site's settings

@@ -27,6 +27,7 @@ SORTS: dict[str, str] = {
     "relevance": "Relevance",
     "date": "Newest first",
     "date-asc": "Oldest first",
+    "added": "Recently added",
 }
 MAX_VALUES = 20  # values of one repeatable parameter
 
@@ -195,7 +196,8 @@ class SearchParams:
         if sort not in SORTS:
             raise ParameterError(
                 f"Unknown sort order {sort[:40]!r}.",
-                hint="Sort by relevance, date (newest first) or date-asc (oldest first).",
+                hint="Sort by relevance, date (newest first), date-asc (oldest first) or added "
+                "(most recently added to the library first).",
             )
         page = _ints("page", args.get("page"), 1, _setting("MAX_PAGE"), "The page number") or 1
         pp = _ints("per_page", args.get("per_page"), 1, max_per_page, "per_page") or per_page

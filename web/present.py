@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,23 +15,14 @@ from flask import g, has_request_context, url_for
 from library import naming
 from library.api import document_to_json, theme_rows
 from library.case_facts import AGE_BANDS, OUTCOMES
+from library.feeds import date_label
 from library.models import DocumentRecord
 from library.taxonomy import Taxonomy
 
 
 def format_date(iso: str | None) -> str:
     """``2022-03-17`` -> ``17 March 2022``; ``2022-03`` -> ``March 2022``; ``2022`` stays."""
-    if not iso:
-        return ""
-    parts = iso.split("-")
-    try:
-        if len(parts) >= 3:
-            return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {int(parts[0])}"
-        if len(parts) == 2:
-            return f"{calendar.month_name[int(parts[1])]} {int(parts[0])}"
-    except (ValueError, IndexError):
-        return iso
-    return iso
+    return date_label(iso)
 
 
 def review_type_label(value: str | None) -> str:

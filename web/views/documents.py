@@ -14,6 +14,7 @@ from library.learning_query import items_of
 from library.models import DocumentRecord
 from library.reflow import Block, reflow
 from library.search import LibrarySearcher
+from library.similar import similar_json, similar_reviews
 from web.access import get_searcher
 from web.cite import citation_for, page_reference, quote_for
 from web.formats import add_twin_routes, requested_format, respond
@@ -112,12 +113,14 @@ def document(doc_id: str, fmt: str) -> Any:
     items = [it for _, it in items_of(s, doc.id)]
     learning = learning_groups(doc.id, items)
     facts = out["case_facts"]
+    similar = _similar(s, doc, labels)
 
     def payload() -> dict[str, Any]:
         out["learning"] = [learning_item_json(it, doc, _expose()) for it in items]
         out["matches"] = matches
         out["case_documents"] = [doc_json(d, expose_paths=_expose()) for d in case_docs]
         out["citation"] = citation_for(doc)  # "Cite this": the reference and its downloads
+        out["similar"] = similar
         return out
 
     return respond(
@@ -133,9 +136,26 @@ def document(doc_id: str, fmt: str) -> Any:
         learning_url=url_for("learning.items", document=doc.id),
         facts=facts,
         case_docs=case_docs,
+        similar=similar,
         case_url=url_for("documents.case", case_id=doc.case_id) if doc.case_id else None,
         back_url=search_url([("q", q)]) if q else None,
     )
+
+
+def _similar(s: LibrarySearcher, doc: DocumentRecord, labels: dict[str, str]) -> list[Any]:
+    """Similar reviews of other cases, with why (library.similar), each with its page URL."""
+    cfg = current_app.config
+    found = similar_reviews(
+        s.state,
+        doc.id,
+        count=int(cfg["SIMILAR_COUNT"]),
+        terms=int(cfg["SIMILAR_TERMS"]),
+        candidates=int(cfg["SIMILAR_CANDIDATES"]),
+    )
+    rows = similar_json(found, labels)
+    for row in rows:
+        row["url"] = url_for("documents.document", doc_id=row["id"])
+    return rows
 
 
 def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str) -> Any:

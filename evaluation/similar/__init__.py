@@ -1,0 +1,1 @@
+"""Similar reviews measured on the labelled theme set (``python -m evaluation similar``)."""
