@@ -61,11 +61,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import documents, learning, pages, search, workbench
+    from web.views import cases, documents, learning, pages, search, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(workbench.bp)
 
