@@ -143,7 +143,7 @@ def test_search_bruising_has_page_numbered_snippets(client: FlaskClient) -> None
     (li,) = [
         li
         for li in page.select("ol.results li.result")
-        if li.select_one("h3 a")["href"].startswith(f"/documents/{CHILD_G}?")
+        if li.select_one(".result__title a")["href"].startswith(f"/documents/{CHILD_G}?")
     ]
     more = li.select_one("p.result__more a")
     assert more is not None and re.match(r"\d+ more pages? match", more.get_text())
