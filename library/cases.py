@@ -180,6 +180,48 @@ def case_summary_json(c: CaseSummary, labels: Mapping[str, str] | None = None) -
     }
 
 
+def _counts(values: list[str], labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    ordered = sorted(counts, key=lambda v: (-counts[v], labels.get(v, v).lower()))
+    return [{"value": v, "label": labels.get(v, v), "count": counts[v]} for v in ordered]
+
+
+def cases_json(
+    docs: Sequence[DocumentRecord],
+    *,
+    theme_labels: Mapping[str, str] | None = None,
+    type_labels: Mapping[str, str] | None = None,
+    sort: str = "date",
+    theme: str = "",
+    review_type: str = "",
+    partnership: str = "",
+) -> dict[str, Any]:
+    """The cases index (``/cases.json``, ``reviewlib cases --json``): ``total``, ``cases``
+    (:func:`case_summary_json`), the ``filters`` and ``sort`` asked for, and ``choices``: the
+    values each filter can take (``value``, ``label``, ``count`` of cases), most cases first."""
+    labels = theme_labels or {}
+    every = case_summaries(docs)
+    cases = case_summaries(
+        docs, sort=sort, theme=theme, review_type=review_type, partnership=partnership
+    )
+    return {
+        "total": len(cases),
+        "cases": [case_summary_json(c, labels) for c in cases],
+        "filters": {"theme": theme, "review_type": review_type, "partnership": partnership},
+        "sort": sort,
+        "choices": {
+            "theme": _counts([t for c in every for t in c.themes], labels),
+            "review_type": _counts(
+                [c.review_type for c in every if c.review_type], type_labels or {}
+            ),
+            "partnership": _counts([c.partnership for c in every if c.partnership], {}),
+        },
+        "every": len(every),
+    }
+
+
 def group_json(g: CaseGroup, index: Mapping[str, int]) -> dict[str, Any]:
     """One case group of a results page: ``case_id`` (null for a document without a case),
     ``case``, ``best`` (its best-ranked document), ``documents`` (ids in reading order),

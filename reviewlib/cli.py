@@ -472,6 +472,10 @@ def _register_workbench() -> None:
     from reviewlib.learning_cmd import learning
 
     main.add_command(learning)
+    # and the cases index's (reviewlib/cases_cmd.py)
+    from reviewlib.cases_cmd import cases
+
+    main.add_command(cases)
 
 
 _register_optional()

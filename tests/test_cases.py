@@ -282,3 +282,26 @@ def test_a_document_matching_on_many_pages_folds_the_rest(long_client: FlaskClie
     assert f"{LONG_PAGES - 10} more pages in this document" in folded.summary.text
     # every page keeps its anchor, so a results snippet's link still lands on it
     assert matches.select_one(f"details #page-{LONG_PAGES}")
+
+
+@pytest.mark.parametrize("pairs", [[], [("theme", "neglect"), ("sort", "name")]])
+def test_the_cli_cases_json_equals_the_site_without_its_links(
+    corpus_index: Path, client: FlaskClient, pairs: list[tuple[str, str]]
+) -> None:
+    args = [f"--{k}" for k, _ in pairs]
+    argv = [a for (_, v), flag in zip(pairs, args, strict=True) for a in (flag, v)]
+    r = subprocess.run(
+        [str(BIN), "--data-dir", str(corpus_index), "cases", *argv, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    cli = json.loads(r.stdout)
+    site = get_json(client, "/cases.json?" + "&".join(f"{k}={v}" for k, v in pairs))
+    for c in site["cases"]:
+        del c["url"], c["search_url"]
+        for d in c["documents"]:
+            del d["url"]
+    assert cli == site
+    assert cli["total"] >= 1
