@@ -16,6 +16,7 @@ from typing import Any
 
 from library.budget import skipped_notice
 from library.case_facts import AGE_BANDS, HARMS, OUTCOMES, Evidence
+from library.cases import group_hits, group_json
 from library.models import DocumentHit, DocumentRecord, FacetValue, SearchResult
 from library.taxonomy import Taxonomy
 
@@ -251,6 +252,7 @@ def result_to_json(
     """A search's answer (``reviewlib search --json`` and ``/search.json``); ``theme_labels``
     label the evidence of the chosen themes in each result."""
     req = res.request
+    index = {h.document.id: i for i, h in enumerate(res.hits)}
     return {
         "query": req.q,
         # named as the facets and the URL parameters are
@@ -265,6 +267,7 @@ def result_to_json(
             "year_from": req.year_from,
             "year_to": req.year_to,
             "include_mentioned": req.include_mentioned,
+            "case": list(req.case_ids),
         },
         "sort": req.sort,
         # how the results are ordered: the sort, or "strength" (the evidence of the chosen
@@ -284,6 +287,9 @@ def result_to_json(
             hit_to_json(h, expose_paths=expose_paths, themes=res.themes, theme_labels=theme_labels)
             for h in res.hits
         ],
+        # the results gathered by case (library.cases): each group by its best-ranked
+        # document, its documents in reading order as positions in ``results``
+        "cases": [group_json(g, index) for g in group_hits(res.hits, res.case_matches)],
         "facets": {
             name: [facet_value_json(name, v) for v in values] for name, values in res.facets.items()
         },

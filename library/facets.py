@@ -149,8 +149,11 @@ class FacetTable:
             n: [None] * size for n in STORED_FACETS if n != "theme"
         }
         mentioned: dict[str, list[int]] = {}
+        cases: dict[str, list[int]] = {}  # case id -> its documents (search within a case)
         for docnum in raw.document_numbers(level=LEVEL_DOC):
             stored = raw.stored_fields(docnum)
+            if stored.get("case_id"):
+                cases.setdefault(str(stored["case_id"]), []).append(docnum)
             for key in dict.fromkeys(_KEYWORDS_RX.findall(str(stored.get(MENTIONED_FIELD) or ""))):
                 mentioned.setdefault(key.lower(), []).append(docnum)
             for name in STORED_FACETS:
@@ -168,6 +171,7 @@ class FacetTable:
             for name, values in docs.items()
         }
         self._none = Bitmap(0, size)
+        self.cases: dict[str, Bitmap] = {k: Bitmap.of(v, size) for k, v in cases.items()}
         self._theme_masks = {k: b.mask for k, b in self.sets["theme"].items()}
         # central or mentioned: the theme sets of a request that includes mentioned themes
         any_sets = dict(self.sets["theme"])
@@ -185,10 +189,12 @@ class FacetTable:
         return reduce(or_, (self.sets[name].get(k, self._none) for k in keys), self._none)
 
     def narrowing(self, req: SearchRequest) -> Bitmap | None:
-        """The documents the narrowing filters (themes, years) let through; None when there
-        are none."""
+        """The documents the narrowing filters (themes, years, cases) let through; None when
+        there are none."""
         themes = self.theme_sets(req.include_mentioned)
         groups = [themes.get(key, self._none) for key, _ in chosen(req)["theme"]]
+        if req.case_ids:  # any of the chosen cases
+            groups.append(reduce(or_, (self.cases.get(c, self._none) for c in req.case_ids)))
         if req.year_from is not None or req.year_to is not None:
             lo = -(2**63) if req.year_from is None else req.year_from
             hi = 2**63 if req.year_to is None else req.year_to

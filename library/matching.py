@@ -215,6 +215,8 @@ def _clauses(state: IndexState, parsed: ParsedQuery, req: SearchRequest, by_date
         clauses.append(with_mentioned_themes(term) if req.include_mentioned else term)
     if req.year_from is not None or req.year_to is not None:
         clauses.append(wq.NumericRange("year", req.year_from, req.year_to))
+    if req.case_ids:  # search within a case (or several): any of them
+        clauses.append(wq.Or([wq.Term("case_id", c) for c in req.case_ids]))
     allowed = None
     if not by_date and len(clauses) > 1:
         # Facet filters as a bitmap checked per match, instead of posting lists intersected

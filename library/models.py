@@ -139,6 +139,8 @@ class SearchRequest:
     suggest: bool = True  # offer a respelling when few documents match
     #: themes only mentioned count too: in the theme filters, facet and ``theme:`` (issue 11)
     include_mentioned: bool = False
+    #: only the documents of these cases (ids): search within a case (issue 14)
+    case_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -159,3 +161,6 @@ class SearchResult:
     themes: list[str] = field(default_factory=list)
     #: "strength" when ordered by the evidence of those themes; "" when by ``request.sort``
     ordered_by: str = ""
+    #: for each case on this page, the ids of all its matching documents (on this page or
+    #: another, in index order): what library.cases.group_hits names as ``other_matches``
+    case_matches: dict[str, list[str]] = field(default_factory=dict)

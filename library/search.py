@@ -25,6 +25,7 @@ from typing import Any
 
 from library import spelling
 from library.budget import DEFAULT_SEARCH_BUDGET, Deadline
+from library.cases import reading_order
 from library.config import DataDir
 from library.errors import IndexMissingError, NotFoundError, QueryError
 from library.facets import facet_values
@@ -195,8 +196,8 @@ class LibrarySearcher:
         return int(docnum)
 
     def case_documents(self, case_id: str) -> list[DocumentRecord]:
-        docs = [d for d in self.documents().values() if d.case_id == case_id]
-        return sorted(docs, key=lambda d: (d.date or "9999", d.title))
+        """The documents of one case in reading order (library.cases.reading_order)."""
+        return reading_order(d for d in self.documents().values() if d.case_id == case_id)
 
     def facet_labels(self) -> dict[str, dict[str, str]]:
         return self.state.labels()
@@ -279,6 +280,7 @@ class LibrarySearcher:
             self._hit(docs[d], score, pages.get(d), parsed, deadline, kinds) for d, score in ordered
         ]
         total = len(matched)
+        case_matches = _case_matches(docs, doc_col, matched, [docs[d] for d, _ in ordered])
         suggestion = None
         if req.suggest and parsed.doc_query is not None and total < SUGGEST_BELOW:
             suggestion = self.suggest(req.q, deadline)
@@ -294,6 +296,7 @@ class LibrarySearcher:
             skipped=list(deadline.skipped),
             themes=themes,
             ordered_by="strength" if by_theme else "",
+            case_matches=case_matches,
         )
 
     def _hit(
@@ -366,6 +369,22 @@ class LibrarySearcher:
         return speller.suggest(text, deadline, reader).text
 
 
+def _case_matches(
+    docs: dict[str, DocumentRecord], doc_col: Any, matched: list[int], page: list[DocumentRecord]
+) -> dict[str, list[str]]:
+    """Every matching document of each case on the page (library.cases.group_hits names those
+    on other pages): one pass over the matches, only when the page has a case."""
+    wanted = {d.case_id for d in page if d.case_id}
+    if not wanted:
+        return {}
+    out: dict[str, list[str]] = {c: [] for c in wanted}
+    for docnum in matched:
+        doc = docs.get(doc_col[docnum])
+        if doc is not None and doc.case_id in wanted:
+            out[doc.case_id].append(doc.id)
+    return out
+
+
 def chosen_themes(req: SearchRequest, parsed: ParsedQuery) -> list[str]:
     """The themes a search chose: its theme filters, then the positive ``theme:`` clauses of
     its query (lower-cased, once each)."""
@@ -408,5 +427,7 @@ def check_request(req: SearchRequest) -> None:
         req.age_bands,
         req.outcomes,
     )
+    if len(req.case_ids) > 20:
+        raise QueryError("Too many cases in one search (the most is 20).")
     if sum(map(len, chosen)) > 50:
         raise QueryError("Too many filters in one search.")

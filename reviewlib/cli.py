@@ -192,6 +192,12 @@ def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) 
 )
 @click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet.")
 @click.option(
+    "--case",
+    "case_id",
+    multiple=True,
+    help="Search within a case: its id, e.g. barnet-child-g (as /cases lists them).",
+)
+@click.option(
     "--include-mentioned",
     is_flag=True,
     help="Themes only mentioned count too (--theme, theme: and the theme counts); "
@@ -241,6 +247,7 @@ def search(
     review_type: tuple[str, ...],
     kind: tuple[str, ...],
     partnership: tuple[str, ...],
+    case_id: tuple[str, ...],
     include_mentioned: bool,
     age_band: tuple[str, ...],
     outcome: tuple[str, ...],
@@ -280,6 +287,7 @@ def search(
         page=page,
         per_page=per_page,
         include_mentioned=include_mentioned,
+        case_ids=[c.lower() for c in split_values(case_id)],
     )
     lib = Library(
         _data_dir(ctx),
@@ -482,6 +490,10 @@ def _register_workbench() -> None:
     from reviewlib.learning_cmd import learning
 
     main.add_command(learning)
+    # and the cases index's (reviewlib/cases_cmd.py)
+    from reviewlib.cases_cmd import cases
+
+    main.add_command(cases)
 
 
 _register_optional()

@@ -97,7 +97,7 @@ def test_search_filter_open_document_and_follow_page_links(page: Any, live_serve
     page.get_by_label("Search the library").fill("bruising")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url(re.compile(r"/search\?q=bruising$"))
-    results = page.locator("ol.results > li.result")
+    results = page.locator("ol.results li.result")
     expect(results.first).to_be_visible()
     before = results.count()
     assert before >= 2
@@ -120,7 +120,7 @@ def test_search_filter_open_document_and_follow_page_links(page: Any, live_serve
     expect(first.locator("li.snippet mark").first).to_be_visible()
 
     # open the Child G overview report from its title
-    page.locator(f"ol.results h3 a[href^='/documents/{CHILD_G}?']").click()
+    page.locator(f"ol.results .result__title a[href^='/documents/{CHILD_G}?']").click()
     expect(page.locator("h1")).to_have_text("Learning Review Child G")
     expect(page.locator("#matches-heading")).to_contain_text("pages match")
     pdf_href = page.locator("#matches a", has_text="Open PDF at page").first.get_attribute("href")
@@ -203,7 +203,7 @@ def test_works_without_javascript(browser: Any, live_server: str) -> None:
         page.get_by_label(re.compile(THEME_LABEL)).check()
         page.get_by_role("button", name="Apply filters").click()
         assert "theme=bruising-non-mobile" in page.url
-        expect(page.locator("ol.results > li.result").first).to_be_visible()
+        expect(page.locator("ol.results li.result").first).to_be_visible()
         page.get_by_label("Sort by").select_option("date")
         page.get_by_role("button", name="Sort").click()
         assert "sort=date" in page.url and "theme=bruising-non-mobile" in page.url

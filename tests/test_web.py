@@ -56,7 +56,8 @@ def get_html(client: FlaskClient, url: str, status: int = 200, **kw):
 
 def result_ids(page: BeautifulSoup) -> list[str]:
     out = []
-    for a in page.select("ol.results li.result h3.result__title a"):
+    # the documents in the page's order: gathered by case (h4 inside a case group, issue 14)
+    for a in page.select("ol.results li.result .result__title a"):
         out.append(urlsplit(a["href"]).path.rsplit("/", 1)[-1])
     return out
 
@@ -142,7 +143,7 @@ def test_search_bruising_has_page_numbered_snippets(client: FlaskClient) -> None
     (li,) = [
         li
         for li in page.select("ol.results li.result")
-        if li.select_one("h3 a")["href"].startswith(f"/documents/{CHILD_G}?")
+        if li.select_one(".result__title a")["href"].startswith(f"/documents/{CHILD_G}?")
     ]
     more = li.select_one("p.result__more a")
     assert more is not None and re.match(r"\d+ more pages? match", more.get_text())
@@ -218,7 +219,10 @@ def test_html_and_json_carry_the_same_results(client: FlaskClient) -> None:
     ):
         data = get_json(client, f"/search.json?{query}")
         page = soup(get_html(client, f"/search?{query}"))
-        assert result_ids(page) == [r["id"] for r in data["results"]]
+        # the page shows the results gathered by case, in the order of the JSON's "cases"
+        grouped = [data["results"][i]["id"] for g in data["cases"] for i in g["results"]]
+        assert sorted(grouped) == sorted(r["id"] for r in data["results"])
+        assert result_ids(page) == grouped
         heading = page.select_one("#results-heading").get_text(" ", strip=True)
         assert heading.startswith(f"{data['total']} document") or data["total"] == 0
         for name in ("theme", "review_type", "document_kind", "partnership"):

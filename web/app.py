@@ -64,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from web.views import (
         analysis,
+        cases,
         documents,
         exports,
         feeds,
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(workbench.bp)
     app.register_blueprint(analysis.bp)

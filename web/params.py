@@ -1,7 +1,8 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
 Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``,
-``age_band``, ``outcome``, ``section`` (each repeatable), ``year_from``, ``year_to`` (or ``year``
+``age_band``, ``outcome``, ``section``, ``case`` (a case id: search within the case; each
+repeatable), ``year_from``, ``year_to`` (or ``year``
 for one year), ``sort``, ``page``, ``per_page`` and ``include_mentioned=1`` (themes only mentioned
 count in the theme filters, facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
 in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
@@ -9,6 +10,7 @@ in JSON; ``type`` and ``kind``, the names before, are still read, so old links k
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -122,6 +124,23 @@ def _year(args: MultiDict[str, str]) -> int | None:
     )
 
 
+#: a case id as the indexer writes it (a slug); anything else names no case
+_CASE_ID_RX = re.compile(r"[a-z0-9][a-z0-9_.\-]{0,200}")
+
+
+def _case_ids(args: MultiDict[str, str]) -> list[str]:
+    """``case``: ids of the cases to search within (lower-cased; a 400 for one that cannot be
+    an id: an id that names no case simply matches nothing)."""
+    ids = [v.lower() for v in _values(args, "case")]
+    for value in ids:
+        if not _CASE_ID_RX.fullmatch(value) or ".." in value:
+            raise ParameterError(
+                f"{value[:60]!r} is not a case id.",
+                hint="The cases page links to a search within each case.",
+            )
+    return ids
+
+
 _TRUE = ("1", "true", "on", "yes")
 _FALSE = ("", "0", "false", "off", "no")
 
@@ -154,6 +173,7 @@ class SearchParams:
     page: int = 1
     per_page: int = settings.default("PER_PAGE")
     include_mentioned: bool = False  # themes only mentioned count too (issue 11)
+    cases: tuple[str, ...] = ()  # case ids: search within these cases (issue 14)
     default_per_page: int = field(default=settings.default("PER_PAGE"), compare=False)
 
     # ---- reading ---------------------------------------------------------------------
@@ -176,6 +196,7 @@ class SearchParams:
         age_bands = _ids(args, "age_band", AGE_BANDS, "age band", "Age bands")
         outcomes = _ids(args, "outcome", OUTCOMES, "outcome", "Outcomes")
         sections = _ids(args, "section", SECTION_KINDS, "section kind", "Section kinds")
+        cases = _case_ids(args)
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
         year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
@@ -216,6 +237,7 @@ class SearchParams:
             page=page,
             per_page=pp,
             include_mentioned=_switch(args, "include_mentioned"),
+            cases=tuple(cases),
             default_per_page=per_page,
         )
 
@@ -236,6 +258,7 @@ class SearchParams:
             per_page=self.per_page,
             snippets=snippets,
             include_mentioned=self.include_mentioned,
+            case_ids=list(self.cases),
         )
 
     # ---- writing ---------------------------------------------------------------------
@@ -249,6 +272,7 @@ class SearchParams:
             or self.age_bands
             or self.outcomes
             or self.sections
+            or self.cases
             or self.year_from is not None
             or self.year_to is not None
         )
@@ -259,6 +283,7 @@ class SearchParams:
             out.append(("q", self.q))
         for name, (attr, _) in FACET_PARAMS.items():
             out.extend((name, v) for v in getattr(self, attr))
+        out.extend(("case", c) for c in self.cases)
         if self.year_from is not None:
             out.append(("year_from", str(self.year_from)))
         if self.year_to is not None:
@@ -305,6 +330,7 @@ class SearchParams:
             age_bands=(),
             outcomes=(),
             sections=(),
+            cases=(),
             year_from=None,
             year_to=None,
         )
@@ -325,4 +351,5 @@ class SearchParams:
             "page": self.page,
             "per_page": self.per_page,
             "include_mentioned": self.include_mentioned,
+            "case": list(self.cases),
         }

@@ -18,12 +18,16 @@
       filters.removeAttribute("open");
     }
 
-    // Say how many filters are chosen in the summary of the folded panel (a switch such as
-    // "include documents that only mention a theme" changes how they count, it is not one).
-    if (filters) {
-      var count = filters.querySelectorAll("input[type=checkbox]:checked:not([data-switch])").length;
-      var title = filters.querySelector(".filters__title");
-      if (title && count) { title.textContent = "Filter results (" + count + " chosen)"; }
+    // Apply and Sort come back to "#results-heading" (their formaction): move the focus there
+    // too, so keyboard and screen reader users go on from the results, not the top of the page.
+    // (The panel's "N chosen" is written by the server: it counts the applied filters.)
+    function focusTarget() {
+      var target = location.hash && document.getElementById(location.hash.slice(1));
+      if (!target) { return; }
+      // a page match folded into "more pages" (document page): open its <details> first
+      var folded = target.closest("details:not([open])");
+      if (folded) { folded.setAttribute("open", ""); target.scrollIntoView(); }
+      if (target.id === "results-heading") { target.focus(); }
     }
 
     // "Copy quote with reference" and "Copy reference": the text is made by the server
@@ -75,5 +79,7 @@
         });
       });
     });
+    focusTarget();
+    window.addEventListener("hashchange", focusTarget);
   });
 })();

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request, url_for
 
 from library.api import learning_item_json, page_ocr_json
+from library.cases import summarise
 from library.errors import NotFoundError, QueryError
 from library.learning import KIND_LABELS, KINDS, LearningItem
 from library.learning_query import items_of
@@ -33,6 +34,9 @@ from web.present import (
 from web.responses import send_conditional
 
 bp = Blueprint("documents", __name__)
+
+#: matching pages a document page shows open; the rest are folded under "N more pages"
+MATCHES_OPEN = 10
 
 # Document and case ids are slugs written by the indexer; anything else is not an id.
 _ID_RX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}")
@@ -130,6 +134,7 @@ def document(doc_id: str, fmt: str) -> Any:
         doc=doc,
         q=q,
         matches=matches,
+        matches_open=MATCHES_OPEN,
         evidence=evidence,
         corrections=corrections,
         learning=learning,
@@ -307,14 +312,20 @@ def case(case_id: str, fmt: str) -> Any:
         {"id": t, "label": labels.get(t, t), "documents": n, "search_url": theme_search_url(t)}
         for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], labels.get(kv[0], kv[0])))
     ]
-    name = next((d.case for d in docs if d.case), case_id)
-    partnership = next((d.partnership for d in docs if d.partnership), "")
+    summary = summarise(case_id, docs)
+    name = summary.case
     payload = {
         "id": case_id,
         "case": name,
-        "partnership": partnership,
+        "partnership": summary.partnership,
+        "review_type": summary.review_type,
+        "date": summary.date,
+        "year": summary.year,
+        "document_count": len(docs),
+        # in reading order (library.cases): report, summary, briefings, action plan, others
         "documents": [doc_json(d, expose_paths=_expose()) for d in docs],
         "themes": themes,
+        "search_url": search_url([("case", case_id)]),
     }
     by_doc = {d.id: [it for _, it in items_of(s, d.id)] for d in docs}
     payload["learning"] = [
@@ -336,12 +347,11 @@ def case(case_id: str, fmt: str) -> Any:
         payload,
         case_id=case_id,
         name=name,
-        partnership=partnership,
+        summary=summary,
         docs=docs,
         themes=themes,
         learning=learning,
         learning_url=learning_url,
-        search_case_url=search_url([("q", f'case:"{name}"')]) if name != case_id else None,
     )
 
 

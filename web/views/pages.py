@@ -32,6 +32,7 @@ def home(fmt: str) -> Any:
         "links": {
             "search": search_url(fmt="json"),
             "themes": "/themes.json",
+            "cases": "/cases.json",
             "help": "/help.json",
         },
     }

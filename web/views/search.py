@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, request
 from library import naming
 from library.api import chosen_theme_evidence, empty_library_json, result_to_json
 from library.budget import Deadline, skipped_notice
+from library.cases import group_hits
 from library.errors import SearchTimeoutError
 from library.models import SearchResult
 from library.search import LibrarySearcher
@@ -87,6 +88,16 @@ def _selected_tags(params: SearchParams, res: SearchResult) -> list[dict[str, st
                     "remove_url": search_url(params.without_value(param, value).pairs()),
                 }
             )
+    for case_id in params.cases:
+        docs = get_searcher().case_documents(case_id)
+        name = next((d.case for d in docs if d.case), case_id)
+        tags.append(
+            {
+                "group": "Case",
+                "label": f"{name}, {docs[0].partnership}" if docs and docs[0].partnership else name,
+                "remove_url": search_url(params.change(cases=()).pairs()),
+            }
+        )
     if params.year_from is not None or params.year_to is not None:
         if params.year_from is not None and params.year_to is not None:
             text = (
@@ -106,6 +117,23 @@ def _selected_tags(params: SearchParams, res: SearchResult) -> list[dict[str, st
             }
         )
     return tags
+
+
+def chosen_count(params: SearchParams) -> int:
+    """How many filters of the filter panel are applied: each facet value chosen, and the
+    year range as one (what "Filter results (N chosen)" says; the include-mentioned switch
+    changes how themes count, it is not a filter)."""
+    values = sum(len(getattr(params, attr)) for attr, _ in FACET_PARAMS.values())
+    return values + (params.year_from is not None or params.year_to is not None)
+
+
+def order_label(params: SearchParams) -> str:
+    """How the results are ordered, as the results line says it ("" for relevance)."""
+    if params.sort == "date-asc":
+        return "oldest first"
+    if params.sort == "date" or not params.q:  # a list without words is newest first
+        return "newest first"
+    return ""
 
 
 def _pagination(params: SearchParams, res: SearchResult) -> dict[str, Any] | None:
@@ -188,7 +216,13 @@ def results(fmt: str) -> Any:
         ]
         for h in res.hits
     }
+    docs = s.documents()
+    groups = group_hits(res.hits, res.case_matches)
     context = {
+        "groups": groups,
+        "titles": {i: docs[i].title for g in groups for i in g.other_matches if i in docs},
+        "chosen_count": chosen_count(params),
+        "order_label": order_label(params),
         "evidence": evidence,
         "theme_labels": labels,
         "params": params,
