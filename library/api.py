@@ -153,6 +153,7 @@ def document_to_json(
         "source_url": d.source_url,
         "licence": d.licence,
         "attribution": d.attribution,
+        "source": d.source,  # published or sample (library.source)
     }
     if evidence:
         out["theme_evidence"] = theme_evidence_json(d, theme_labels)
@@ -259,6 +260,7 @@ def result_to_json(
             "partnership": req.partnerships,
             "age_band": req.age_bands,
             "outcome": req.outcomes,
+            "source": req.sources,
             "section": req.sections,
             "year_from": req.year_from,
             "year_to": req.year_to,

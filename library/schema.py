@@ -12,8 +12,8 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 7  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
-# 7: section, sections (library/section_paths.py)
+SCHEMA_VERSION = 8  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
+# 7: section, sections (library/section_paths.py); 8: source (library/source.py)
 
 PAIRS_FIELD = "content_pairs"
 THEME_FIELD = "theme"  # a document's central themes
@@ -68,6 +68,8 @@ def build_schema() -> Schema:
         # the case facts (library.case_facts): one id each, "unknown" when the text does not say
         age_band=KEYWORD(lowercase=True, stored=True, scorable=False),
         outcome=KEYWORD(lowercase=True, stored=True, scorable=False),
+        # published or sample (library.source): a researcher's counts leave samples out
+        source=KEYWORD(lowercase=True, stored=True, scorable=False),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
         path=ID(stored=True),
@@ -95,4 +97,5 @@ USER_FIELDS: dict[str, str] = {
     "year": "year",
     "age_band": "age_band",
     "outcome": "outcome",
+    "source": "source",
 }

@@ -1,7 +1,7 @@
 """The search page's state, read from and written back to the URL (GET parameters only).
 
 Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``,
-``age_band``, ``outcome``, ``section`` (each repeatable), ``year_from``, ``year_to`` (or ``year``
+``age_band``, ``outcome``, ``section``, ``source`` (each repeatable), ``year_from``, ``year_to`` (or ``year``
 for one year), ``sort``, ``page``, ``per_page`` and ``include_mentioned=1`` (themes only mentioned
 count in the theme filters, facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
 in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
@@ -22,6 +22,7 @@ from library.case_facts import AGE_BANDS, OUTCOMES
 from library.errors import QueryError
 from library.models import SearchRequest
 from library.section_paths import KINDS as SECTION_KINDS
+from library.source import SOURCES
 
 SORTS: dict[str, str] = {
     "relevance": "Relevance",
@@ -39,6 +40,7 @@ FACET_PARAMS: dict[str, tuple[str, str]] = {
     "age_band": ("age_bands", "Child's age"),
     "outcome": ("outcomes", "Outcome"),
     "section": ("sections", "Section"),
+    "source": ("sources", "Source"),
 }
 #: other names a URL may give a parameter (the names of links made before issue 10)
 ALIASES: dict[str, str] = {"type": "review_type", "kind": "document_kind"}
@@ -147,6 +149,7 @@ class SearchParams:
     age_bands: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # published, sample (library.source)
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
@@ -175,6 +178,7 @@ class SearchParams:
         age_bands = _ids(args, "age_band", AGE_BANDS, "age band", "Age bands")
         outcomes = _ids(args, "outcome", OUTCOMES, "outcome", "Outcomes")
         sections = _ids(args, "section", SECTION_KINDS, "section kind", "Section kinds")
+        sources = _ids(args, "source", SOURCES, "source", "Sources")
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
         year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
@@ -208,6 +212,7 @@ class SearchParams:
             age_bands=tuple(age_bands),
             outcomes=tuple(outcomes),
             sections=tuple(sections),
+            sources=tuple(sources),
             year_from=year_from,
             year_to=year_to,
             sort=sort,
@@ -227,6 +232,7 @@ class SearchParams:
             age_bands=list(self.age_bands),
             outcomes=list(self.outcomes),
             sections=list(self.sections),
+            sources=list(self.sources),
             year_from=self.year_from,
             year_to=self.year_to,
             sort=self.sort,
@@ -247,6 +253,7 @@ class SearchParams:
             or self.age_bands
             or self.outcomes
             or self.sections
+            or self.sources
             or self.year_from is not None
             or self.year_to is not None
         )
@@ -303,6 +310,7 @@ class SearchParams:
             age_bands=(),
             outcomes=(),
             sections=(),
+            sources=(),
             year_from=None,
             year_to=None,
         )
@@ -317,6 +325,7 @@ class SearchParams:
             "age_band": list(self.age_bands),
             "outcome": list(self.outcomes),
             "section": list(self.sections),
+            "source": list(self.sources),
             "year_from": self.year_from,
             "year_to": self.year_to,
             "sort": self.sort,
