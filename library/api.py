@@ -413,3 +413,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+#: the public name of :func:`_cell`, for the other CSV exports (library.counts)
+csv_cell = _cell

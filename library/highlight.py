@@ -108,13 +108,17 @@ class Marks:
         return [(_phrase_rx(stemmed, words), stemmed, words) for stemmed, words in self.phrases]
 
     @cached_property
-    def _pattern_finder(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        heads = [re.split(r"[*?]", p, maxsplit=1)[0] for p in self.patterns]
-        candidates = _candidates(frozenset(h for h in heads))
+    def pattern_rx(self) -> re.Pattern[str]:
+        """The wildcards as one expression: a word or stem it ``fullmatch``es is marked."""
         alts = "|".join(
             re.escape(p).replace(r"\*", ".*").replace(r"\?", ".") for p in sorted(self.patterns)
         )
-        return candidates, re.compile(f"(?:{alts})", re.DOTALL)
+        return re.compile(f"(?:{alts})", re.DOTALL)
+
+    @cached_property
+    def _pattern_finder(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        heads = [re.split(r"[*?]", p, maxsplit=1)[0] for p in self.patterns]
+        return _candidates(frozenset(h for h in heads)), self.pattern_rx
 
 
 def plain(snippet_html: str) -> str:

@@ -23,7 +23,7 @@ from library.case_facts import AGE_BANDS, OUTCOMES
 from library.facets import FacetTable
 from library.models import DocumentRecord
 from library.query import QueryBuilder
-from library.schema import LEVEL_DOC, LEVEL_PAGE
+from library.schema import LEVEL_DOC, LEVEL_PAGE, WORDS_FIELD
 from library.source import SOURCES
 from library.taxonomy import Taxonomy
 from library.writer import doc_key
@@ -54,6 +54,7 @@ class IndexState:
         self._owners: list[int] | None = None
         self._section_pages: dict[str, set[int]] = {}
         self._page_kinds: dict[int, tuple[str, ...]] | None = None
+        self._words: list[int] | None = None
         self._closed = False
 
     def close(self) -> None:
@@ -118,6 +119,15 @@ class IndexState:
             reader = self.raw.reader()
             self._columns = (reader.column_reader("doc_id"), reader.column_reader("page"))
         return self._columns
+
+    def words(self) -> list[int] | None:
+        """The word count of every entry, document or page, by docnum (library.schema
+        ``words``); None for an index written before the field (schema 8)."""
+        if self._words is None:
+            if WORDS_FIELD not in self.raw.schema:
+                return None
+            self._words = list(self.raw.reader().column_reader(WORDS_FIELD))
+        return self._words
 
     def dates(self) -> list[Any]:
         """The date column by docnum (for sorting by date)."""

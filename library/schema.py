@@ -10,10 +10,14 @@ next ingest rebuilds the index from the extraction cache.
 from __future__ import annotations
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 8  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
-# 7: section, sections (library/section_paths.py); 8: source (library/source.py)
+SCHEMA_VERSION = 9  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
+# 7: section, sections (library/section_paths.py); 8: words (library/counts.py);
+# 9: source (library/source.py)
+
+WORDS_FIELD = "words"
 
 PAIRS_FIELD = "content_pairs"
 THEME_FIELD = "theme"  # a document's central themes
@@ -41,6 +45,10 @@ def pairs_analyzer():  # -> whoosh Analyzer
     # pairs, whose positions are few where those of its words ("from", "the") are many (common
     # words made phrases the slowest searches). Same tokens as exact_analyzer.
     return RegexTokenizer() | LowercaseFilter() | ShingleFilter(size=2, sep=PAIR_SEP)
+
+
+#: the text analyzer's tokenizer, for :func:`word_count`
+_TOKENS = text_analyzer().items[0].expression
 
 
 def build_schema() -> Schema:
@@ -81,7 +89,16 @@ def build_schema() -> Schema:
         # both levels: the section kinds present (a page's, or every page's of a document)
         section=KEYWORD(lowercase=True, scorable=False),
         sections=STORED(),  # page level: JSON of library.section_paths.PageSections
+        # both levels: the words of the page or the whole document, as the index's tokenizer
+        # cuts them (:func:`word_count`); exact, where Whoosh keeps a field's length in one
+        # byte: what mentions per 10,000 words divide by (library.counts)
+        words=COLUMN(NumericColumn("I")),
     )
+
+
+def word_count(text: str) -> int:
+    """The words of ``text`` as the index counts them (the text analyzer's tokens)."""
+    return sum(1 for _ in _TOKENS.finditer(text))
 
 
 # Names a user may type before a colon, and the schema field each means.

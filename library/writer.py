@@ -11,7 +11,7 @@ from whoosh.writing import LockError
 
 from library.errors import IndexLockedError
 from library.models import DocumentRecord
-from library.schema import LEVEL_DOC, LEVEL_PAGE
+from library.schema import LEVEL_DOC, LEVEL_PAGE, WORDS_FIELD, word_count
 from library.section_paths import page_sections
 
 
@@ -64,6 +64,9 @@ class IndexUpdater:
         items = record.pop("learning", None) or []
         meta = json.dumps(record, ensure_ascii=False)
         full_text = "\n\n".join(pages)
+        # the pages are joined by blank lines, which no token crosses: a document's words are
+        # the sum of its pages'
+        words = [word_count(text) for text in pages]
         fields: dict[str, Any] = {
             "key": doc_key(rec.id),
             "level": LEVEL_DOC,
@@ -77,6 +80,7 @@ class IndexUpdater:
             "meta": meta,
             "learning": json.dumps(items, ensure_ascii=False),
             "date": rec.date or "0000",
+            WORDS_FIELD: sum(words),
         }
         for name, value in (
             ("case_id", rec.case_id),
@@ -100,8 +104,10 @@ class IndexUpdater:
         if kinds:
             fields["section"] = " ".join(kinds)
         self._w.add_document(**fields)
-        for number, (text, where) in enumerate(zip(pages, sections, strict=True), start=1):
-            page: dict[str, Any] = {}
+        for number, (text, where, size) in enumerate(
+            zip(pages, sections, words, strict=True), start=1
+        ):
+            page: dict[str, Any] = {WORDS_FIELD: size}
             if where.kinds:
                 page["section"] = " ".join(where.kinds)
             self._w.add_document(

@@ -463,6 +463,9 @@ def _register_workbench() -> None:
 
     main.add_command(concordance)
     main.add_command(collocates)
+    from reviewlib.counts_cmd import counts
+
+    main.add_command(counts)
     # and the learning items' (reviewlib/learning_cmd.py)
     from reviewlib.learning_cmd import learning
 

@@ -61,13 +61,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import documents, learning, pages, search, workbench
+    from web.views import analysis, documents, learning, pages, search, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(workbench.bp)
+    app.register_blueprint(analysis.bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)

@@ -152,6 +152,7 @@ def concordance_page(fmt: str) -> Any:
         json_url=_url("workbench.concordance_json", pairs(req.page)),
         search_link=search_url(params.change(sort="relevance").pairs()),
         collocates_link=_url("workbench.collocates", params.change(sort="relevance").pairs()),
+        analysis_link=_url("analysis.analysis", params.change(sort="relevance").pairs()),
         line_url=lambda line: document_url(
             line.document.id, q=params.q, anchor=f"page-{line.page}"
         ),

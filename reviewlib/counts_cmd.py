@@ -1,0 +1,100 @@
+"""``reviewlib counts``: counts and trends (library.counts) on the command line. ``--json``
+prints what the site's /analysis.json answers; ``--csv`` every row."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from typing import Any
+
+import click
+
+from reviewlib.options import setting_option, source_option
+from reviewlib.workbench_cmd import _check_formats, _request, _run
+
+BY_CHOICES = ("year", "partnership", "type", "kind", "theme")
+
+
+def _table(c: Any) -> list[str]:
+    """The rows as aligned text: the group, then the measures."""
+    head = " x ".join(c.request.by)
+    width = max([len(head)] + [len(" / ".join(r.label)) for r in c.rows])
+    lines = [
+        f"{head:<{width}}  {'matching':>8} {'of':>6} {'share':>6} {'mentions':>8} {'per 10k':>8}"
+    ]
+    for r in c.rows:
+        share = "-" if r.share is None else f"{r.share:.0%}"
+        per = "-" if r.per_10k_words is None else f"{r.per_10k_words:.2f}"
+        lines.append(
+            f"{' / '.join(r.label):<{width}}  {r.documents:>8} {r.documents_total:>6} "
+            f"{share:>6} {r.mentions:>8} {per:>8}"
+        )
+    return lines
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(BY_CHOICES),
+    help="Group by this (default year); give it twice for a cross-table, e.g. --by theme "
+    "--by year.",
+)
+@click.option("--theme", multiple=True, help="Theme id (documents must have all).")
+@click.option("--type", "--review-type", "review_type", multiple=True, help="Review type id.")
+@click.option("--kind", "--document-kind", "kind", multiple=True, help="Document kind id.")
+@click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet.")
+@click.option(
+    "--include-mentioned",
+    is_flag=True,
+    help="Themes only mentioned count too (the theme filter, theme: and --by theme).",
+)
+@click.option("--age-band", multiple=True, help="The child's age band (repeat: any of them).")
+@click.option("--outcome", multiple=True, help="The outcome for the child (repeat: any of them).")
+@source_option()
+@click.option("--year-from", type=int, default=None)
+@click.option("--year-to", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True, help="The site's JSON answer (/analysis.json).")
+@click.option("--csv", "as_csv", is_flag=True, help="Every row, as CSV.")
+@setting_option("--budget", "SEARCH_BUDGET_SECONDS")
+@click.pass_context
+def counts(ctx: click.Context, query: tuple[str, ...], by: tuple[str, ...], **kw: Any) -> None:
+    """How many documents match QUERY and how often they mention its words, per year,
+    partnership, review type, document kind or theme (two --by: a cross-table).
+
+    For each group: the matching documents, the group's documents within the same filters,
+    the share, the mentions (words counted as search matches them) and mentions per 10,000
+    words. Definitions: docs/workbench.md, "Counts and trends".
+    """
+    from library.api import ADD_DOCUMENTS_HINT, EMPTY_LIBRARY
+    from library.case_facts import AGE_BANDS, OUTCOMES
+    from library.counts import CountsRequest, counts_csv, counts_json
+    from library.counts import counts as run
+    from reviewlib.cli import _vocabulary
+
+    _check_formats(kw)
+    search = replace(
+        _request(query, kw),
+        age_bands=_vocabulary(kw["age_band"], AGE_BANDS, "--age-band"),
+        outcomes=_vocabulary(kw["outcome"], OUTCOMES, "--outcome"),
+        include_mentioned=kw["include_mentioned"],
+    )
+    req = CountsRequest(search, by=tuple(dict.fromkeys(by)) or ("year",))
+    c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline))
+    if kw["as_json"]:
+        click.echo(json.dumps(counts_json(c), indent=2, ensure_ascii=False))
+        return
+    if kw["as_csv"]:
+        sys.stdout.write(counts_csv(c))
+        return
+    if c.library_empty:
+        click.echo(f"{EMPTY_LIBRARY}\n{ADD_DOCUMENTS_HINT}")
+        return
+    click.echo(f"{c.documents} of {c.documents_total} document(s) match; {c.mentions} mention(s).")
+    if c.notice:
+        click.echo(c.notice)
+    for line in _table(c):
+        click.echo(line)
