@@ -50,9 +50,7 @@ QUERIES: list[WorkbenchQuery] = [
     WorkbenchQuery('"professional curiosity"', "phrase"),
     WorkbenchQuery('"disguised compliance"', "rare phrase"),
     WorkbenchQuery("bruising", "word"),
-    WorkbenchQuery(
-        "neglect", "common word, filtered", {"year_from": 2019, "sources": ["published"]}
-    ),
+    WorkbenchQuery("neglect", "common word, filtered", {"year_from": 2019}),
     WorkbenchQuery("supervision", "common word"),
 ]
 

@@ -67,7 +67,7 @@ def test_the_workbench_section_runs_and_reports(work: Path, tmp_path: Path) -> N
     answers = scale["answers"]
     assert answers["bruising"]["search"]["total"] == 3
     assert answers["bruising"]["concordance"]["total"] == 6
-    assert answers["neglect"]["search"]["total"] == 2  # year_from 2019, published only
+    assert answers["neglect"]["search"]["total"] == 2  # year_from 2019
     assert answers["neglect"]["counts_year"]["rows"] == 2
     assert answers["neglect"]["counts_partnership"]["rows"] == 1
     assert answers['"disguised compliance"']["concordance"]["total"] == 3
