@@ -356,3 +356,70 @@ def test_an_empty_library_is_said_not_crashed(empty: Path) -> None:
     for cmd in ("concordance", "collocates"):
         done = run_reviewlib(cmd, "bruise", data=empty)
         assert done.returncode == 0 and EMPTY_LIBRARY in done.stdout, done.stderr
+
+
+# ---- collocate windows: only the text around each occurrence is tokenized -------------------
+
+
+def _whole_page_windows(
+    text: str, spans: list[tuple[int, int]], width: int
+) -> list[tuple[int, int]]:
+    """The windows as collocates counted them before, tokenizing the whole page."""
+    from library.workbench import TOKEN_RX
+
+    tokens = [(m.start(), m.end()) for m in TOKEN_RX.finditer(text)]
+    in_node = [False] * len(tokens)
+    firsts_lasts = []
+    k = 0
+    for s, e in spans:
+        while k < len(tokens) and tokens[k][1] <= s:
+            k += 1
+        first = k
+        while k < len(tokens) and tokens[k][0] < e:
+            in_node[k] = True
+            k += 1
+        if k > first:
+            firsts_lasts.append((first, k - 1))
+    window: set[int] = set()
+    for first, last in firsts_lasts:
+        window.update(range(max(0, first - width), first))
+        window.update(range(last + 1, min(len(tokens), last + 1 + width)))
+    return sorted(tokens[i] for i in window if not in_node[i])
+
+
+def _texts() -> list[str]:
+    """Real prose (the shared domain notes and listing pages) and the tokenizer's odd cases."""
+    from helpers import shared_folder
+
+    texts = [
+        p.read_text(encoding="utf-8", errors="replace")
+        for folder in ("domain", "listing-pages")
+        for p in sorted(shared_folder(folder).glob("*.*"))[:6]
+        if p.is_file()
+    ]
+    texts += [
+        "bruising.Bruising e.g. 1.2.3 the*child ... bruise\u00a0bruises\tbruised\nbruise",
+        "bruise",
+        "   bruise   ",
+        "a b c d e f g h bruise bruise bruise i j k l m n o p",
+        "." * 300 + " bruise " + "-" * 500 + " end",
+        "x" * 400 + " bruise",
+    ]
+    return texts
+
+
+@pytest.mark.parametrize("width", [1, 5, 10])
+def test_collocate_windows_equal_the_whole_page_tokenization(width: int) -> None:
+    from library.collocates import window_spans
+    from library.highlight import matches
+
+    stems = frozenset({"bruis", "child", "review", "the", "safeguard", "of", "partnership"})
+    checked = 0
+    for text in _texts():
+        spans = matches(text, stems)
+        assert window_spans(text, spans, width) == _whole_page_windows(text, spans, width)
+        for k in range(0, len(spans), 7):  # single occurrences too, at the page's ends
+            one = spans[k : k + 1]
+            assert window_spans(text, one, width) == _whole_page_windows(text, one, width)
+        checked += len(spans)
+    assert checked > 500  # real text with many occurrences was compared
