@@ -86,7 +86,9 @@ def _calls(searcher: Any, lib: Any) -> dict[str, Callable[[WorkbenchQuery], dict
         return {"total": res.total, "complete": not res.skipped}
 
     def concordance(q: WorkbenchQuery) -> dict[str, Any]:
-        c = conc.concordance(searcher, conc.ConcordanceRequest(_request(q)), lib.deadline())
+        req = conc.ConcordanceRequest(_request(q))
+        # the site's page and its JSON: one page of lines (library.concordance page_only)
+        c = conc.concordance(searcher, req, lib.deadline(), page_only=True)
         return {"total": c.total, "documents": c.documents, "complete": c.complete}
 
     def concordance_csv(q: WorkbenchQuery) -> dict[str, Any]:

@@ -113,7 +113,9 @@ def concordance(
         width=width,
         max_lines=kw["max_occurrences"],
     )
-    c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline))
+    # text and JSON show one page: read only up to it where the index counts the rest
+    page_only = not kw["as_csv"]
+    c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline, page_only=page_only))
     if kw["as_json"]:
         out = concordance_json(c, expose_paths=kw["paths"])
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))

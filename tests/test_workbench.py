@@ -423,3 +423,53 @@ def test_collocate_windows_equal_the_whole_page_tokenization(width: int) -> None
             assert window_spans(text, one, width) == _whole_page_windows(text, one, width)
         checked += len(spans)
     assert checked > 500  # real text with many occurrences was compared
+
+
+# ---- one page of a concordance: read up to it, the total from the postings -----------------
+
+
+@pytest.mark.parametrize(
+    "q", ["bruising", "quellant zorbic", "zorbic OR housing", '"quellant zorbic"', "bruis*"]
+)
+def test_a_page_alone_answers_as_every_line_read(library: Path, q: str) -> None:
+    lib = Library(library)
+    try:
+        with lib.searcher() as s:
+            for per_page, max_lines in ((1, 5000), (2, 5000), (3, 5000), (2, 3), (1, 1)):
+                full = concordance(
+                    s,
+                    ConcordanceRequest(SearchRequest(q=q), per_page=per_page, max_lines=max_lines),
+                    lib.deadline(),
+                )
+                for page in range(1, full.page_count + 2):
+                    req = ConcordanceRequest(
+                        SearchRequest(q=q), page=page, per_page=per_page, max_lines=max_lines
+                    )
+                    whole = concordance(s, req, lib.deadline())
+                    one = concordance(s, req, lib.deadline(), page_only=True)
+                    assert conc_json(one) == conc_json(whole), (q, page, per_page, max_lines)
+    finally:
+        lib.close()
+
+
+def conc_json(c: Any) -> dict[str, Any]:
+    from library.concordance import concordance_json
+
+    return concordance_json(c)
+
+
+def test_a_page_alone_reads_less_and_makes_no_csv(library: Path) -> None:
+    from library.concordance import concordance_csv
+
+    lib = Library(library)
+    try:
+        with lib.searcher() as s:
+            req = ConcordanceRequest(SearchRequest(q="zorbic"), per_page=1)
+            one = concordance(s, req, lib.deadline(), page_only=True)
+            whole = concordance(s, req, lib.deadline())
+            assert one.page_only and len(one.all_lines) == 1 < len(whole.all_lines) == whole.total
+            assert one.total == whole.total
+            with pytest.raises(ValueError):
+                concordance_csv(one)
+    finally:
+        lib.close()
