@@ -10,6 +10,7 @@ because the machine is shared and absolute timings drift. Prints a table and wri
     python -m bench crafted         # costliest crafted queries / a plain one (bench/crafted.py)
     python -m bench snippets --data-dir DIR   # what the snippets show (bench/snippets.py)
     python -m bench --only ocr      # OCR recall and speed alone (a few minutes; needs Tesseract)
+    python -m bench --work DIR --keep --only workbench   # concordance, collocates, counts
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from bench import common, report
 
-SECTIONS = ("extraction", "ingest", "scale", "search", "web", "ocr")
+SECTIONS = ("extraction", "ingest", "scale", "search", "web", "workbench", "ocr")
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -128,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
             top = max(factors)
             res["web"] = web.run(data[top], top, web_seconds)
             res["section_seconds"]["web"] = round(time.perf_counter() - t, 1)
+        if "workbench" in only:
+            t = time.perf_counter()
+            from bench import workbench
+
+            res["workbench"] = workbench.run(data, reps)
+            res["section_seconds"]["workbench"] = round(time.perf_counter() - t, 1)
         if "ocr" in only:
             t = time.perf_counter()
             from bench import ocr

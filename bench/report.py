@@ -159,7 +159,50 @@ def rows(res: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         ))  # fmt: skip
     elif web:
         out.append(("Web", web["skipped"], "", "", ""))
+    out.extend(workbench_rows(res.get("workbench")))
     out.extend(_ocr_rows(res.get("ocr")))
+    return out
+
+
+#: how each kind of workbench request is named in the table (bench/workbench.py)
+WORKBENCH_LABELS = {
+    "concordance": "concordance, first page of lines",
+    "concordance_csv": "concordance as CSV (every line to the cap)",
+    "collocates": "collocates (±5 words, first page)",
+    "counts_year": "counts by year",
+    "counts_partnership": "counts by partnership",
+    "counts_theme": "counts by theme",
+}
+
+
+def workbench_rows(wb: dict[str, Any] | None) -> list[tuple[str, str, str, str, str]]:
+    """One row per kind of workbench request and scale, beside the plain search of the same
+    queries in the same run."""
+    out: list[tuple[str, str, str, str, str]] = []
+    if not wb:
+        return out
+    if wb.get("skipped"):
+        return [("Workbench", wb["skipped"], "", "", "")]
+    for factor, sc in sorted(wb["scales"].items(), key=lambda kv: int(kv[0])):
+        kinds = sc["kinds"]
+        ref = kinds["search"]
+        pages = sc.get("pages")
+        for kind, label in WORKBENCH_LABELS.items():
+            k = kinds.get(kind)
+            if k is None:
+                out.append((f"Workbench {label}, {factor}x", "TODO: not measured", "", "", ""))
+                continue
+            note = f"; {k['incomplete']} of {k['n']} cut short" if k.get("incomplete") else ""
+            out.append((
+                f"Workbench {label}, {factor}x ({pages:,} pages)" if pages else
+                f"Workbench {label}, {factor}x",
+                f"p50 {_n(k['p50_ms'], ' ms')}, p95 {_n(k['p95_ms'], ' ms')} "
+                f"(CPU {_n(k.get('cpu_p50_ms'), ' ms')} / {_n(k.get('cpu_p95_ms'), ' ms')}){note}",
+                f"search p50 {_n(ref['p50_ms'], ' ms')}, p95 {_n(ref['p95_ms'], ' ms')} "
+                f"(CPU {_n(ref.get('cpu_p50_ms'), ' ms')} / {_n(ref.get('cpu_p95_ms'), ' ms')})",
+                f"p50 {_x(k['p50_over_search'], 1)} of search",
+                f"p95 < 1 s: {_ok(k['p95_ms'] < 1000)}" if int(factor) >= 16 else "",
+            ))  # fmt: skip
     return out
 
 

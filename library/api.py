@@ -156,6 +156,7 @@ def document_to_json(
         "attribution": d.attribution,
         # when the library first indexed it (UTC ISO 8601; "" before it was recorded)
         "added": d.added,
+        "source": d.source,  # published or sample (library.source)
     }
     if evidence:
         out["theme_evidence"] = theme_evidence_json(d, theme_labels)
@@ -263,6 +264,7 @@ def result_to_json(
             "partnership": req.partnerships,
             "age_band": req.age_bands,
             "outcome": req.outcomes,
+            "source": req.sources,
             "section": req.sections,
             "year_from": req.year_from,
             "year_to": req.year_to,

@@ -33,6 +33,7 @@ COLUMNS: tuple[str, ...] = (
     "themes_remove",
     "age_band",
     "outcome",
+    "source",  # published | sample (library.source); empty: inferred at ingest
     "sha256",
     "notes",
 )
@@ -77,8 +78,8 @@ class CatalogueRow:
         return self.ids("themes_remove")
 
     def fact_errors(self) -> list[str]:
-        """What is wrong with the row's case facts (``age_band``, ``outcome``): a value not in
-        the vocabulary. Each message names the row's line and file."""
+        """What is wrong with the row's case facts (``age_band``, ``outcome``) and ``source``: a
+        value not in the vocabulary. Each message names the row's line and file."""
         from library.case_facts import CATALOGUE_FACTS
 
         errors: list[str] = []
@@ -88,6 +89,14 @@ class CatalogueRow:
                 errors.append(
                     f"{self.where}: unknown {column} {value!r} (one of: {', '.join(vocabulary)})"
                 )
+        source = self.get("source")
+        if source:
+            from library.source import check_source
+
+            try:
+                check_source(source)
+            except ValueError as exc:
+                errors.append(f"{self.where}: {exc}")
         return errors
 
     @property

@@ -141,6 +141,54 @@ def _listed(stem: str, form: str, stopwords: bool) -> bool:
     return stem not in _STOP_STEMS and any(ch.isalpha() for ch in form)
 
 
+#: characters no token holds (library.schema's tokenizer: ``[\w*]+(\.?[\w*]+)*``): a scan for
+#: tokens that starts on one finds the tokens a scan of the whole page finds from there on
+_SPACES = (" ", "\n", "\t", "\r", "\f", "\v", "\u00a0")
+
+
+def _scan_start(text: str, pos: int) -> int:
+    """A position at or before ``pos`` that no token covers (a space), or 0."""
+    return max(0, *(text.rfind(c, 0, pos + 1) for c in _SPACES))
+
+
+def window_spans(text: str, spans: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """The character spans of the tokens within ``width`` tokens of the tokens that ``spans``
+    (the occurrences on one page, in text order) cover, less the covered tokens themselves:
+    each token once, however many windows hold it. Only the text around each occurrence is
+    tokenized, not the whole page (tokenizing whole pages was half the cost of collocates):
+    the scan for the tokens before an occurrence starts at a space, where a scan of the whole
+    page is between two tokens too, so the tokens are the same (tested against the whole-page
+    tokenization)."""
+    node: set[tuple[int, int]] = set()
+    window: set[tuple[int, int]] = set()
+    for s, e in spans:
+        reach = 16 * (width + 1)  # characters before ``s``: widened until ``width`` tokens
+        while True:
+            lo = _scan_start(text, max(0, s - reach))
+            before: list[tuple[int, int]] = []
+            inside: list[tuple[int, int]] = []
+            after: list[tuple[int, int]] = []
+            for m in TOKEN_RX.finditer(text, lo):
+                a, b = m.span()
+                if b <= s:
+                    before.append((a, b))
+                elif a < e:
+                    inside.append((a, b))
+                else:
+                    after.append((a, b))
+                    if len(after) >= width:
+                        break
+            if len(before) >= width or lo == 0:
+                break
+            reach *= 4
+        if not inside:  # a span that covers no token (cannot happen with marked words)
+            continue
+        node.update(inside)
+        window.update(before[-width:])
+        window.update(after)
+    return sorted(window - node)
+
+
 def check(req: CollocatesRequest) -> None:
     if not 1 <= req.window <= MAX_WINDOW:
         raise QueryError(f"window must be between 1 and {MAX_WINDOW} words.")
@@ -166,27 +214,9 @@ def collocates(searcher: Any, req: CollocatesRequest, deadline: Deadline) -> Col
             break
         spans = occ.spans[: req.max_occurrences - nodes]
         nodes += len(spans)
-        tokens = [(m.start(), m.end()) for m in TOKEN_RX.finditer(occ.text)]
-        in_node = [False] * len(tokens)
-        firsts_lasts: list[tuple[int, int]] = []
-        k = 0
-        for s, e in spans:  # spans and tokens are both in text order
-            while k < len(tokens) and tokens[k][1] <= s:
-                k += 1
-            first = k
-            while k < len(tokens) and tokens[k][0] < e:
-                in_node[k] = True
-                k += 1
-            if k > first:
-                firsts_lasts.append((first, k - 1))
-        window: set[int] = set()
-        for first, last in firsts_lasts:
-            window.update(range(max(0, first - req.window), first))
-            window.update(range(last + 1, min(len(tokens), last + 1 + req.window)))
-        window = {i for i in window if not in_node[i]}
+        window = window_spans(occ.text, spans, req.window)
         window_tokens += len(window)
-        for i in window:
-            s, e = tokens[i]
+        for s, e in window:
             form = occ.text[s:e].lower()
             stem = STEM(form)
             counts[stem] += 1

@@ -3,8 +3,8 @@ facets of one search counted from it (a stage of library.search).
 
 A facet's name is also its index field, its key in JSON and its URL parameter (``theme``,
 ``review_type``, ``document_kind``, ``partnership``, ``year``, and the case facts ``age_band``
-and ``outcome``). Themes narrow (a document must have every chosen theme), years narrow (a
-range); review type, kind, partnership, age band and outcome widen (any of the chosen values),
+and ``outcome``, and ``source``: published or fictional sample). Themes narrow (a document must have every chosen theme), years narrow (a
+range); review type, kind, partnership, age band, outcome and source widen (any of the chosen values),
 so each of those is counted without its own filter: choosing a second value adds documents. The theme facet and filters count a document's central themes; a request
 with ``include_mentioned`` counts the themes it only mentions too (issue 11).
 """
@@ -32,6 +32,7 @@ FACETS: tuple[str, ...] = (
     "year",
     "age_band",
     "outcome",
+    "source",
     "section",
 )
 #: facets whose documents depend on the query, given to ``tally`` per search: ``section``
@@ -40,10 +41,17 @@ PER_SEARCH: tuple[str, ...] = ("section",)
 #: the facets read from document entries once per index state
 STORED_FACETS: tuple[str, ...] = tuple(n for n in FACETS if n not in PER_SEARCH)
 #: facets with one value per document (several chosen values widen); the others narrow
-WIDENING: tuple[str, ...] = ("review_type", "document_kind", "partnership", "age_band", "outcome")
+WIDENING: tuple[str, ...] = (
+    "review_type",
+    "document_kind",
+    "partnership",
+    "age_band",
+    "outcome",
+    "source",
+)
 
 #: facets whose values are listed in their vocabulary's order (the order of their labels)
-ORDERED: tuple[str, ...] = ("age_band", "outcome")
+ORDERED: tuple[str, ...] = ("age_band", "outcome", "source")
 
 _KEYWORDS_RX = re.compile(r"[^ \t\r\n]+")  # how a KEYWORD field splits its value
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
@@ -124,6 +132,8 @@ def chosen(req: SearchRequest) -> dict[str, list[tuple[str, str]]]:
         out["age_band"] = _once((v.lower(), v) for v in req.age_bands)
     if req.outcomes:
         out["outcome"] = _once((v.lower(), v) for v in req.outcomes)
+    if req.sources:
+        out["source"] = _once((v.lower(), v) for v in req.sources)
     if req.sections:
         out["section"] = _once((v.lower(), v) for v in req.sections)
     if req.year_from is not None and req.year_from == req.year_to:

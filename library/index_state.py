@@ -24,6 +24,7 @@ from library.facets import FacetTable
 from library.models import DocumentRecord
 from library.query import QueryBuilder
 from library.schema import LEVEL_DOC, LEVEL_PAGE, WORDS_FIELD
+from library.source import SOURCES
 from library.taxonomy import Taxonomy
 from library.writer import doc_key
 
@@ -110,6 +111,7 @@ class IndexState:
                 "partnership": partnerships,
                 "age_band": dict(AGE_BANDS),
                 "outcome": dict(OUTCOMES),
+                "source": dict(SOURCES),
                 "section": dict(section_paths.KINDS),
             }
         return self._labels

@@ -28,6 +28,7 @@ from library.metadata_title import infer_title
 from library.models import DocumentRecord
 from library.paths import stored_path
 from library.schema import SCHEMA_VERSION
+from library.source import infer_source
 from library.tagger import DocumentThemes, document_themes
 from library.taxonomy import Taxonomy
 
@@ -39,7 +40,8 @@ __all__ = ["METADATA_VERSION", "build_record", "fingerprint", "humanise_filename
 #: 4: themes central or mentioned from weighted evidence, curator corrections (issue 11)
 #: 5: contents pages found (``contents_pages``), listed after body pages (issue 11)
 #: 6: case facts: age band, outcome, harms (library/case_facts.py, issue 12)
-METADATA_VERSION = 6
+#: 7: source, published or fictional sample (library/source.py, issue 13)
+METADATA_VERSION = 7
 
 
 def fingerprint(sha256: str, row: CatalogueRow | None, taxonomy: Taxonomy) -> str:
@@ -144,6 +146,15 @@ def build_record(
     document_kind = kind
     overrides = {name: row.get(name) for name in CATALOGUE_FACTS} if row else {}
     facts = document_facts(view.clean, case, review_type, document_kind, overrides)
+    # the pages as printed: a sample's notice is often its running footer
+    doc_source, source_how = infer_source(
+        view.pages,
+        catalogue=row.get("source") if row else "",
+        licence=values.get("licence", ""),
+        attribution=values.get("attribution", ""),
+    )
+    if source_how:
+        source["source"] = source_how
     return DocumentRecord(
         id=doc_id,
         path=shown,
@@ -159,6 +170,7 @@ def build_record(
         source_url=values.get("source_url", ""),
         licence=values.get("licence", ""),
         attribution=values.get("attribution", ""),
+        source=doc_source,
         page_count=len(pages),
         themes=themes.central,
         themes_mentioned=themes.mentioned,

@@ -27,6 +27,8 @@ class DocumentRecord:
     source_url: str = ""
     licence: str = ""
     attribution: str = ""
+    #: "published" or "sample" (a fictional sample): decided at ingest by library.source
+    source: str = "published"
     page_count: int = 0
     themes: list[str] = field(default_factory=list)  # central: what the document is about
     themes_mentioned: list[str] = field(default_factory=list)  # named, but not its subject
@@ -129,6 +131,7 @@ class SearchRequest:
     partnerships: list[str] = field(default_factory=list)
     age_bands: list[str] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # published, sample (library.source)
     sections: list[str] = field(default_factory=list)  # section kinds: pages in any of them
     year_from: int | None = None
     year_to: int | None = None

@@ -54,6 +54,7 @@ FACET_FIELDS = {
     "year",
     "age_band",
     "outcome",
+    "source",
     THEME_FIELD,
     MENTIONED_FIELD,
 }

@@ -13,9 +13,10 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, ShingleFilter, Stem
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 9  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
+SCHEMA_VERSION = 10  # 3: content_pairs; 4: theme_mentioned; 5: learning; 6: age_band, outcome;
 # 7: section, sections (library/section_paths.py); 8: words (library/counts.py); 9: ``added``
-# in meta (the rebuild gives every record its date of arrival, indexer/added.py)
+# in meta (the rebuild gives every record its date of arrival, indexer/added.py); 10: source
+# (library/source.py)
 
 WORDS_FIELD = "words"
 
@@ -76,6 +77,8 @@ def build_schema() -> Schema:
         # the case facts (library.case_facts): one id each, "unknown" when the text does not say
         age_band=KEYWORD(lowercase=True, stored=True, scorable=False),
         outcome=KEYWORD(lowercase=True, stored=True, scorable=False),
+        # published or sample (library.source): a researcher's counts leave samples out
+        source=KEYWORD(lowercase=True, stored=True, scorable=False),
         year=NUMERIC(int, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
         path=ID(stored=True),
@@ -112,4 +115,5 @@ USER_FIELDS: dict[str, str] = {
     "year": "year",
     "age_band": "age_band",
     "outcome": "outcome",
+    "source": "source",
 }

@@ -39,6 +39,7 @@ from library.query import ParsedQuery, QueryBuilder, check_expansions
 from library.ranking import by_strength, rank, strength_key
 from library.section_filter import chosen_sections, limit_pages, scope
 from library.section_paths import PageSections, check_section
+from library.source import SOURCES, check_source
 from library.store import GENERATION_GONE, current_generation, open_generation_readonly
 from library.taxonomy import Taxonomy
 from library.taxonomy_choice import data_taxonomy
@@ -426,8 +427,16 @@ def check_request(req: SearchRequest) -> None:
         req.partnerships,
         req.age_bands,
         req.outcomes,
+        req.sources,
     )
     if len(req.case_ids) > 20:
         raise QueryError("Too many cases in one search (the most is 20).")
     if sum(map(len, chosen)) > 50:
         raise QueryError("Too many filters in one search.")
+    for value in req.sources:
+        try:
+            check_source(value)
+        except ValueError:
+            raise QueryError(
+                f"There is no source {value[:40]!r}.", hint=f"Use one of: {', '.join(SOURCES)}."
+            ) from None

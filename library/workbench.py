@@ -131,6 +131,7 @@ def filters_json(req: SearchRequest) -> dict[str, Any]:
         "review_type": list(req.review_types),
         "document_kind": list(req.kinds),
         "partnership": list(req.partnerships),
+        "source": list(req.sources),
         "year_from": req.year_from,
         "year_to": req.year_to,
     }

@@ -89,6 +89,7 @@ class IndexUpdater:
             ("document_kind", rec.document_kind),
             ("age_band", rec.age_band),
             ("outcome", rec.outcome),
+            ("source", rec.source),
         ):
             if value:
                 fields[name] = value

@@ -16,7 +16,7 @@ from library.errors import IndexMissingError, QueryError, ReviewLibError
 from library.paths import display_path
 from library.settings import BY_NAME
 from reviewlib.export_cmd import export_options
-from reviewlib.options import default, setting_option, split_values
+from reviewlib.options import default, setting_option, source_option, sources, split_values
 from reviewlib.output import evidence_lines, facts_line, terminal_snippet
 
 EXIT_FAILED_FILES = 3
@@ -213,6 +213,7 @@ def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) 
     multiple=True,
     help="The outcome for the child: death, serious-harm or unknown (repeat: any of them).",
 )
+@source_option()
 @click.option(
     "--section",
     multiple=True,
@@ -251,6 +252,7 @@ def search(
     include_mentioned: bool,
     age_band: tuple[str, ...],
     outcome: tuple[str, ...],
+    source: tuple[str, ...],
     section: tuple[str, ...],
     year_from: int | None,
     year_to: int | None,
@@ -280,6 +282,7 @@ def search(
         partnerships=split_values(partnership),
         age_bands=_vocabulary(age_band, AGE_BANDS, "--age-band"),
         outcomes=_vocabulary(outcome, OUTCOMES, "--outcome"),
+        sources=sources(source),
         sections=split_values(section),
         year_from=year_from,
         year_to=year_to,

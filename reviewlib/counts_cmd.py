@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from reviewlib.options import setting_option
+from reviewlib.options import setting_option, source_option
 from reviewlib.workbench_cmd import _check_formats, _request, _run
 
 BY_CHOICES = ("year", "partnership", "type", "kind", "theme")
@@ -93,6 +93,7 @@ def _write_svg(c: Any, path: str) -> None:
 )
 @click.option("--age-band", multiple=True, help="The child's age band (repeat: any of them).")
 @click.option("--outcome", multiple=True, help="The outcome for the child (repeat: any of them).")
+@source_option()
 @click.option("--year-from", type=int, default=None)
 @click.option("--year-to", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True, help="The site's JSON answer (/analysis.json).")

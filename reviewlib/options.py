@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from library.settings import BY_NAME
+from library.source import SOURCES
 
 _RANGES: dict[type, Any] = {int: click.IntRange, float: click.FloatRange}
 
@@ -33,3 +34,20 @@ def setting_option(flag: str, name: str, **extra: Any) -> Callable[[Any], Any]:
 def split_values(values: tuple[str, ...]) -> list[str]:
     """An option's values, repeated or comma-separated: ``("a,b", "c")`` -> ``["a", "b", "c"]``."""
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def source_option() -> Callable[[Any], Any]:
+    """``--source published|sample`` (repeat for either): published documents or fictional
+    samples only (library.source), for every command that takes the search's filters."""
+    return click.option(
+        "--source",
+        "source",
+        multiple=True,
+        type=click.Choice(list(SOURCES), case_sensitive=False),
+        help="published (real documents only) or sample (the fictional samples).",
+    )
+
+
+def sources(values: tuple[str, ...]) -> list[str]:
+    """The ``--source`` values as the library's ids (click keeps the case they were typed in)."""
+    return [v.lower() for v in values]

@@ -13,7 +13,7 @@ import click
 
 from library.errors import QueryError
 from library.models import SearchRequest
-from reviewlib.options import setting_option, split_values
+from reviewlib.options import setting_option, source_option, sources, split_values
 
 
 def _filters(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -28,6 +28,7 @@ def _filters(f: Callable[..., Any]) -> Callable[..., Any]:
                 "--kind", "--document-kind", "kind", multiple=True, help="Document kind id."
             ),
             click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet."),
+            source_option(),
             click.option("--year-from", type=int, default=None),
             click.option("--year-to", type=int, default=None),
             click.option("--page", type=click.IntRange(1), default=1, show_default=True),
@@ -49,6 +50,7 @@ def _request(query: tuple[str, ...], kw: dict[str, Any]) -> SearchRequest:
         review_types=split_values(kw["review_type"]),
         kinds=split_values(kw["kind"]),
         partnerships=split_values(kw["partnership"]),
+        sources=sources(kw["source"]),
         year_from=kw["year_from"],
         year_to=kw["year_to"],
     )
@@ -119,7 +121,9 @@ def concordance(
         max_lines=kw["max_occurrences"],
         document=document,
     )
-    c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline))
+    # text and JSON show one page: read only up to it where the index counts the rest
+    page_only = not kw["as_csv"]
+    c = _run(ctx, kw["budget"], lambda s, deadline: run(s, req, deadline, page_only=page_only))
     if kw["as_json"]:
         out = concordance_json(c, expose_paths=kw["paths"])
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))

@@ -385,3 +385,120 @@ def test_workbench_csv_cells_never_start_like_a_formula(hostile: Path) -> None:
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], (url, rows)
     conc = client.get("/concordance.csv?q=zorbic&width=12").get_data(as_text=True)
     assert "'@evil title" in conc and "'=SUM(1,2)" in conc
+
+
+# ---- collocate windows: only the text around each occurrence is tokenized -------------------
+
+
+def _whole_page_windows(
+    text: str, spans: list[tuple[int, int]], width: int
+) -> list[tuple[int, int]]:
+    """The windows as collocates counted them before, tokenizing the whole page."""
+    from library.workbench import TOKEN_RX
+
+    tokens = [(m.start(), m.end()) for m in TOKEN_RX.finditer(text)]
+    in_node = [False] * len(tokens)
+    firsts_lasts = []
+    k = 0
+    for s, e in spans:
+        while k < len(tokens) and tokens[k][1] <= s:
+            k += 1
+        first = k
+        while k < len(tokens) and tokens[k][0] < e:
+            in_node[k] = True
+            k += 1
+        if k > first:
+            firsts_lasts.append((first, k - 1))
+    window: set[int] = set()
+    for first, last in firsts_lasts:
+        window.update(range(max(0, first - width), first))
+        window.update(range(last + 1, min(len(tokens), last + 1 + width)))
+    return sorted(tokens[i] for i in window if not in_node[i])
+
+
+def _texts() -> list[str]:
+    """Real prose (the shared domain notes and listing pages) and the tokenizer's odd cases."""
+    from helpers import shared_folder
+
+    texts = [
+        p.read_text(encoding="utf-8", errors="replace")
+        for folder in ("domain", "listing-pages")
+        for p in sorted(shared_folder(folder).glob("*.*"))[:6]
+        if p.is_file()
+    ]
+    texts += [
+        "bruising.Bruising e.g. 1.2.3 the*child ... bruise\u00a0bruises\tbruised\nbruise",
+        "bruise",
+        "   bruise   ",
+        "a b c d e f g h bruise bruise bruise i j k l m n o p",
+        "." * 300 + " bruise " + "-" * 500 + " end",
+        "x" * 400 + " bruise",
+    ]
+    return texts
+
+
+@pytest.mark.parametrize("width", [1, 5, 10])
+def test_collocate_windows_equal_the_whole_page_tokenization(width: int) -> None:
+    from library.collocates import window_spans
+    from library.highlight import matches
+
+    stems = frozenset({"bruis", "child", "review", "the", "safeguard", "of", "partnership"})
+    checked = 0
+    for text in _texts():
+        spans = matches(text, stems)
+        assert window_spans(text, spans, width) == _whole_page_windows(text, spans, width)
+        for k in range(0, len(spans), 7):  # single occurrences too, at the page's ends
+            one = spans[k : k + 1]
+            assert window_spans(text, one, width) == _whole_page_windows(text, one, width)
+        checked += len(spans)
+    assert checked > 500  # real text with many occurrences was compared
+
+
+# ---- one page of a concordance: read up to it, the total from the postings -----------------
+
+
+@pytest.mark.parametrize(
+    "q", ["bruising", "quellant zorbic", "zorbic OR housing", '"quellant zorbic"', "bruis*"]
+)
+def test_a_page_alone_answers_as_every_line_read(library: Path, q: str) -> None:
+    lib = Library(library)
+    try:
+        with lib.searcher() as s:
+            for per_page, max_lines in ((1, 5000), (2, 5000), (3, 5000), (2, 3), (1, 1)):
+                full = concordance(
+                    s,
+                    ConcordanceRequest(SearchRequest(q=q), per_page=per_page, max_lines=max_lines),
+                    lib.deadline(),
+                )
+                for page in range(1, full.page_count + 2):
+                    req = ConcordanceRequest(
+                        SearchRequest(q=q), page=page, per_page=per_page, max_lines=max_lines
+                    )
+                    whole = concordance(s, req, lib.deadline())
+                    one = concordance(s, req, lib.deadline(), page_only=True)
+                    assert conc_json(one) == conc_json(whole), (q, page, per_page, max_lines)
+    finally:
+        lib.close()
+
+
+def conc_json(c: Any) -> dict[str, Any]:
+    from library.concordance import concordance_json
+
+    return concordance_json(c)
+
+
+def test_a_page_alone_reads_less_and_makes_no_csv(library: Path) -> None:
+    from library.concordance import concordance_csv
+
+    lib = Library(library)
+    try:
+        with lib.searcher() as s:
+            req = ConcordanceRequest(SearchRequest(q="zorbic"), per_page=1)
+            one = concordance(s, req, lib.deadline(), page_only=True)
+            whole = concordance(s, req, lib.deadline())
+            assert one.page_only and len(one.all_lines) == 1 < len(whole.all_lines) == whole.total
+            assert one.total == whole.total
+            with pytest.raises(ValueError):
+                concordance_csv(one)
+    finally:
+        lib.close()

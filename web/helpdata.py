@@ -89,6 +89,11 @@ FIELDS: list[dict[str, str]] = [
     {"field": "age_band", "meaning": "the child's age band, e.g. under-1, 11-15, unknown"},
     {"field": "outcome", "meaning": "the outcome for the child: death, serious-harm, unknown"},
     {
+        "field": "source",
+        "meaning": "published (a real published document) or sample (a fictional sample): "
+        "source:published leaves the samples out",
+    },
+    {
         "field": "section",
         "meaning": "a section kind, e.g. recommendations: only pages in such a section "
         "(read from the document's headings) count",
@@ -121,6 +126,11 @@ PARAMETERS: list[dict[str, str]] = [
         "meaning": "the child's age band (ids below); repeat it to allow several",
     },
     {"name": "outcome", "meaning": "death, serious-harm or unknown; repeat it to allow several"},
+    {
+        "name": "source",
+        "meaning": "published (real documents only) or sample (the fictional samples); the "
+        "concordance, collocates and counts take it too",
+    },
     {
         "name": "section",
         "meaning": "a section kind (ids below); only pages in such a section count; repeat it "

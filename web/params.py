@@ -3,6 +3,7 @@
 Every search is a link: ``q``, ``theme``, ``review_type``, ``document_kind``, ``partnership``,
 ``age_band``, ``outcome``, ``section``, ``case`` (a case id: search within the case; each
 repeatable), ``year_from``, ``year_to`` (or ``year``
+``age_band``, ``outcome``, ``section``, ``source`` (each repeatable), ``year_from``, ``year_to`` (or ``year``
 for one year), ``sort``, ``page``, ``per_page`` and ``include_mentioned=1`` (themes only mentioned
 count in the theme filters, facet and ``theme:``). A facet's URL parameter is its name (library.facets), which is also its key
 in JSON; ``type`` and ``kind``, the names before, are still read, so old links keep working.
@@ -24,6 +25,7 @@ from library.case_facts import AGE_BANDS, OUTCOMES
 from library.errors import QueryError
 from library.models import SearchRequest
 from library.section_paths import KINDS as SECTION_KINDS
+from library.source import SOURCES
 
 SORTS: dict[str, str] = {
     "relevance": "Relevance",
@@ -42,6 +44,7 @@ FACET_PARAMS: dict[str, tuple[str, str]] = {
     "age_band": ("age_bands", "Child's age"),
     "outcome": ("outcomes", "Outcome"),
     "section": ("sections", "Section"),
+    "source": ("sources", "Source"),
 }
 #: other names a URL may give a parameter (the names of links made before issue 10)
 ALIASES: dict[str, str] = {"type": "review_type", "kind": "document_kind"}
@@ -167,6 +170,7 @@ class SearchParams:
     age_bands: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # published, sample (library.source)
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
@@ -197,6 +201,7 @@ class SearchParams:
         outcomes = _ids(args, "outcome", OUTCOMES, "outcome", "Outcomes")
         sections = _ids(args, "section", SECTION_KINDS, "section kind", "Section kinds")
         cases = _case_ids(args)
+        sources = _ids(args, "source", SOURCES, "source", "Sources")
         years = _setting("YEAR_MIN"), _setting("YEAR_MAX")
         year_from = _ints("year_from", args.get("year_from"), *years, "The first year")
         year_to = _ints("year_to", args.get("year_to"), *years, "The last year")
@@ -231,6 +236,7 @@ class SearchParams:
             age_bands=tuple(age_bands),
             outcomes=tuple(outcomes),
             sections=tuple(sections),
+            sources=tuple(sources),
             year_from=year_from,
             year_to=year_to,
             sort=sort,
@@ -251,6 +257,7 @@ class SearchParams:
             age_bands=list(self.age_bands),
             outcomes=list(self.outcomes),
             sections=list(self.sections),
+            sources=list(self.sources),
             year_from=self.year_from,
             year_to=self.year_to,
             sort=self.sort,
@@ -273,6 +280,7 @@ class SearchParams:
             or self.outcomes
             or self.sections
             or self.cases
+            or self.sources
             or self.year_from is not None
             or self.year_to is not None
         )
@@ -331,6 +339,7 @@ class SearchParams:
             outcomes=(),
             sections=(),
             cases=(),
+            sources=(),
             year_from=None,
             year_to=None,
         )
@@ -345,6 +354,7 @@ class SearchParams:
             "age_band": list(self.age_bands),
             "outcome": list(self.outcomes),
             "section": list(self.sections),
+            "source": list(self.sources),
             "year_from": self.year_from,
             "year_to": self.year_to,
             "sort": self.sort,

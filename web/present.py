@@ -17,6 +17,7 @@ from library.api import document_to_json, theme_rows
 from library.case_facts import AGE_BANDS, OUTCOMES
 from library.feeds import date_label
 from library.models import DocumentRecord
+from library.source import SAMPLE
 from library.taxonomy import Taxonomy
 
 
@@ -45,9 +46,8 @@ def kind_label(value: str | None) -> str:
 
 
 def is_fictional(doc: DocumentRecord) -> bool:
-    """Sample case reviews written for the project are catalogued with a 'Fictional' licence."""
-    text = f"{doc.licence} {doc.attribution}".lower()
-    return "fictional" in text or "/samples/" in doc.path.replace("\\", "/")
+    """A fictional sample, as the library decided at ingest (library.source)."""
+    return doc.source == SAMPLE
 
 
 #: ids made only of characters a URL path keeps as they are (all ids the library makes)

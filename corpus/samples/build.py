@@ -750,6 +750,7 @@ def catalogue_rows(pdf_dir: Path | str = HERE) -> list[dict[str, str]]:
                 "licence": LICENCE,
                 "attribution": ATTRIBUTION,
                 "themes_expected": m.get("themes", ""),
+                "source": "sample",  # library.source: a fictional sample, not a published review
                 "sha256": sha256_file(pdf) if pdf.exists() else "",
                 "notes": m.get("notes", "Fictional sample"),
             }

@@ -151,7 +151,8 @@ def concordance_page(fmt: str) -> Any:
         payload = conc.concordance_json(nothing)
         return respond(fmt, "concordance.html", payload, params=params, c=None, sorts=conc.SORTS)
     req = _concordance_request(params)
-    c = conc.concordance(get_searcher(), req, get_library().deadline())
+    # one page shown (HTML or JSON): read only up to it where the index counts the rest
+    c = conc.concordance(get_searcher(), req, get_library().deadline(), page_only=True)
     if fmt == "json":
         return respond(
             fmt, "concordance.html", lambda: conc.concordance_json(c, expose_paths=_expose())
