@@ -67,19 +67,23 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = root / "src"
     (src / "catalogue.csv").parent.mkdir(parents=True)
     (src / "catalogue.csv").write_text(CATALOGUE, encoding="utf-8")
-    # two ingest runs: Review B lands in a second segment of the index, so the postings are
-    # read across segments as a library that grows is
-    for run in (["a.pdf", "c.pdf", "d.pdf", "e.pdf"], ["b.pdf"]):
+    # two ingest runs: Review B lands in a second segment of the index, and Review A is
+    # written again (a new file: the same text under another PDF title), so its first entries
+    # stay in the first segment, deleted: the postings are read across segments and past
+    # deleted entries, as in a library that grows and changes
+    for run in (["a.pdf", "c.pdf", "d.pdf", "e.pdf"], ["b.pdf", "a.pdf"]):
         for (name, title, *_), pages in DOCS.items():
             if name in run:
-                make_pdf(src / name, pages, title=title)
+                again = name == "a.pdf" and "b.pdf" in run
+                make_pdf(src / name, pages, title=title + (" (second edition)" if again else ""))
         report = ingest([src], root / "var", options=INGEST_OPTS)
         assert not report.failed, report.summary()
     return root / "var"
 
 
-def test_the_index_has_two_segments(library: Path) -> None:
+def test_the_index_has_two_segments_and_deleted_entries(library: Path) -> None:
     assert _with(library, lambda s, d: len(s.raw.leaf_searchers())) == 2
+    assert _with(library, lambda s, d: s.raw.reader().has_deletions())
 
 
 @pytest.fixture(scope="module")
@@ -438,3 +442,55 @@ def test_real_word_counts_are_the_pages_words(real: Path) -> None:
             assert words[s.state.page_span(doc_id).start - 1] == totals[doc_id] > 1000
 
     _with(real, work)
+
+
+def test_search_results_and_concordance_link_to_the_counts(client: FlaskClient) -> None:
+    html = client.get("/search?q=bruising&partnership=Brent").get_data(as_text=True)
+    assert 'href="/analysis?q=bruising&amp;partnership=Brent"' in html
+    assert client.get("/analysis?q=bruising&partnership=Brent").status_code == 200
+    # the section filter is left out of the link: counts are of whole documents
+    html = client.get("/concordance?q=bruising&year_from=2019&section=other").get_data(as_text=True)
+    assert 'href="/analysis?q=bruising&amp;year_from=2019"' in html
+
+
+def test_an_index_without_word_counts_says_so(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an index written before schema 8 has no words column (IndexState.words is None)
+    from library.index_state import IndexState
+
+    monkeypatch.setattr(IndexState, "words", lambda self: None)
+    c = _counts(library, "bruising", ("partnership",))
+    assert _rows(c)["barnet"] == (2, 2, 5)  # documents and mentions are still counted
+    assert c.words is None and all(r.per_10k_words is None for r in c.rows)
+    assert "ingest" in (c.notice or "")
+    assert counts_json(c)["rows"][0]["per_10k_words"] is None
+
+
+@pytest.fixture(scope="module")
+def repeats(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("counts-repeats")
+    make_pdf(
+        root / "src" / "r.pdf",
+        ["Care care care plan. Later a care plan, and care care again.", "Care plan review."],
+        title="Repeats",
+    )
+    report = ingest([root / "src"], root / "var", options=INGEST_OPTS)
+    assert not report.failed, report.summary()
+    return root / "var"
+
+
+@pytest.mark.parametrize(
+    ("q", "mentions"),
+    [("care", 7), ('"care care"', 2), ('"care plan"', 3), ("care*", 7), ('"care"', 7)],
+)
+def test_overlapping_occurrences_count_as_the_concordance_marks_them(
+    repeats: Path, q: str, mentions: int
+) -> None:
+    # "care care care" is one occurrence of "care care" (the concordance marks one span)
+    def work(s: Any, deadline: Deadline) -> None:
+        c = counts(s, CountsRequest(SearchRequest(q=q), ("year",)), deadline)
+        conc = concordance(s, ConcordanceRequest(SearchRequest(q=q)), deadline)
+        assert c.mentions == conc.total == mentions
+
+    _with(repeats, work)

@@ -187,6 +187,11 @@ JSON_TWINS: list[dict[str, str]] = [
         "json": "/collocates.json?q=bruising",
     },
     {
+        "page": "Counts and trends (by= year, partnership, type, kind, theme; also /analysis.csv)",
+        "html": "/analysis?q=bruising",
+        "json": "/analysis.json?q=bruising&by=partnership",
+    },
+    {
         "page": "Batch terms (documents x terms; also /terms.csv)",
         "html": "/terms?terms=bruising%0A%22disguised+compliance%22&by=year",
         "json": "/terms.json?terms=bruising%0A%22disguised+compliance%22&by=year",

@@ -173,7 +173,10 @@ def concordance_page(fmt: str) -> Any:
         json_url=_url("workbench.concordance_json", pairs(req.page)),
         search_link=search_url(params.change(sort="relevance").pairs()),
         collocates_link=_url("workbench.collocates", params.change(sort="relevance").pairs()),
-        analysis_link=_url("analysis.analysis", params.change(sort="relevance").pairs()),
+        # counts are of whole documents: no section filter (library.counts refuses it)
+        analysis_link=_url(
+            "analysis.analysis", params.change(sort="relevance", sections=()).pairs()
+        ),
         only_document=get_searcher().documents().get(req.document) if req.document else None,
         all_documents_link=_url(
             "workbench.concordance",
