@@ -61,13 +61,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import documents, learning, pages, search, workbench
+    from web.views import collect, documents, learning, pages, search, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(workbench.bp)
+    app.register_blueprint(collect.bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)
@@ -113,6 +114,8 @@ def _json_twin_url() -> str | None:
     """The JSON twin of the current page (None for pages without one)."""
     endpoint = request.endpoint or ""
     if request.blueprint is None or endpoint.endswith(("_json", "_json_1")):
+        return None
+    if request.method == "POST":  # a handout's items came in the body: no address holds them
         return None
     json_endpoint = endpoint + "_json"
     if json_endpoint not in current_app.view_functions:
