@@ -201,7 +201,7 @@
         button.appendChild(document.createTextNode(lastSelection ? "Add the selected text to a collection" : "Add this page to a collection"));
       } else {
         button.appendChild(document.createTextNode("Add to collection"));
-        button.appendChild(el("span", { "class": "visually-hidden" }, ": page " + page + " of " + title));
+        button.appendChild(el("span", { "class": "visually-hidden" }, " (page " + page + " of " + title + ")"));
       }
     }
     if (container) {
@@ -230,7 +230,7 @@
       };
       openDialog(item, button, status, hook);
     });
-    hook.insertBefore(button, hook.firstChild);
+    hook.appendChild(button); // after the hint, which tells what it will add
     hook.appendChild(status);
   }
 
@@ -254,7 +254,7 @@
       });
     });
     var open = el("button", { type: "submit", "class": "button" }, "Open as a handout");
-    open.appendChild(el("span", { "class": "visually-hidden" }, ": " + coll.name));
+    open.appendChild(el("span", { "class": "visually-hidden" }, " (" + coll.name + ")"));
     form.appendChild(open);
     return form;
   }
@@ -312,7 +312,7 @@
         var actions = el("div", { "class": "actions" });
         function action(text, fn, disabled, goes) {
           var b = el("button", { type: "button", "class": "button button--secondary button--small", "data-action": text }, text);
-          b.appendChild(el("span", { "class": "visually-hidden" }, ": passage " + (i + 1) + " of " + coll.name));
+          b.appendChild(el("span", { "class": "visually-hidden" }, " passage " + (i + 1) + " of " + coll.name));
           if (disabled) { b.disabled = true; }
           b.addEventListener("click", function () {
             change(coll.id, fn);
