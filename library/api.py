@@ -388,7 +388,7 @@ def learning_csv(answer: Any, *, expose_paths: bool = False) -> str:
         row = learning_item_json(h.item, h.document, expose_paths)
         doc = row["document"]
         w.writerow(
-            _cell(v)
+            csv_cell(v)
             for v in [
                 row["kind"],
                 row["number"],
@@ -405,7 +405,7 @@ def learning_csv(answer: Any, *, expose_paths: bool = False) -> str:
     return buf.getvalue()
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """A CSV cell a spreadsheet will not run: text from a PDF that starts like a formula
     ("=HYPERLINK(...)", "+", "-", "@") gets a leading apostrophe, as OWASP advises."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

@@ -9,8 +9,8 @@ part must then appear on the page in order. Any other difference is *flagged* on
 (``status: "not-found"``), never silently trusted. An item whose document or page does not
 exist, or whose quote is longer than the limit, is left out with its reason.
 
-The reference formatting (:func:`passage_reference`, :func:`document_reference`) is kept in
-one small section so that it can fold into a shared citation module.
+References come from library.citation, the site's one home for them: the reference list is
+its plain-text reference; the short line under each quote is built from the same fields.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from library import naming
+from library import citation
 from library.errors import NotFoundError
 from library.models import DocumentRecord
 from library.naming_text import normalise_text
@@ -342,39 +342,30 @@ def build_handout(
     )
 
 
-# ---- reference formatting (one place; may fold into a shared citation module) --------------
-
-
-def year_of(doc: DocumentRecord) -> str:
-    return (doc.date or "")[:4]
-
-
-def review_type_label(doc: DocumentRecord) -> str:
-    return naming.REVIEW_TYPES.get(doc.review_type or "", doc.review_type or "")
+# ---- references (library.citation is their home; these are the handout's two forms) ------
 
 
 def passage_reference(doc: DocumentRecord, page: int | None) -> str:
-    """The line under a quote: ``Title, Partnership, 2022, Review type, p. 4``."""
-    parts = [doc.title, doc.partnership, year_of(doc), review_type_label(doc)]
-    if page:
-        parts.append(f"p. {page}")
+    """The short line under a quote: ``Title, Partnership, 2022, Review type, p. 4`` (the
+    author, year and description of :func:`library.citation.reference`)."""
+    ref = citation.reference(doc, "")
+    year = str(ref.year) if ref.year else ""
+    parts = [ref.title, ref.author, year, ref.description, f"p. {page}" if page else ""]
     return ", ".join(p for p in parts if p)
 
 
-def document_reference(doc: DocumentRecord, url: str = "", pages: Sequence[int] = ()) -> str:
-    """A reference-list entry: ``Partnership (2022) Title. Review type. Pages cited: 3, 4.
-    URL`` (what is unknown is left out; "n.d." for no date)."""
-    who = doc.partnership or "Unknown partnership"
-    head = f"{who} ({year_of(doc) or 'n.d.'}) {doc.title.rstrip('.')}."
-    parts = [head]
-    if review_type_label(doc):
-        parts.append(f"{review_type_label(doc)}.")
-    if pages:
-        label = "Page" if len(pages) == 1 else "Pages"
-        parts.append(f"{label} cited: {', '.join(str(p) for p in pages)}.")
-    if url:
-        parts.append(url)
-    return " ".join(parts)
+def document_reference(doc: DocumentRecord, base: str) -> str:
+    """A reference-list entry: the site's one plain-text reference
+    (:func:`library.citation.plain_reference`) of the document on the site at ``base``."""
+    return citation.plain_reference(citation.reference(doc, base))
+
+
+def pages_quoted(pages: Sequence[int]) -> str:
+    """``Page quoted: 2.`` / ``Pages quoted: 2, 3.`` ("" for none)."""
+    if not pages:
+        return ""
+    label = "Page" if len(pages) == 1 else "Pages"
+    return f"{label} quoted: {', '.join(str(p) for p in pages)}."
 
 
 def item_json(item: HandoutItem, page_url: str = "") -> dict[str, Any]:
@@ -399,9 +390,9 @@ def item_json(item: HandoutItem, page_url: str = "") -> dict[str, Any]:
                 "title": doc.title,
                 "case": doc.case,
                 "partnership": doc.partnership,
-                "year": year_of(doc),
+                "year": doc.year,
                 "review_type": doc.review_type,
-                "review_type_label": review_type_label(doc),
+                "review_type_label": citation.reference(doc, "").review_type,
                 "document_kind": doc.document_kind,
                 "url": page_url,
             }

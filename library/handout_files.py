@@ -10,26 +10,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
+from library import citation
 from library.handout import (
     NOT_FOUND,
     Handout,
     HandoutItem,
     document_reference,
+    pages_quoted,
     passage_reference,
-    review_type_label,
-    year_of,
 )
-
-#: (document id, page) -> the absolute address of the page view
-PageUrl = Callable[[str, int], str]
-#: document id -> the absolute address of the document page
-DocUrl = Callable[[str], str]
 
 CSV_COLUMNS = (
     "number",
@@ -57,9 +51,10 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(handout: Handout, page_url: PageUrl) -> str:
-    """One row per passage (:data:`CSV_COLUMNS`); ``found_on_page`` is ``yes``, ``no`` (the
-    check did not find it) or empty (a page without a quote)."""
+def to_csv(handout: Handout, base: str) -> str:
+    """One row per passage (:data:`CSV_COLUMNS`), addresses on the site at ``base``;
+    ``found_on_page`` is ``yes``, ``no`` (the check did not find it) or empty (a page
+    without a quote)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -67,20 +62,21 @@ def to_csv(handout: Handout, page_url: PageUrl) -> str:
         doc = it.doc
         assert doc is not None and it.page is not None
         found = "" if not it.quote else ("no" if it.status == NOT_FOUND else "yes")
+        ref = citation.reference(doc, base)
         row = [
             n,
             it.quote,
             found,
             it.note,
             doc.id,
-            doc.title,
-            doc.case,
+            ref.title,
+            ref.case,
             doc.partnership,
-            year_of(doc),
-            review_type_label(doc),
+            ref.year or "",
+            ref.review_type,
             it.page,
             passage_reference(doc, it.page),
-            page_url(doc.id, it.page),
+            citation.page_link(base, doc.id, it.page),
         ]
         writer.writerow([_cell(v) for v in row])
     return out.getvalue()
@@ -94,7 +90,7 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def to_markdown(handout: Handout, page_url: PageUrl, doc_url: DocUrl) -> str:
+def to_markdown(handout: Handout, base: str) -> str:
     """The handout as Markdown: title, notes, each passage a block quote with its reference
     and page link, then the references list."""
     lines = [f"# {_md(handout.title)}", ""]
@@ -108,7 +104,7 @@ def to_markdown(handout: Handout, page_url: PageUrl, doc_url: DocUrl) -> str:
             ref = f"> — {_md(passage_reference(doc, it.page))}"
         else:
             ref = f"— {_md(passage_reference(doc, it.page))} (the whole page)"
-        lines.append(f"{ref} [{it.reference}] <{page_url(doc.id, it.page)}>")
+        lines.append(f"{ref} [{it.reference}] <{citation.page_link(base, doc.id, it.page)}>")
         if it.status == NOT_FOUND:
             lines += ["", f"**{FLAG}**"]
         if it.note:
@@ -117,13 +113,14 @@ def to_markdown(handout: Handout, page_url: PageUrl, doc_url: DocUrl) -> str:
     if handout.references:
         lines += ["## References", ""]
         for ref in handout.references:
-            text = document_reference(ref.doc, pages=ref.pages)
-            lines.append(f"{ref.number}. {_md(text)} <{doc_url(ref.doc.id)}>")
+            text, link = document_reference(ref.doc, base), citation.document_link(base, ref.doc.id)
+            shown = f"{_md(text.removesuffix(link))}<{link}>" if text.endswith(link) else _md(text)
+            lines.append(f"{ref.number}. {shown} {pages_quoted(ref.pages)}")
         lines.append("")
     return "\n".join(lines)
 
 
-def to_docx(handout: Handout, page_url: PageUrl, doc_url: DocUrl) -> bytes:
+def to_docx(handout: Handout, base: str) -> bytes:
     """The handout as a Word document: title (Title style), notes, each passage in the
     Quote style with its reference beneath, then a References heading and numbered list."""
     document = Document()
@@ -134,18 +131,18 @@ def to_docx(handout: Handout, page_url: PageUrl, doc_url: DocUrl) -> bytes:
         if para.strip():
             document.add_paragraph(para.strip())
     for it in handout.items:
-        _docx_item(document, it, page_url)
+        _docx_item(document, it, base)
     if handout.references:
         document.add_heading("References", level=1)
         for ref in handout.references:
-            text = document_reference(ref.doc, doc_url(ref.doc.id), ref.pages)
+            text = f"{document_reference(ref.doc, base)} {pages_quoted(ref.pages)}"
             document.add_paragraph(f"[{ref.number}] {text}")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _docx_item(document: DocxDocument, it: HandoutItem, page_url: PageUrl) -> None:
+def _docx_item(document: DocxDocument, it: HandoutItem, base: str) -> None:
     doc = it.doc
     assert doc is not None and it.page is not None
     if it.quote:
@@ -153,7 +150,7 @@ def _docx_item(document: DocxDocument, it: HandoutItem, page_url: PageUrl) -> No
     ref = document.add_paragraph()
     whole = "" if it.quote else " (the whole page)"
     ref.add_run(f"\u2014 {passage_reference(doc, it.page)}{whole} [{it.reference}]")
-    ref.add_run(f" {page_url(doc.id, it.page)}").font.size = Pt(9)
+    ref.add_run(f" {citation.page_link(base, doc.id, it.page)}").font.size = Pt(9)
     if it.status == NOT_FOUND:
         ref_flag = document.add_paragraph()
         ref_flag.add_run(FLAG).bold = True

@@ -227,9 +227,17 @@ class LibrarySearcher:
         check_expansions(parsed, self.raw.reader())  # what a wildcard costs: its words
         return parsed
 
-    def search(self, req: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
+    def search(
+        self,
+        req: SearchRequest,
+        deadline: Deadline | None = None,
+        *,
+        pages_per_result: int | None = None,
+    ) -> SearchResult:
         """One page of results; past ``deadline`` (default: the library's budget from now)
-        what only adds to the answer is left out and named in ``skipped``."""
+        what only adds to the answer is left out and named in ``skipped``.
+        ``pages_per_result``: how many of each result's matching pages get a snippet
+        (``req.snippets`` unless given; an export asks for all of them, library.export)."""
         started = time.perf_counter()
         deadline = deadline or self.lib.deadline()
         check_request(req)
@@ -262,7 +270,8 @@ class LibrarySearcher:
         else:
             window = rank(matched, scores, req, by_date=found.by_date, dates=state.dates)
         ordered = [(i, score) for d, score in window if (i := doc_col[d]) in docs]
-        pages = find_pages(state, parsed, [d for d, _ in ordered], req.snippets, deadline)
+        keep = req.snippets if pages_per_result is None else pages_per_result
+        pages = find_pages(state, parsed, [d for d, _ in ordered], keep, deadline)
         if sec is not None and sec.pages is not None:
             pages = {d: _only(d, pm, sec.pages, state) for d, pm in pages.items()}
         hits = [

@@ -287,6 +287,28 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
         maximum=20,
     ),
+    # ---- exports and citations (docs/web.md) -----------------------------------------------
+    Setting(
+        "EXPORT_MAX_DOCUMENTS",
+        1000,
+        int,
+        "search",
+        "Documents one export of a search (CSV, RIS, BibTeX) holds at most: past it, the "
+        "first ones in the search's order, and the export says so.",
+        cli="search --max-documents",
+        minimum=1,
+        maximum=100000,
+    ),
+    Setting(
+        "SITE_URL",
+        "",
+        str,
+        "search",
+        "The site's public address (e.g. https://reviews.example.org) in references, "
+        "exports and quotes; empty: the address a request came to, and for the CLI "
+        "http://HOST:PORT.",
+        cli="search --site-url",
+    ),
     # ---- workbench: concordance and collocates (docs/workbench.md) -------------------------
     Setting(
         "WORKBENCH_MAX_OCCURRENCES",

@@ -231,6 +231,24 @@ def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) 
     help="Full file paths in the JSON (by default only file names, as the site shows).",
 )
 @setting_option("--budget", "SEARCH_BUDGET_SECONDS")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["text", "json", "csv", "ris", "bibtex"]),
+    default="text",
+    help="Output: text, json (= --json), or every matching document (not one page) as csv, "
+    "ris or bibtex: the bytes the site's /search.csv, .ris and .bib send.",
+)
+@click.option(
+    "--rows",
+    type=click.Choice(["documents", "hits"]),
+    default="documents",
+    help="--format csv: one row per document, or per matching page with its snippet.",
+)
+@setting_option("--max-documents", "EXPORT_MAX_DOCUMENTS")
+@setting_option(
+    "--site-url", "SITE_URL", envvar="REVIEWLIB_SITE_URL", show_envvar=True, show_default=False
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -251,6 +269,10 @@ def search(
     as_json: bool,
     paths: bool,
     budget: float,
+    export_format: str,
+    rows: str,
+    max_documents: int,
+    site_url: str,
 ) -> None:
     """Search inside every page. QUERY uses the syntax of the help page."""
     from library.api import result_to_json
@@ -279,6 +301,12 @@ def search(
         _data_dir(ctx),
         budget=budget_from_setting(budget),
     )
+    if export_format in ("csv", "ris", "bibtex"):
+        from reviewlib.export_cmd import print_export
+
+        print_export(lib, req, export_format, rows=rows, cap=max_documents, site_url=site_url)
+        return
+    as_json = as_json or export_format == "json"
     try:
         with lib.searcher() as s:
             res = s.search(req)

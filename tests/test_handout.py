@@ -214,9 +214,11 @@ def test_handout_page_from_a_post(site_client: FlaskClient) -> None:
     assert "no document 'no-such-review'" in page.select_one(".error-summary").get_text()
     refs = [li.get_text(" ", strip=True) for li in page.select("ol.handout__refs > li")]
     assert len(refs) == 2
-    assert refs[0].startswith(f"Northfield (2023) {TITLE_H}.") and "Pages cited: 2." not in refs[0]
-    assert "Page cited: 2." in refs[0] and f"/documents/{CHILD_H}" in refs[0]
+    # the site's one reference (library.citation), and the pages the handout quotes
+    assert refs[0].startswith(f"Northfield (2023) {TITLE_H}. Local Child Safeguarding")
+    assert refs[0].endswith(f"Available at: http://localhost/documents/{CHILD_H} Page quoted: 2.")
     assert refs[1].startswith(f"Southmoor (2021) {TITLE_K}. Rapid Review.")
+    assert "Fictional sample" in refs[1]
     # a POSTed handout has no JSON twin address (its items are in the body)
     assert not page.find("link", rel="alternate")
     # the downloads carry the items on the handout (not the one left out)
@@ -258,7 +260,7 @@ def test_handout_json_gives_the_checked_items(site_client: FlaskClient) -> None:
     first = data["items"][0]
     assert first["found"] is True and first["reference"] == 1
     assert first["url"] == f"http://localhost/documents/{CHILD_H}/pages/2"
-    assert first["partnership"] == "Northfield" and first["year"] == "2023"
+    assert first["partnership"] == "Northfield" and first["year"] == 2023
     assert data["left_out"][0]["status"] == NO_DOCUMENT
     assert [r["document"] for r in data["references"]] == [CHILD_H, CHILD_K]
     assert data["limits"] == {"max_items": 50, "max_quote_chars": 2000}
@@ -297,7 +299,7 @@ def test_markdown_download(site_client: FlaskClient) -> None:
     refs = text.split("## References", 1)[1]
     assert f"1. Northfield (2023) {TITLE_H}." in refs
     assert f"2. Southmoor (2021) {TITLE_K}." in refs
-    assert f"<http://localhost/documents/{CHILD_K}>" in refs
+    assert f"Available at: <http://localhost/documents/{CHILD_K}> Page quoted: 1." in refs
 
 
 def test_docx_download_opens_in_python_docx(site_client: FlaskClient) -> None:

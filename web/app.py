@@ -27,7 +27,7 @@ from library.errors import (
     ReviewLibError,
     SearchTimeoutError,
 )
-from web import present
+from web import cite, present
 from web.access import get_library, init_library
 from web.config import build_config
 from web.formats import error_wants_json, json_error
@@ -61,13 +61,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_library(app)
 
-    from web.views import collect, documents, learning, pages, search, workbench
+    from web.views import collect, documents, exports, learning, pages, search, workbench
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(workbench.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(collect.bp)
 
     _register_template_helpers(app)
@@ -107,6 +108,8 @@ def _register_template_helpers(app: Flask) -> None:
         theme_search_url=present.theme_search_url,
         is_fictional=present.is_fictional,
         json_twin_url=_json_twin_url,
+        citation_for=cite.citation_for,
+        quote_for=cite.quote_for,
     )
 
 

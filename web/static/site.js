@@ -25,5 +25,50 @@
       var title = filters.querySelector(".filters__title");
       if (title && count) { title.textContent = "Filter results (" + count + " chosen)"; }
     }
+
+    // "Copy quote with reference" and "Copy reference": the text is made by the server
+    // (library/citation.py) in data-copy; on a page, a selection in the page's text is quoted
+    // instead, followed by the page's reference (data-reference). Without a clipboard (an
+    // insecure origin) the <details> beside the button opens with its text selected.
+    function selectedQuote(box) {
+      var source = document.querySelector("[data-quote-source]");
+      var reference = box && box.getAttribute("data-reference");
+      var sel = window.getSelection && window.getSelection();
+      if (!source || !reference || !sel || sel.isCollapsed || !sel.rangeCount) { return null; }
+      var range = sel.getRangeAt(0);
+      if (!source.contains(range.commonAncestorContainer)) { return null; }
+      var text = sel.toString().replace(/\s+/g, " ").trim();
+      return text ? "\u201c" + text + "\u201d\n\n" + reference : null;
+    }
+    function showFallback(box) {
+      var details = box && box.querySelector("details");
+      var area = box && box.querySelector("textarea");
+      if (details) { details.open = true; }
+      if (area) { area.focus(); area.select(); }
+    }
+    var buttons = document.querySelectorAll(".copy-quote__button[data-copy]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var box = button.closest(".copy-quote") || button.parentNode;
+      var status = box.querySelector(".copy-quote__status");
+      button.hidden = false;
+      // keep the reader's selection: a click on the button must not clear it first
+      button.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      button.addEventListener("click", function () {
+        var text = selectedQuote(box) || button.getAttribute("data-copy");
+        var area = box.querySelector("textarea");
+        if (area) { area.value = text; }
+        if (!navigator.clipboard || !navigator.clipboard.writeText) {
+          showFallback(box);
+          if (status) { status.textContent = "Select the text below and copy it."; }
+          return;
+        }
+        navigator.clipboard.writeText(text).then(function () {
+          if (status) { status.textContent = "Copied."; }
+        }, function () {
+          showFallback(box);
+          if (status) { status.textContent = "Could not copy: select the text below and copy it."; }
+        });
+      });
+    });
   });
 })();

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 
+from library import citation
 from library.handout import (
     FOUND,
     NOT_FOUND,
@@ -23,11 +24,13 @@ from library.handout import (
     document_reference,
     item_json,
     items_from_fields,
+    pages_quoted,
     parse_lines,
     passage_reference,
 )
 from library.handout_files import to_csv, to_docx, to_markdown
 from web.access import get_searcher
+from web.cite import site_base
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError
 from web.present import document_url, page_url
@@ -60,11 +63,6 @@ def _limits() -> dict[str, int]:
     }
 
 
-def _absolute(path: str) -> str:
-    """An address on this site as a file outside it needs it (downloads, JSON)."""
-    return request.host_url.rstrip("/") + path
-
-
 def _handout_from_request() -> tuple[Handout, bool, str]:
     """The handout the request asks for, whether it asked for any item, and its lines."""
     values = request.values
@@ -93,11 +91,13 @@ def _item_lines(handout: Handout) -> str:
 
 
 def _payload(handout: Handout) -> dict[str, Any]:
+    base = site_base()
     return {
         "title": handout.title,
         "notes": handout.notes,
         "items": [
-            item_json(it, _absolute(page_url(it.document, it.page or 1))) for it in handout.items
+            item_json(it, citation.page_link(base, it.document, it.page or 1))
+            for it in handout.items
         ],
         "left_out": [item_json(it) for it in handout.left_out],
         "flagged": len(handout.flagged),
@@ -106,8 +106,9 @@ def _payload(handout: Handout) -> dict[str, Any]:
                 "number": ref.number,
                 "document": ref.doc.id,
                 "pages": ref.pages,
-                "text": document_reference(ref.doc, pages=ref.pages),
-                "url": _absolute(document_url(ref.doc.id)),
+                "text": document_reference(ref.doc, base),
+                "pages_quoted": pages_quoted(ref.pages),
+                "url": citation.document_link(base, ref.doc.id),
             }
             for ref in handout.references
         ],
@@ -126,15 +127,16 @@ def handout(fmt: str) -> Any:
         }
         for it in made.items
     ]
-    refs = [
-        {
-            "ref": ref,
-            "text": document_reference(ref.doc, pages=ref.pages),
-            "url": document_url(ref.doc.id),
-            "absolute": _absolute(document_url(ref.doc.id)),
-        }
-        for ref in made.references
-    ]
+    base = site_base()
+    refs = []
+    for ref in made.references:
+        text, link = document_reference(ref.doc, base), citation.document_link(base, ref.doc.id)
+        # the address the reference ends with is shown as a link to the document's page
+        lead = text[: -len(link)] if text.endswith(link) else text + " "
+        refs.append(
+            {"ref": ref, "lead": lead, "link": link, "url": document_url(ref.doc.id),
+             "pages": pages_quoted(ref.pages)}
+        )  # fmt: skip
     return respond(
         fmt,
         "handout.html",
@@ -166,18 +168,13 @@ def download(ext: str) -> Response:
             hint="Open the handout page to see which items were left out and why.",
         )
 
-    def page_at(doc_id: str, page: int) -> str:
-        return _absolute(page_url(doc_id, page))
-
-    def doc_at(doc_id: str) -> str:
-        return _absolute(document_url(doc_id))
-
+    base = site_base()
     if ext == "csv":
-        body: bytes = ("\ufeff" + to_csv(made, page_at)).encode("utf-8")  # BOM: Excel reads UTF-8
+        body: bytes = ("\ufeff" + to_csv(made, base)).encode("utf-8")  # BOM: Excel reads UTF-8
     elif ext == "md":
-        body = to_markdown(made, page_at, doc_at).encode("utf-8")
+        body = to_markdown(made, base).encode("utf-8")
     else:
-        body = to_docx(made, page_at, doc_at)
+        body = to_docx(made, base)
     resp = Response(body, mimetype=DOWNLOADS[ext][1])
     resp.headers["Content-Disposition"] = f'attachment; filename="{_filename(made.title, ext)}"'
     resp.headers["Cache-Control"] = "no-store"
@@ -189,7 +186,7 @@ def collections(fmt: str) -> Any:
     payload = {
         "storage": "browser",
         "message": "Collections are kept in your browser only; this server holds none.",
-        "handout_url": _absolute("/handout"),
+        "handout_url": url_for("collect.handout"),
         "limits": _limits(),
     }
     return respond(fmt, "collections.html", payload, limits=_limits())

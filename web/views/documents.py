@@ -12,8 +12,10 @@ from library.errors import NotFoundError, QueryError
 from library.learning import KIND_LABELS, KINDS, LearningItem
 from library.learning_query import items_of
 from library.models import DocumentRecord
+from library.reflow import Block, reflow
 from library.search import LibrarySearcher
 from web.access import get_searcher
+from web.cite import page_reference, quote_for
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError
 from web.present import (
@@ -139,12 +141,15 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
     text = s.page_text(doc.id, number)
     shown = tidy_page_text(text)
     q = " ".join((request.args.get("q") or "").split())
+    blocks = reflow(shown, doc.running_lines)  # paragraphs, not the PDF's lines
+    joined = "\n\n".join(b.text for b in blocks)
     marks: list[tuple[int, int]] = []
     if q:
         try:
-            marks = s.highlights(shown, q)  # what the snippets of this query mark, too
+            marks = s.highlights(joined, q)  # what the snippets of this query mark, too
         except QueryError:
             marks = []  # the page is still worth showing without marks
+    groups, quote = _page_groups(blocks, marks)
     payload = {
         "document": doc_json(doc, expose_paths=_expose()),
         "page": number,
@@ -155,6 +160,8 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         **file_fields(doc, number),
         "previous": page_url(doc.id, number - 1) if number > 1 else None,
         "next": page_url(doc.id, number + 1) if number < doc.page_count else None,
+        # the text reflowed for reading (library.reflow): kind and text of each block
+        "blocks": [{"kind": b.kind, "text": b.text} for b in blocks],
     }
     return respond(
         fmt,
@@ -164,11 +171,41 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
         number=number,
         text=shown,
         ocr=page_ocr_json(doc, number),
-        marks=marks,
+        groups=groups,
+        marks_any=bool(marks),
+        quote=quote_for(doc, number, quote) if quote else "",
+        page_reference=page_reference(doc, number),
         q=q,
         previous_url=page_url(doc.id, number - 1, q=q) if number > 1 else None,
         next_url=page_url(doc.id, number + 1, q=q) if number < doc.page_count else None,
     )
+
+
+def _page_groups(
+    blocks: list[Block], marks: list[tuple[int, int]]
+) -> tuple[list[dict[str, Any]], str]:
+    """The page's blocks for the template, consecutive list items as one list, each block with
+    its share of ``marks`` (spans of the blocks' texts joined by blank lines); and the passage a
+    quote takes by default: the paragraphs the search marks, else the page's text."""
+    groups: list[dict[str, Any]] = []
+    marked: list[str] = []
+    start = 0
+    for b in blocks:
+        end = start + len(b.text)
+        own = [(a - start, z - start) for a, z in marks if a >= start and z <= end]
+        if own and b.kind != "running":
+            marked.append(b.text)
+        item = {"kind": b.kind, "text": b.text, "marks": own}
+        if b.kind in ("bullet", "item"):
+            if groups and groups[-1]["kind"] == "list":
+                groups[-1]["items"].append(item)
+            else:
+                groups.append({"kind": "list", "items": [item]})
+        else:
+            groups.append(item)
+        start = end + 2
+    body = [b.text for b in blocks if b.kind not in ("running", "heading")]
+    return groups, " ".join(marked or body)
 
 
 def page(doc_id: str, number: int, fmt: str) -> Any:

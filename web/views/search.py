@@ -14,6 +14,7 @@ from library.errors import SearchTimeoutError
 from library.models import SearchResult
 from library.search import LibrarySearcher
 from web.access import get_library, get_searcher
+from web.cite import export_links
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import FACET_PARAMS, SORTS, SearchParams
 from web.present import (
@@ -210,6 +211,7 @@ def results(fmt: str) -> Any:
         "search_url": search_url,
         "empty": empty_library_json(res.library_empty),
         "budget_notice": skipped_notice(deadline.skipped),
+        "exports": export_links(params, res.total) if res.total else None,
     }
     return respond(fmt, "search.html", None, **context)
 
