@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from library import citation
+from library import citation, layout
 from library.errors import NotFoundError
 from library.models import DocumentRecord
 from library.naming_text import normalise_text
@@ -192,7 +192,8 @@ def quote_found(quote: str, page_text: str) -> bool:
     module: its parts between ellipses each appear, in order."""
     page = _canonical(page_text)
     pos = 0
-    parts = [_canonical(p) for p in _ELLIPSIS_RX.split(quote)]
+    # a snippet's fragment may stop on a hyphen ("the multi-" of "multi-agency")
+    parts = [_canonical(p).strip(" -") for p in _ELLIPSIS_RX.split(quote)]
     parts = [p for p in parts if p]
     if not parts:
         return False
@@ -202,6 +203,20 @@ def quote_found(quote: str, page_text: str) -> bool:
             return False
         pos = at + len(part)
     return True
+
+
+def _page_versions(text: str, doc: DocumentRecord) -> Iterator[str]:
+    """The page's text, then as the site quotes it in snippets (library.highlight): without
+    its running header and footer, and without table debris lines. A quote taken from a
+    snippet skips those lines; it is still the page's own words, in order."""
+    yield text
+    stripped = layout.strip_running(text, set(doc.running_lines))
+    yield stripped
+    pieces, pos = [], 0
+    for start, end in layout.debris_spans(stripped):
+        pieces.append(stripped[pos:start])
+        pos = end
+    yield "".join([*pieces, stripped[pos:]])
 
 
 def tidy_quote(quote: str) -> str:
@@ -272,7 +287,7 @@ def check_item(
         out.status = NO_PAGE
         out.message = f"{where}{doc.title!r} has no page {page} in the index."
         return out
-    if quote_found(quote, text):
+    if any(quote_found(quote, version) for version in _page_versions(text, doc)):
         out.status = FOUND
     else:
         out.status = NOT_FOUND
@@ -291,9 +306,11 @@ def build_handout(
     notes: str = "",
     max_items: int | None = None,
     max_quote_chars: int | None = None,
+    max_notes_chars: int | None = None,
 ) -> Handout:
     """Check every item and number the documents they cite (first cited, first listed).
-    Items past ``max_items`` (default: the setting ``HANDOUT_MAX_ITEMS``) are left out."""
+    Items past ``max_items`` (default: the setting ``HANDOUT_MAX_ITEMS``) are left out; the
+    limits default to their settings (``HANDOUT_MAX_*``)."""
     max_items = int(default("HANDOUT_MAX_ITEMS") if max_items is None else max_items)
     if max_quote_chars is None:
         max_quote_chars = int(default("HANDOUT_MAX_QUOTE_CHARS"))
@@ -330,7 +347,9 @@ def build_handout(
     for ref in refs.values():
         ref.pages.sort()
     clean_title = " ".join(title.split())[:TITLE_CHARS] or DEFAULT_TITLE
-    clean_notes = notes.replace("\r\n", "\n").strip()[: int(default("HANDOUT_MAX_NOTES_CHARS"))]
+    if max_notes_chars is None:
+        max_notes_chars = int(default("HANDOUT_MAX_NOTES_CHARS"))
+    clean_notes = notes.replace("\r\n", "\n").strip()[:max_notes_chars]
     return Handout(
         clean_title,
         clean_notes,

@@ -247,3 +247,39 @@ def test_collections_and_handout_have_no_axe_violations(
     found = _violations(chromium, server, viewport)
     assert set(found) == {"/collections", "/handout"}
     assert found == {"/collections": [], "/handout": []}
+
+
+def test_without_javascript_a_handout_is_made_from_the_page_view(
+    chromium: Any, server: str
+) -> None:
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(server + "/collections")
+        note = page.locator("noscript .inset-text")  # shown: scripting is off
+        expect(note).to_be_visible()
+        assert "Collecting passages needs JavaScript" in note.text_content()
+        page.goto(f"{server}/documents/{CHILD_H}/pages/3")
+        expect(page.locator(".collect__button")).to_have_count(0)  # collecting needs JS
+        page.get_by_text("Make a handout of a passage from this page").click()
+        page.get_by_label("Passage to quote").fill(BRUISE)
+        page.get_by_label("Handout title (optional)").fill("Bruising")
+        page.get_by_role("button", name="Open as a handout").click()
+        page.wait_for_url(re.compile(r"/handout\?"))
+        expect(page.locator("h1")).to_have_text("Bruising")
+        expect(page.locator("ol.handout__items blockquote")).to_have_text(BRUISE)
+        expect(page.locator(".handout-item--flagged")).to_have_count(0)
+        # and the handout can be changed by pasting another line
+        page.get_by_text("Change this handout").click()
+        lines = page.get_by_label("Passages, one a line")
+        lines.fill(lines.input_value() + f"\n{CHILD_H} | 2 | The practitioners never met him")
+        page.get_by_role("button", name="Update the handout").click()
+        expect(page.locator("ol.handout__items > li")).to_have_count(2)
+        expect(page.locator(".handout-item--flagged")).to_contain_text("Not found on this page")
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download Word document (.docx)").click()
+        assert info.value.suggested_filename == "bruising.docx"
+    finally:
+        context.close()

@@ -176,6 +176,8 @@ def test_quote_found_needs_words() -> None:
     assert quote_found("non-mobile", "a non-\nmobile baby")
     assert quote_found("non- mobile baby", "a non-mobile baby")
     assert not quote_found("mobile baby seen", "a non-mobile baby")
+    # a snippet's fragment that stops on a hyphen
+    assert quote_found("referred to the multi- … the end", "referred to the multiagency x the end")
 
 
 # ---- the site ---------------------------------------------------------------------------------
@@ -263,7 +265,7 @@ def test_handout_json_gives_the_checked_items(site_client: FlaskClient) -> None:
     assert first["partnership"] == "Northfield" and first["year"] == 2023
     assert data["left_out"][0]["status"] == NO_DOCUMENT
     assert [r["document"] for r in data["references"]] == [CHILD_H, CHILD_K]
-    assert data["limits"] == {"max_items": 50, "max_quote_chars": 2000}
+    assert data["limits"] == {"max_items": 50, "max_quote_chars": 2000, "max_notes_chars": 4000}
     via_get = site_client.get("/handout.json", query_string=ITEMS).get_json()
     assert via_get == data
 
@@ -271,7 +273,12 @@ def test_handout_json_gives_the_checked_items(site_client: FlaskClient) -> None:
 def test_caps_come_from_the_settings(data: Path) -> None:
     client = create_app({"DATA_DIR": data, "TESTING": True, "HANDOUT_MAX_ITEMS": 2}).test_client()
     out = client.post("/handout.json", data=ITEMS).get_json()
-    assert len(out["items"]) == 2 and out["left_out"][0]["status"] == OVER_LIMIT
+    assert len(out["items"]) == 2
+    assert [it["status"] for it in out["left_out"]] == [OVER_LIMIT, OVER_LIMIT]
+    # the page says it once, not once per passage
+    page = soup(client.post("/handout", data=ITEMS)).select_one(".error-summary")
+    assert page.select("li")[-1].get_text().startswith("2 passages past the first 2")
+    assert len(page.select("li")) == 1
 
 
 def test_csv_download(site_client: FlaskClient) -> None:
@@ -358,3 +365,28 @@ def test_collections_page_and_hooks(site_client: FlaskClient) -> None:
         data={k: [i[k] for i in items] for k in ("doc", "page", "quote")},
     ).get_json()
     assert [it["status"] for it in out["items"]] == [FOUND] * len(items)
+
+
+#: searches whose every snippet a trainer might collect (words, a phrase, a theme, a field)
+CORPUS_QUERIES = ["bruising", '"non-mobile"', "partner", "neglect", "domestic abuse", "school"]
+
+
+def test_every_snippet_of_the_corpus_is_found_on_its_page(corpus_index: Path) -> None:
+    """A snippet skips running headers and footers and table debris, and may stop on a
+    hyphen: collected as it is shown, it must still be found on its page (real documents)."""
+    client = create_app({"DATA_DIR": corpus_index, "TESTING": True}).test_client()
+    checked = 0
+    for q in CORPUS_QUERIES:
+        hooks = soup(client.get("/search", query_string={"q": q})).select("[data-collect]")
+        assert hooks, q
+        items = {
+            "doc": [h["data-doc"] for h in hooks],
+            "page": [h["data-page"] for h in hooks],
+            "quote": [h["data-quote"] for h in hooks],
+        }
+        out = client.post("/handout.json", data=items).get_json()
+        assert out["left_out"] == []
+        flagged = [(it["document"], it["page"]) for it in out["items"] if not it["found"]]
+        assert flagged == [], q
+        checked += len(out["items"])
+    assert checked >= 60

@@ -19,6 +19,7 @@ from library import citation
 from library.handout import (
     FOUND,
     NOT_FOUND,
+    OVER_LIMIT,
     Handout,
     build_handout,
     document_reference,
@@ -60,6 +61,7 @@ def _limits() -> dict[str, int]:
     return {
         "max_items": int(cfg["HANDOUT_MAX_ITEMS"]),
         "max_quote_chars": int(cfg["HANDOUT_MAX_QUOTE_CHARS"]),
+        "max_notes_chars": int(cfg["HANDOUT_MAX_NOTES_CHARS"]),
     }
 
 
@@ -112,7 +114,7 @@ def _payload(handout: Handout) -> dict[str, Any]:
             }
             for ref in handout.references
         ],
-        "limits": {"max_items": handout.max_items, "max_quote_chars": handout.max_quote_chars},
+        "limits": _limits(),
     }
 
 
@@ -150,6 +152,7 @@ def handout(fmt: str) -> Any:
         limits=_limits(),
         found=FOUND,
         not_found=NOT_FOUND,
+        over_limit=[it for it in made.left_out if it.status == OVER_LIMIT],
     )
 
 
