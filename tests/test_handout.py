@@ -390,3 +390,25 @@ def test_every_snippet_of_the_corpus_is_found_on_its_page(corpus_index: Path) ->
         assert flagged == [], q
         checked += len(out["items"])
     assert checked >= 60
+
+
+@pytest.mark.parametrize("how", ["get-empty", "post-items", "collections"])
+def test_pages_have_labels_unique_ids_and_no_inline_script(
+    site_client: FlaskClient, how: str
+) -> None:
+    if how == "collections":
+        resp = site_client.get("/collections")
+    elif how == "post-items":
+        resp = site_client.post("/handout", data=ITEMS)
+    else:
+        resp = site_client.get("/handout")
+    page = soup(resp)
+    assert resp.status_code == 200 and len(page.find_all("h1")) == 1
+    for script in page.find_all("script"):
+        assert script.get("src", "").startswith("/static/") and not script.string
+    assert not page.find_all("style") and not page.find_all(attrs={"style": True})
+    for control in page.find_all(["input", "select", "textarea"]):
+        if control.get("type") != "hidden":
+            assert page.find("label", attrs={"for": control["id"]}), control
+    ids = [t["id"] for t in page.find_all(id=True)]
+    assert len(ids) == len(set(ids))
