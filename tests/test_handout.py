@@ -412,3 +412,20 @@ def test_pages_have_labels_unique_ids_and_no_inline_script(
             assert page.find("label", attrs={"for": control["id"]}), control
     ids = [t["id"] for t in page.find_all(id=True)]
     assert len(ids) == len(set(ids))
+
+
+def test_a_body_larger_than_any_handout_is_refused(site_client: FlaskClient) -> None:
+    big = {"doc": CHILD_H, "page": "2", "quote": "a" * 3_000_000}
+    resp = site_client.post("/handout.json", data=big)
+    assert resp.status_code == 413
+    assert "at most 50 passages of 2000 characters" in resp.get_json()["error"]
+    assert site_client.post("/handout", data=big).status_code == 413
+    # the largest handout the caps allow still fits (curly quotes: 9 bytes each, encoded)
+    most = {
+        "doc": [CHILD_H] * 50,
+        "page": ["2"] * 50,
+        "quote": ["\u2019" * 2000] * 50,
+        "note": ["n" * 1000] * 50,
+    }
+    resp = site_client.post("/handout.json", data=most)
+    assert resp.status_code == 200 and len(resp.get_json()["items"]) == 50

@@ -14,11 +14,13 @@ import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from library import citation
 from library.handout import (
     FOUND,
     NOT_FOUND,
+    NOTE_CHARS,
     OVER_LIMIT,
     Handout,
     build_handout,
@@ -37,6 +39,22 @@ from web.params import ParameterError
 from web.present import document_url, page_url
 
 bp = Blueprint("collect", __name__)
+
+
+@bp.before_request
+def _limit_body() -> None:
+    """The largest body a handout needs (every item at its caps, percent-encoded UTF-8 at 9
+    bytes a character): past it, 413 before the form is read."""
+    lim = _limits()
+    per_item = lim["max_quote_chars"] + NOTE_CHARS + 200  # quote, note, id and page
+    limit = 9 * (lim["max_items"] * per_item + lim["max_notes_chars"]) + 65536
+    if (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge(
+            f"A handout holds at most {lim['max_items']} passages of "
+            f"{lim['max_quote_chars']} characters, and this request is larger. "
+            "Make two handouts of the passages."
+        )
+    request.max_content_length = limit  # a body sent without its length stops there too
 
 
 @bp.app_template_global("passage_citation")
