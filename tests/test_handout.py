@@ -223,6 +223,14 @@ def test_handout_page_from_a_post(site_client: FlaskClient) -> None:
     assert "Fictional sample" in refs[1]
     # a POSTed handout has no JSON twin address (its items are in the body)
     assert not page.find("link", rel="alternate")
+    # but a short one gets its own address, which gives the same passages
+    link = page.select_one(".handout__link a")["href"]
+    again = soup(site_client.get(link))
+    assert again.find("h1").get_text(strip=True) == "Unseen men: workshop"
+    assert [b.get_text() for b in again.select("ol.handout__items blockquote")] == [
+        b.get_text() for b in page.select("ol.handout__items blockquote")
+    ]
+    assert "Who is in the household?" in again.select_one("ol.handout__items").get_text()
     # the downloads carry the items on the handout (not the one left out)
     form = page.select_one("form.handout__downloads")
     assert [i["value"] for i in form.find_all("input", attrs={"name": "doc"})] == [
@@ -429,3 +437,5 @@ def test_a_body_larger_than_any_handout_is_refused(site_client: FlaskClient) -> 
     }
     resp = site_client.post("/handout.json", data=most)
     assert resp.status_code == 200 and len(resp.get_json()["items"]) == 50
+    # too long for an address: none offered
+    assert not soup(site_client.post("/handout", data=most)).select(".handout__link")

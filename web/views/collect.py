@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -167,11 +168,28 @@ def handout(fmt: str) -> Any:
         refs=refs,
         lines=_item_lines(made) if asked else lines,
         downloads=DOWNLOADS,
+        share_link=_share_link(made) if made.items else "",
         limits=_limits(),
         found=FOUND,
         not_found=NOT_FOUND,
         over_limit=[it for it in made.left_out if it.status == OVER_LIMIT],
     )
+
+
+#: a handout's address is offered when it is at most this long (gunicorn reads request lines
+#: of up to 8190 bytes; browsers and mail clients keep a few thousand characters safely)
+LINK_CHARS = 2000
+
+
+def _share_link(handout: Handout) -> str:
+    """The handout's own address (GET, its items in the query), when it is short enough."""
+    pairs = [("title", handout.title)] if handout.title != "Handout" else []
+    pairs += [("notes", handout.notes)] if handout.notes else []
+    for it in handout.items:
+        pairs += [("doc", it.document), ("page", str(it.page)), ("quote", it.quote)]
+        pairs += [("note", it.note)] if it.note else [("note", "")]
+    link = url_for("collect.handout") + "?" + urlencode(pairs)
+    return link if len(link) <= LINK_CHARS else ""
 
 
 def _filename(title: str, ext: str) -> str:
