@@ -122,6 +122,14 @@ def test_collect_reload_open_handout_and_print(chromium: Any, server: str) -> No
         page, buttons.nth(0), new_name=NAME
     )
     assert "(2 passages)" in add_passage(page, buttons.nth(1))
+    # the dialog is a modal: Escape closes it and gives the focus back to its button
+    buttons.nth(0).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("dialog.collect-dialog")).to_be_visible()
+    expect(page.get_by_label("Collection", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog.collect-dialog")).to_be_hidden()
+    expect(buttons.nth(0)).to_be_focused()
 
     # a passage selected on a page view
     page.goto(f"{server}/documents/{CHILD_H}/pages/3")
