@@ -159,10 +159,12 @@ def _ends_paragraph(line: _Line, nxt: _Line, width: int) -> bool:
     return nxt.blank_before or len(text) < SHORT_LINE * width
 
 
-def reflow(text: str, running: Iterable[str] = ()) -> list[Block]:
+def reflow(text: str, running: Iterable[str] = (), *, line_paragraphs: bool = False) -> list[Block]:
     """The blocks of a page's text, in order (see the module's docstring for the rules).
     ``running``: the document's running lines (library.layout keys); they and page numbers
-    are blocks of kind ``running`` of their own, never joined to the text."""
+    are blocks of kind ``running`` of their own, never joined to the text.
+    ``line_paragraphs``: every line is a paragraph of its own (a Word document's text has one
+    line per paragraph and no wrapped lines to join)."""
     running = set(running)
     lines = _lines(text)
     width = _width(lines)
@@ -234,7 +236,12 @@ def reflow(text: str, running: Iterable[str] = ()) -> list[Block]:
             current = Block("paragraph", text)
         else:
             current.text = _join(current.text, text, words)
-        after_break = nxt is None or _ends_paragraph(line, nxt, width) or _starts_block(nxt.text)
+        after_break = (
+            line_paragraphs
+            or nxt is None
+            or _ends_paragraph(line, nxt, width)
+            or _starts_block(nxt.text)
+        )
         if after_break:
             close()
     close()

@@ -15,6 +15,7 @@ from library.config import DATA_ENV, resolve_data_dir
 from library.errors import IndexMissingError, QueryError, ReviewLibError
 from library.paths import display_path
 from library.settings import BY_NAME
+from reviewlib.export_cmd import export_options
 from reviewlib.options import default, setting_option, split_values
 from reviewlib.output import evidence_lines, facts_line, terminal_snippet
 
@@ -231,24 +232,7 @@ def _vocabulary(values: tuple[str, ...], known: Mapping[str, str], option: str) 
     help="Full file paths in the JSON (by default only file names, as the site shows).",
 )
 @setting_option("--budget", "SEARCH_BUDGET_SECONDS")
-@click.option(
-    "--format",
-    "export_format",
-    type=click.Choice(["text", "json", "csv", "ris", "bibtex"]),
-    default="text",
-    help="Output: text, json (= --json), or every matching document (not one page) as csv, "
-    "ris or bibtex: the bytes the site's /search.csv, .ris and .bib send.",
-)
-@click.option(
-    "--rows",
-    type=click.Choice(["documents", "hits"]),
-    default="documents",
-    help="--format csv: one row per document, or per matching page with its snippet.",
-)
-@setting_option("--max-documents", "EXPORT_MAX_DOCUMENTS")
-@setting_option(
-    "--site-url", "SITE_URL", envvar="REVIEWLIB_SITE_URL", show_envvar=True, show_default=False
-)
+@export_options
 @click.pass_context
 def search(
     ctx: click.Context,

@@ -5,6 +5,7 @@ send for the same search and SITE_URL (library.export)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -12,6 +13,41 @@ import click
 from library import export, settings
 from library.errors import QueryError
 from library.models import SearchRequest
+from reviewlib.options import setting_option
+
+
+def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of ``reviewlib search`` that choose an export: --format, --rows,
+    --max-documents, --site-url."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "export_format",
+                type=click.Choice(["text", "json", "csv", "ris", "bibtex"]),
+                default="text",
+                help="Output: text, json (= --json), or every matching document (not one "
+                "page) as csv, ris or bibtex: the bytes the site's /search.csv, .ris and "
+                ".bib send.",
+            ),
+            click.option(
+                "--rows",
+                type=click.Choice(["documents", "hits"]),
+                default="documents",
+                help="--format csv: one row per document, or per matching page with its snippet.",
+            ),
+            setting_option("--max-documents", "EXPORT_MAX_DOCUMENTS"),
+            setting_option(
+                "--site-url",
+                "SITE_URL",
+                envvar="REVIEWLIB_SITE_URL",
+                show_envvar=True,
+                show_default=False,
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 def default_site_url() -> str:

@@ -245,6 +245,13 @@ def test_document_citation_files(client: FlaskClient) -> None:
         f"Available at: {SITE}/documents/review-00"
     ) in page
     assert 'href="/documents/review-00.ris"' in page
+    cited = client.get("/documents/review-00.json").get_json()["citation"]
+    assert cited["text"].startswith("Northmoor & Vale (2020) Learning review Child Q0.")
+    assert cited["bib_url"] == "/documents/review-00.bib"
+    # the pages matching a search on the document page offer their quotes too
+    matches = client.get("/documents/review-00", query_string={"q": WORD}).get_data(as_text=True)
+    assert matches.count("Copy quote with reference<span") == 2  # pages 1 and 3
+    assert f"{SITE}/documents/review-00/pages/3" in matches
 
 
 def test_results_link_the_exports_and_each_snippet_offers_its_quote(client: FlaskClient) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import make_docx
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from indexer.extract import extract_pdf
+from indexer.extract_docx import extract_docx
 from library.layout import find_running_lines
 from library.reflow import reflow, reflowed_text
 from web.present import tidy_page_text
@@ -136,3 +138,14 @@ def test_empty_and_blank_pages() -> None:
     assert reflow("") == []
     assert reflow("\n\n  \n") == []
     assert reflowed_text("Page 3 of 14") == ""
+
+
+def test_a_word_documents_lines_are_its_paragraphs(tmp_path: Path) -> None:
+    long = "The family moved three times in the year before the baby was injured. " * 9
+    path = make_docx(tmp_path / "review.docx", [f"{long.strip()}\nNo agency knew of the moves."])
+    out = extract_docx(str(path), max_bytes=1 << 30)
+    assert out["status"] == "ok"
+    blocks = reflow(out["pages"][0], line_paragraphs=True)
+    assert [b.text for b in blocks] == [long.strip(), "No agency knew of the moves."]
+    # read as a PDF's wrapped lines, the long paragraph would run into the next one
+    assert len(reflow(out["pages"][0])) == 1

@@ -63,6 +63,10 @@ def _main_links(client: FlaskClient, url: str) -> list[tuple[str, str]]:
     return [(a["href"], " ".join(a.get_text(" ").split())) for a in main.find_all("a", href=True)]
 
 
+#: what the results page's "Download" links and a document's "Cite this" links send
+EXPORT_TYPES = ("text/csv", "application/x-research-info-systems", "application/x-bibtex")
+
+
 def _check_link(client: FlaskClient, site: dict[str, Any], href: str, text: str) -> None:
     """The link answers 200; a link to a file serves that file with its type."""
     if href.startswith("#"):
@@ -83,6 +87,10 @@ def _check_link(client: FlaskClient, site: dict[str, Any], href: str, text: str)
         assert resp.headers["Content-Disposition"].startswith("inline")
         assert resp.data == site["pdf_bytes"]
         assert "PDF" in text
+    elif parts.path.endswith((".csv", ".ris", ".bib")):  # exports and citations: downloads
+        assert resp.mimetype in EXPORT_TYPES, (href, resp.mimetype)
+        assert resp.headers["Content-Disposition"].startswith("attachment; filename=")
+        assert resp.data
     else:
         assert resp.mimetype == "text/html", (href, resp.mimetype)
     resp.close()

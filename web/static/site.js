@@ -42,9 +42,14 @@
     }
     function showFallback(box) {
       var details = box && box.querySelector("details");
-      var area = box && box.querySelector("textarea");
+      var shown = box && box.querySelector(".copy-quote__text");
       if (details) { details.open = true; }
-      if (area) { area.focus(); area.select(); }
+      if (shown && window.getSelection) {
+        var range = document.createRange();
+        range.selectNodeContents(shown);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+      }
     }
     var buttons = document.querySelectorAll(".copy-quote__button[data-copy]");
     Array.prototype.forEach.call(buttons, function (button) {
@@ -55,18 +60,18 @@
       button.addEventListener("mousedown", function (e) { e.preventDefault(); });
       button.addEventListener("click", function () {
         var text = selectedQuote(box) || button.getAttribute("data-copy");
-        var area = box.querySelector("textarea");
-        if (area) { area.value = text; }
+        var shown = box.querySelector(".copy-quote__text");
+        if (shown) { shown.textContent = text; }
         if (!navigator.clipboard || !navigator.clipboard.writeText) {
           showFallback(box);
-          if (status) { status.textContent = "Select the text below and copy it."; }
+          if (status) { status.textContent = "Select the text and copy it (Ctrl+C)."; }
           return;
         }
         navigator.clipboard.writeText(text).then(function () {
           if (status) { status.textContent = "Copied."; }
         }, function () {
           showFallback(box);
-          if (status) { status.textContent = "Could not copy: select the text below and copy it."; }
+          if (status) { status.textContent = "Could not copy: select the text and copy it (Ctrl+C)."; }
         });
       });
     });

@@ -15,7 +15,7 @@ from library.models import DocumentRecord
 from library.reflow import Block, reflow
 from library.search import LibrarySearcher
 from web.access import get_searcher
-from web.cite import page_reference, quote_for
+from web.cite import citation_for, page_reference, quote_for
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError
 from web.present import (
@@ -117,6 +117,7 @@ def document(doc_id: str, fmt: str) -> Any:
         out["learning"] = [learning_item_json(it, doc, _expose()) for it in items]
         out["matches"] = matches
         out["case_documents"] = [doc_json(d, expose_paths=_expose()) for d in case_docs]
+        out["citation"] = citation_for(doc)  # "Cite this": the reference and its downloads
         return out
 
     return respond(
@@ -141,7 +142,10 @@ def _render_page(s: LibrarySearcher, doc: DocumentRecord, number: int, fmt: str)
     text = s.page_text(doc.id, number)
     shown = tidy_page_text(text)
     q = " ".join((request.args.get("q") or "").split())
-    blocks = reflow(shown, doc.running_lines)  # paragraphs, not the PDF's lines
+    # paragraphs, not the PDF's lines (a Word document's lines are its paragraphs already)
+    ft = file_type(doc)
+    word = ft is not None and ft.mimetype != "application/pdf"
+    blocks = reflow(shown, doc.running_lines, line_paragraphs=word)
     joined = "\n\n".join(b.text for b in blocks)
     marks: list[tuple[int, int]] = []
     if q:
