@@ -466,6 +466,34 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds browsers may keep static files and documents (Cache-Control max-age).",
         minimum=0,
     ),
+    # ---- handouts: collections sent to the server (docs/web.md, "Collections") -------------
+    Setting(
+        "HANDOUT_MAX_ITEMS",
+        50,
+        int,
+        "site",
+        "Passages one handout holds (those past it are left out, and the handout says so).",
+        minimum=1,
+        maximum=500,
+    ),
+    Setting(
+        "HANDOUT_MAX_QUOTE_CHARS",
+        2000,
+        int,
+        "site",
+        "Characters of one quote on a handout (a longer one is left out with its reason).",
+        minimum=50,
+        maximum=20000,
+    ),
+    Setting(
+        "HANDOUT_MAX_NOTES_CHARS",
+        4000,
+        int,
+        "site",
+        "Characters of a handout's notes (cut beyond).",
+        minimum=0,
+        maximum=50000,
+    ),
     # ---- serve: the server (gunicorn) -------------------------------------------------------
     Setting("HOST", "127.0.0.1", str, "serve", "Address to listen on.", cli="serve --host"),
     Setting(

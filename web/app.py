@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web.views import (
         analysis,
         cases,
+        collect,
         documents,
         exports,
         feeds,
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feeds.new_bp)
+    app.register_blueprint(collect.bp)
 
     _register_template_helpers(app)
     _register_error_handlers(app)
@@ -134,6 +136,8 @@ def _json_twin_url() -> str | None:
     """The JSON twin of the current page (None for pages without one)."""
     endpoint = request.endpoint or ""
     if request.blueprint is None or endpoint.endswith(("_json", "_json_1")):
+        return None
+    if request.method == "POST":  # a handout's items came in the body: no address holds them
         return None
     json_endpoint = endpoint + "_json"
     if json_endpoint not in current_app.view_functions:
