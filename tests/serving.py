@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import REVIEWLIB, ROOT
+from werkzeug.serving import make_server
 
 
 def free_port() -> int:
@@ -119,3 +123,18 @@ class Server:
         self.log = Path(self._out.name).read_text(errors="replace")
         self._out.close()
         self.proc = None
+
+
+@contextlib.contextmanager
+def live_app(app: Any) -> Iterator[str]:
+    """``app`` on a real HTTP server in a thread of this process (a thread per request) on a
+    free port: the base URL while the block runs, the server shut down after it."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()

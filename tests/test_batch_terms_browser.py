@@ -4,30 +4,22 @@ is test_batch_terms's (PDFs made there)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import live_app
 from test_batch_terms import TERM_LIST, app, library  # noqa: F401 (fixtures)
 from test_browser import ARTIFACTS, Watch, _serious_violations, browser  # noqa: F401
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def live(app: Any) -> Iterator[str]:  # noqa: F811
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="terms-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with live_app(app) as url:
+        yield url
 
 
 def _page(browser: Any, width: int = 1280) -> tuple[Any, Any]:  # noqa: F811

@@ -7,13 +7,12 @@ either is missing, or Chromium cannot start, these tests fail: they are never sk
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
+from serving import live_app
 
 from web import create_app
 
@@ -39,15 +38,8 @@ THEME_LABEL = "Bruising in non-mobile infants"
 def live_server(corpus_index: Path) -> Iterator[str]:
     """The app on a real HTTP server (a thread per request) on a free port."""
     app = create_app({"DATA_DIR": corpus_index, "REUSE_SEARCHER": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with live_app(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -325,15 +317,8 @@ def word_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     report = ingest([src], data, options=IngestOptions(progress=False, workers=1))
     assert report.counts() == {"ok": 1}, report.summary()
     app = create_app({"DATA_DIR": data, "REUSE_SEARCHER": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="word-server", daemon=True)
-    thread.start()
-    try:
-        yield {"base": f"http://127.0.0.1:{server.server_port}", "bytes": docx.read_bytes()}
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with live_app(app) as url:
+        yield {"base": url, "bytes": docx.read_bytes()}
 
 
 def test_word_document_links_download_the_file(browser: Any, word_server: dict) -> None:

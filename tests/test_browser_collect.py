@@ -8,15 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from handout_library import BRUISE, CHILD_H, TITLE_H, build
+from serving import live_app
 from test_browser import AXE, CHROMIUM, CHROMIUM_ARGS, Watch
-from werkzeug.serving import make_server
 
 from library.handout import tidy_quote
 from web import create_app
@@ -32,15 +31,8 @@ PHONE = {"width": 375, "height": 740}
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = build(tmp_path_factory.mktemp("collect"))
     app = create_app({"DATA_DIR": data, "REUSE_SEARCHER": False})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="collect-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
+    with live_app(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

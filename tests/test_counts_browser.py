@@ -4,15 +4,14 @@ focusable region). Over the small generated library of tests/test_counts.py."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import live_app
 from test_browser import ARTIFACTS, Watch, _serious_violations, browser  # noqa: F401
 from test_counts import library  # noqa: F401
-from werkzeug.serving import make_server
 
 from web import create_app
 
@@ -29,15 +28,8 @@ PAGES = [
 @pytest.fixture(scope="module")
 def server(library: Path) -> Iterator[str]:  # noqa: F811
     app = create_app({"DATA_DIR": library, "REUSE_SEARCHER": False})
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, name="counts-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-        thread.join(timeout=10)
-        srv.server_close()
+    with live_app(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("url", PAGES)

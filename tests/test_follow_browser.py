@@ -4,15 +4,14 @@ reviews pass axe and fit a phone's width, on a live server over generated PDFs."
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from follow_docs import LIBRARY, write_library
 from helpers import INGEST_OPTS
+from serving import live_app
 from test_browser import Watch, _serious_violations, browser  # noqa: F401 - the fixture
-from werkzeug.serving import make_server
 
 from indexer.pipeline import ingest
 from web import create_app
@@ -34,15 +33,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("follow-browser")
     ingest([write_library(root / "docs", list(LIBRARY))], root / "var", options=INGEST_OPTS)
     app = create_app({"DATA_DIR": root / "var", "REUSE_SEARCHER": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with live_app(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("url", PAGES)
