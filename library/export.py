@@ -40,31 +40,10 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 #: what a CSV row holds: one per document, or (``rows=hits``) one per matching page
 ROWS = ("documents", "hits")
-DOCUMENT_COLUMNS = [
-    "id",
-    "title",
-    "case",
-    "partnership",
-    "review_type",
-    "document_kind",
-    "date",
-    "themes",
-    "matching_pages",
-    "url",
-]
-HIT_COLUMNS = [
-    "id",
-    "title",
-    "case",
-    "partnership",
-    "review_type",
-    "document_kind",
-    "date",
-    "page",
-    "section",
-    "snippet",
-    "page_url",
-]
+#: the columns every row starts with: the document (_document_cells)
+_DOCUMENT_CELLS = ["id", "title", "case", "partnership", "review_type", "document_kind", "date"]
+DOCUMENT_COLUMNS = [*_DOCUMENT_CELLS, "themes", "matching_pages", "url"]
+HIT_COLUMNS = [*_DOCUMENT_CELLS, "page", "section", "snippet", "page_url"]
 #: every matching page of a document, for rows=hits (the search keeps the best few otherwise)
 ALL_PAGES = 1 << 30
 
@@ -170,20 +149,19 @@ def _csv(rows: list[list[Any]], header: list[str]) -> str:
     return buf.getvalue()
 
 
+def _document_cells(d: Any) -> list[Any]:
+    """The columns every CSV row of a document starts with (DOCUMENT_COLUMNS, HIT_COLUMNS)."""
+    review, kind = _labels(d)
+    return [d.id, d.title, d.case, d.partnership, review, kind, d.date]
+
+
 def documents_csv(ex: Export, base: str, theme_labels: dict[str, str]) -> str:
     rows = []
     for h in ex.hits:
         d = h.document
-        review, kind = _labels(d)
         rows.append(
             [
-                d.id,
-                d.title,
-                d.case,
-                d.partnership,
-                review,
-                kind,
-                d.date,
+                *_document_cells(d),
                 "; ".join(theme_labels.get(t, t) for t in d.themes),
                 "; ".join(map(str, h.pages)),
                 citation.document_link(base, d.id),
@@ -198,19 +176,13 @@ def hits_csv(ex: Export, base: str) -> str:
     rows = []
     for h in ex.hits:
         d = h.document
-        review, kind = _labels(d)
+        cells = _document_cells(d)
         snippets: dict[int, PageHit] = {p.page: p for p in h.hits}
         for number in h.pages:
             ph = snippets.get(number)
             rows.append(
                 [
-                    d.id,
-                    d.title,
-                    d.case,
-                    d.partnership,
-                    review,
-                    kind,
-                    d.date,
+                    *cells,
                     number,
                     ph.section if ph else "",
                     " ".join(ph.text.split()) if ph else "",
