@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from reviewlib.options import setting_option, source_option
+from reviewlib.options import document_filter_options, setting_option
 from reviewlib.workbench_cmd import _check_formats, _request, _run
 
 BY_CHOICES = ("year", "partnership", "type", "kind", "theme")
@@ -82,10 +82,7 @@ def _write_svg(c: Any, path: str) -> None:
     help="Group by this (default year); give it twice for a cross-table, e.g. --by theme "
     "--by year.",
 )
-@click.option("--theme", multiple=True, help="Theme id (documents must have all).")
-@click.option("--type", "--review-type", "review_type", multiple=True, help="Review type id.")
-@click.option("--kind", "--document-kind", "kind", multiple=True, help="Document kind id.")
-@click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet.")
+@document_filter_options
 @click.option(
     "--include-mentioned",
     is_flag=True,
@@ -93,9 +90,6 @@ def _write_svg(c: Any, path: str) -> None:
 )
 @click.option("--age-band", multiple=True, help="The child's age band (repeat: any of them).")
 @click.option("--outcome", multiple=True, help="The outcome for the child (repeat: any of them).")
-@source_option()
-@click.option("--year-from", type=int, default=None)
-@click.option("--year-to", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True, help="The site's JSON answer (/analysis.json).")
 @click.option("--csv", "as_csv", is_flag=True, help="Every row, as CSV.")
 @click.option(

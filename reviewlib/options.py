@@ -51,3 +51,27 @@ def source_option() -> Callable[[Any], Any]:
 def sources(values: tuple[str, ...]) -> list[str]:
     """The ``--source`` values as the library's ids (click keeps the case they were typed in)."""
     return [v.lower() for v in values]
+
+
+def document_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The search's document filters (--theme, --type, --kind, --partnership, --source,
+    --year-from, --year-to), one list for every command that takes them beside its own
+    options (the concordance, collocates, counts, terms); ``workbench_cmd._request`` reads
+    them into a SearchRequest."""
+    for option in reversed(
+        [
+            click.option("--theme", multiple=True, help="Theme id (documents must have all)."),
+            click.option(
+                "--type", "--review-type", "review_type", multiple=True, help="Review type id."
+            ),
+            click.option(
+                "--kind", "--document-kind", "kind", multiple=True, help="Document kind id."
+            ),
+            click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet."),
+            source_option(),
+            click.option("--year-from", type=int, default=None),
+            click.option("--year-to", type=int, default=None),
+        ]
+    ):
+        f = option(f)
+    return f

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from reviewlib.options import setting_option
+from reviewlib.options import document_filter_options, setting_option
 from reviewlib.workbench_cmd import _check_formats, _request, _run
 
 
@@ -76,12 +76,7 @@ def _text(m: Any) -> list[str]:
 @click.option(
     "--query", "-q", default="", help="Only the documents a search for this matches (optional)."
 )
-@click.option("--theme", multiple=True, help="Theme id (documents must have all).")
-@click.option("--type", "--review-type", "review_type", multiple=True, help="Review type id.")
-@click.option("--kind", "--document-kind", "kind", multiple=True, help="Document kind id.")
-@click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet.")
-@click.option("--year-from", type=int, default=None)
-@click.option("--year-to", type=int, default=None)
+@document_filter_options
 @click.option(
     "--include-mentioned",
     is_flag=True,

@@ -13,24 +13,14 @@ import click
 
 from library.errors import QueryError
 from library.models import SearchRequest
-from reviewlib.options import setting_option, source_option, sources, split_values
+from reviewlib.options import document_filter_options, setting_option, sources, split_values
 
 
 def _filters(f: Callable[..., Any]) -> Callable[..., Any]:
     """The search's filter options (``reviewlib search`` has the same)."""
     for option in reversed(
         [
-            click.option("--theme", multiple=True, help="Theme id (documents must have all)."),
-            click.option(
-                "--type", "--review-type", "review_type", multiple=True, help="Review type id."
-            ),
-            click.option(
-                "--kind", "--document-kind", "kind", multiple=True, help="Document kind id."
-            ),
-            click.option("--partnership", multiple=True, help="Partnership, e.g. Barnet."),
-            source_option(),
-            click.option("--year-from", type=int, default=None),
-            click.option("--year-to", type=int, default=None),
+            document_filter_options,
             click.option("--page", type=click.IntRange(1), default=1, show_default=True),
             setting_option("--max-occurrences", "WORKBENCH_MAX_OCCURRENCES"),
             click.option("--json", "as_json", is_flag=True, help="The site's JSON answer."),

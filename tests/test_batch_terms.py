@@ -261,6 +261,18 @@ def test_command_reads_a_file_and_stdin_and_prints_the_sites_json(
     site = client.get("/terms.json", query_string={"terms": TERM_LIST, "by": "year"})
     assert site.status_code == 200, site.get_data(as_text=True)
     assert site.get_json() == out
+    # the source filter, as every command with the search's filters takes it (the library's
+    # documents are generated here without a fiction notice: all published)
+    published = run_reviewlib(
+        "terms", str(listing), "--source", "published", "--json", data=library
+    )
+    assert published.returncode == 0, published.stderr
+    assert [r["document"]["id"] for r in json.loads(published.stdout)["rows"]] == [
+        r["document"]["id"] for r in out["rows"]
+    ]
+    samples = run_reviewlib("terms", str(listing), "--source", "sample", "--json", data=library)
+    assert samples.returncode == 0, samples.stderr
+    assert json.loads(samples.stdout)["rows"] == []
 
 
 def test_command_csv_and_text(library: Path, tmp_path: Path) -> None:

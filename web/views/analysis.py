@@ -21,7 +21,7 @@ from web.access import get_library, get_searcher
 from web.charts import chart_for
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError, SearchParams
-from web.views.workbench import _csv, _url
+from web.views.workbench import _csv, _url, search_params_without
 
 bp = Blueprint("analysis", __name__)
 
@@ -37,10 +37,7 @@ _OWN = ("by", "format", "sort", "page", "per_page")
 
 
 def _params() -> SearchParams:
-    args = request.args.copy()
-    for name in _OWN:
-        args.poplist(name)
-    return SearchParams.from_args(args, theme_ids=[t.id for t in get_library().taxonomy.themes])
+    return search_params_without(request.args, _OWN)
 
 
 def _by() -> tuple[str, ...]:

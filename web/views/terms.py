@@ -34,7 +34,7 @@ from library.term_list import KINDS, TermList, TermListError, decode_terms, pars
 from web.access import get_library, get_searcher
 from web.formats import add_twin_routes, requested_format, respond
 from web.params import ParameterError, SearchParams
-from web.views.workbench import _csv, _pagination
+from web.views.workbench import _csv, _pagination, int_arg, search_params_without
 
 bp = Blueprint("terms", __name__)
 
@@ -64,22 +64,11 @@ def _max_bytes() -> int:
 
 
 def _search_params(args: MultiDict[str, str]) -> SearchParams:
-    rest = args.copy()
-    for name in _OWN:
-        rest.poplist(name)
-    return SearchParams.from_args(rest, theme_ids=[t.id for t in get_library().taxonomy.themes])
+    return search_params_without(args, _OWN)
 
 
 def _int(args: MultiDict[str, str], name: str, default: int, lo: int, hi: int) -> int:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not lo <= int(raw) <= hi:
-        raise ParameterError(
-            f"{name} must be a whole number between {lo} and {hi}, not {raw[:40]!r}.",
-            hint=f"Use a number between {lo} and {hi} for {name}, or leave it out.",
-        )
-    return int(raw)
+    return int_arg(args, name, default, lo, hi)
 
 
 def _switch(args: MultiDict[str, str], name: str) -> bool:

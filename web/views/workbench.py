@@ -10,11 +10,12 @@ The query and the filters are the search's parameters (web.params.SearchParams: 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from library import collocates as coll
 from library import concordance as conc
@@ -40,15 +41,19 @@ _OWN = (
 )
 
 
-def _search_params() -> SearchParams:
-    args = request.args.copy()
-    for name in _OWN:
-        args.poplist(name)
-    return SearchParams.from_args(args, theme_ids=[t.id for t in get_library().taxonomy.themes])
+def search_params_without(args: MultiDict[str, str], own: Iterable[str]) -> SearchParams:
+    """The search's parameters in ``args`` (its query and filters), less a page's ``own``
+    (the workbench pages, /analysis and /terms take the search's filters beside their own)."""
+    rest = args.copy()
+    for name in own:
+        rest.poplist(name)
+    return SearchParams.from_args(rest, theme_ids=[t.id for t in get_library().taxonomy.themes])
 
 
-def _int(name: str, default: int, lo: int, hi: int) -> int:
-    raw = (request.args.get(name) or "").strip()
+def int_arg(args: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    """The whole number ``name`` in ``args`` (``default`` when absent), from ``lo`` to ``hi``;
+    ParameterError with a hint otherwise."""
+    raw = (args.get(name) or "").strip()
     if not raw:
         return default
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not lo <= int(raw) <= hi:
@@ -57,6 +62,14 @@ def _int(name: str, default: int, lo: int, hi: int) -> int:
             hint=f"Use a number between {lo} and {hi} for {name}, or leave it out.",
         )
     return int(raw)
+
+
+def _search_params() -> SearchParams:
+    return search_params_without(request.args, _OWN)
+
+
+def _int(name: str, default: int, lo: int, hi: int) -> int:
+    return int_arg(request.args, name, default, lo, hi)
 
 
 def _choice(name: str, choices: dict[str, str], default: str) -> str:
