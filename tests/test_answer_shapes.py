@@ -117,6 +117,7 @@ def test_cli_and_site_give_the_same_facets(
         "age_band",
         "outcome",
         "section",
+        "source",
     }
     for name, values in site["facets"].items():
         assert all(v["param"] == name for v in values)
