@@ -31,13 +31,12 @@ from web import cite, present
 from web.access import get_library, init_library
 from web.config import build_config
 from web.formats import error_wants_json, json_error
+from web.present import SITE_NAME
 from web.responses import finish_response, send_conditional
 from web.safety import highlight_text, safe_snippet, security_headers
 from web.views.feeds import page_feed
 
 log = logging.getLogger(__name__)
-
-SITE_NAME = "Case Review Library"
 
 
 class _Site(Flask):

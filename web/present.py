@@ -20,6 +20,9 @@ from library.models import DocumentRecord
 from library.source import SAMPLE
 from library.taxonomy import Taxonomy
 
+#: the site's name: page titles, feeds, the home page's JSON
+SITE_NAME = "Case Review Library"
+
 
 def format_date(iso: str | None) -> str:
     """``2022-03-17`` -> ``17 March 2022``; ``2022-03`` -> ``March 2022``; ``2022`` stays."""

@@ -30,13 +30,11 @@ from web.access import get_library, get_searcher
 from web.feeds import ATOM_MIMETYPE, FeedInfo, atom_feed
 from web.formats import add_twin_routes, respond
 from web.params import FACET_PARAMS, SearchParams
-from web.present import search_url
+from web.present import SITE_NAME, search_url
 
 log = logging.getLogger(__name__)
 bp = Blueprint("feeds", __name__)  # the .atom URLs (errors as plain text)
 new_bp = Blueprint("new", __name__)  # What's new and its JSON twin
-
-SITE_NAME = "Case Review Library"
 
 
 def _limit() -> int:

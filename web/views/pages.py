@@ -11,7 +11,7 @@ from library.api import empty_library_json, themes_json
 from web.access import get_library, get_searcher
 from web.formats import add_twin_routes, respond
 from web.helpdata import help_payload
-from web.present import search_url, theme_groups
+from web.present import SITE_NAME, search_url, theme_groups
 
 bp = Blueprint("pages", __name__)
 
@@ -24,7 +24,7 @@ def home(fmt: str) -> Any:
     groups = theme_groups(taxonomy, counts, mentioned=mentioned)
     empty = empty_library_json(not stats["documents"])
     payload = {
-        "name": "Case Review Library",
+        "name": SITE_NAME,
         "stats": {k: stats[k] for k in ("documents", "pages", "cases")},
         **empty,
         # the rows of /themes.json, by group
