@@ -309,14 +309,16 @@ def test_document_page_opens_with_its_learning(site) -> None:
     assert "Learning from this review" not in guidance
 
 
-def test_case_page_opens_with_the_learning_of_its_documents(site) -> None:
+def test_case_page_gives_the_learning_of_its_documents(site) -> None:
+    """The case page lists its documents in reading order (a short table of contents, issue
+    14 item 6), then the learning of those documents with links to their pages."""
     doc = site.get("/documents/child-y-lcspr.json").get_json()
     assert doc["case_id"]
     r = site.get(f"/cases/{doc['case_id']}")
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     start = html.index("Learning from this review")
-    assert start < html.index("1 document")
+    assert html.index("1 document, in reading order") < start
     assert 'href="/documents/child-y-lcspr/pages/4"' in html[start:]
     data = site.get(f"/cases/{doc['case_id']}.json").get_json()
     assert len(data["learning"]) == 9

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -91,6 +92,9 @@ def _check_link(client: FlaskClient, site: dict[str, Any], href: str, text: str)
         assert resp.mimetype in EXPORT_TYPES, (href, resp.mimetype)
         assert resp.headers["Content-Disposition"].startswith("attachment; filename=")
         assert resp.data
+    elif parts.path.endswith(".atom"):  # "Follow this search": an Atom feed
+        assert resp.mimetype == "application/atom+xml", (href, resp.mimetype)
+        assert ElementTree.fromstring(resp.data).tag == "{http://www.w3.org/2005/Atom}feed"
     else:
         assert resp.mimetype == "text/html", (href, resp.mimetype)
     resp.close()
